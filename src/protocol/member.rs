@@ -1,0 +1,84 @@
+//! Who a node is: identity, the announced node record, and cluster metadata.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use super::time::UnixNanos;
+
+/// What keys a node in a view: PekoNode's `addr:port`.
+///
+/// The core is generic over it so that each driver picks a cheap representation: the UDP
+/// runtime uses [`crate::wire::Endpoint`] (address and port, as Go announces them), the
+/// simulator a dense integer, so that delivering a packet never hashes or allocates a string.
+/// Ordering must be total and stable: views and infected sets are kept sorted by it.
+pub trait Identity: Clone + Ord + Debug {}
+
+impl<T: Clone + Ord + Debug> Identity for T {}
+
+/// A node as announced in packets (Go's `Node {Addr, Port, Name, PrivateData}`).
+///
+/// Two records with the same `id` are the same node: a new name or private data updates the
+/// entry in place (Go PekoNode keys by the whole struct and keeps both until one expires).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeInfo<Id> {
+    /// The node's `addr:port` identity.
+    pub id: Id,
+    /// Free-form name (`Name`).
+    pub name: Arc<str>,
+    /// Free-form data the node announces about itself (`PrivateData`, once `Tag`).
+    pub private_data: Arc<str>,
+}
+
+impl<Id> NodeInfo<Id> {
+    /// A node record with a name and no private data.
+    pub fn new(id: Id, name: &str) -> NodeInfo<Id> {
+        NodeInfo {
+            id,
+            name: Arc::from(name),
+            private_data: Arc::from(""),
+        }
+    }
+
+    /// A node record with only an identity, as a bootstrap contact is often known.
+    pub fn bare(id: Id) -> NodeInfo<Id> {
+        NodeInfo::new(id, "")
+    }
+
+    /// The same record with `private_data` set.
+    pub fn with_private_data(mut self, data: &str) -> NodeInfo<Id> {
+        self.private_data = Arc::from(data);
+        self
+    }
+}
+
+/// Cluster-wide metadata: bytes ordered last-writer-wins by `version` (Unix ns of the publish).
+///
+/// `data` is `None` for Go's nil slice (encoded `null`, as in heartbeats) and `Some` for a
+/// value, possibly empty (encoded `""`). Cloning is cheap: the bytes are shared.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Metadata {
+    /// The bytes, `None` when unset.
+    pub data: Option<Arc<[u8]>>,
+    /// The version: Unix time in nanoseconds of the publish; 0 before any.
+    pub version: UnixNanos,
+}
+
+impl Metadata {
+    /// Metadata with these bytes and this version.
+    pub fn new(data: &[u8], version: UnixNanos) -> Metadata {
+        Metadata {
+            data: Some(Arc::from(data)),
+            version,
+        }
+    }
+
+    /// A node's metadata before any publish: empty bytes (not nil) and version 0, as Go's `New`.
+    pub fn initial() -> Metadata {
+        Metadata::new(&[], 0)
+    }
+
+    /// The bytes, empty when unset.
+    pub fn bytes(&self) -> &[u8] {
+        self.data.as_deref().unwrap_or(&[])
+    }
+}
