@@ -89,7 +89,8 @@ fn missing_fields_are_zero_and_null_leaves_a_field_zero() {
 #[test]
 fn what_go_rejects_is_a_typed_error() {
     let codec = JsonCodec::new("");
-    let cases: &[(&[u8], fn(&DecodeError) -> bool)] = &[
+    type Expect = fn(&DecodeError) -> bool;
+    let cases: &[(&[u8], Expect)] = &[
         (br#"{"Node":{"Port":5},"IsSwap":300}"#, |e| {
             matches!(e, DecodeError::IsSwapOutOfRange(_))
         }),
