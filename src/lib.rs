@@ -27,4 +27,5 @@
 #![deny(missing_docs)]
 
 pub mod protocol;
+pub mod sim;
 pub mod wire;
