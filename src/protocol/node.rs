@@ -154,18 +154,37 @@ impl<Id: Identity> Node<Id> {
     /// the packet. A rejected datagram changes nothing but queues [`Event::PacketRejected`].
     pub fn handle_datagram(&mut self, now: Time, datagram: &[u8], codec: &impl Decode<Id>) {
         let len = datagram.len();
-        if len >= self.config.size {
-            let limit = self.config.size;
-            self.events.push_back(Event::PacketRejected {
-                len,
-                reason: RejectReason::Oversize { len, limit },
-            });
+        if !self.accepts_len(len) {
             return;
         }
         match codec.decode(datagram) {
             Ok(packet) => self.handle_packet(now, packet),
             Err(reason) => self.events.push_back(Event::PacketRejected { len, reason }),
         }
+    }
+
+    /// Handles a typed packet whose encoding is `len` bytes long: the simulator's input, which
+    /// applies the same size rule as [`handle_datagram`](Node::handle_datagram) without
+    /// encoding anything. Returns whether the packet was accepted.
+    pub fn handle_sized_packet(&mut self, now: Time, packet: Packet<Id>, len: usize) -> bool {
+        if !self.accepts_len(len) {
+            return false;
+        }
+        self.handle_packet(now, packet);
+        true
+    }
+
+    /// PekoNode's size rule: datagrams of `size` bytes or more are dropped.
+    fn accepts_len(&mut self, len: usize) -> bool {
+        let limit = self.config.size;
+        if len >= limit {
+            self.events.push_back(Event::PacketRejected {
+                len,
+                reason: RejectReason::Oversize { len, limit },
+            });
+            return false;
+        }
+        true
     }
 
     /// Runs whatever is due at `now`: expiry of silent entries, the periodic heartbeat.

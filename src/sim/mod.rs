@@ -1,5 +1,28 @@
 //! The discrete-event simulator: many protocol nodes on a virtual clock and a seeded network.
+//!
+//! A [`Plan`] (nodes, protocol settings, network model, timeline, limits) goes in; an
+//! [`Outcome`] (every metric of DESIGN.md §6) comes out. Events are ordered by (virtual time,
+//! sequence number); every random choice comes from ChaCha streams derived from the plan's
+//! seed, so the same plan gives the same outcome, bit for bit. Nodes are the very
+//! [`crate::protocol::Node`] the UDP runtime drives, with dense integer identities; packets
+//! stay typed (never encoded), their sizes computed by [`crate::wire::encoded_len_by`].
 
+mod actions;
+mod error;
+mod infection;
+mod membership;
+mod network;
 pub mod outcome;
+mod plan;
+mod queue;
+mod rng;
+mod simulator;
+mod stats;
+mod traffic;
 
+pub use error::SimError;
+pub use network::{Latency, LinkRule, NetworkSpec};
 pub use outcome::Outcome;
+pub use plan::{bootstrap_contacts, Action, Bootstrap, Limits, NodeIndex, Plan, Timed};
+pub use rng::bootstrap_stream;
+pub use simulator::{Progress, Simulator, MAX_NODES, SIM_EPOCH_UNIX_NS};

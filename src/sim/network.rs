@@ -1,0 +1,356 @@
+//! The network model, kept apart from the protocol (in the spirit of str0m's `netem` and
+//! turmoil's rules): latency, loss, per-link overrides, partitions, duplication.
+//!
+//! For each packet the model returns a [`Verdict`]. Rules are checked in a fixed order —
+//! partition, then loss, then latency — and every packet draws the same number of random
+//! values from its sender's stream, so changing a loss rate never shifts a latency draw.
+
+use std::time::Duration;
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::plan::NodeIndex;
+
+/// A latency distribution.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Latency {
+    /// Always the same.
+    Constant(Duration),
+    /// Uniform between two bounds.
+    Uniform {
+        /// Lower bound.
+        min: Duration,
+        /// Upper bound.
+        max: Duration,
+    },
+    /// Normal, truncated below at `min`.
+    Normal {
+        /// Mean.
+        mean: Duration,
+        /// Standard deviation.
+        stddev: Duration,
+        /// Floor.
+        min: Duration,
+    },
+    /// Log-normal with this median and shape `sigma`, floored at `min`.
+    LogNormal {
+        /// Median.
+        median: Duration,
+        /// Shape (standard deviation of the log).
+        sigma: f64,
+        /// Floor.
+        min: Duration,
+    },
+}
+
+impl Latency {
+    /// Draws one latency from two uniform numbers in [0, 1) (so every draw costs the same).
+    fn sample(&self, u1: f64, u2: f64) -> Duration {
+        let secs = |d: &Duration| d.as_secs_f64();
+        let value = match self {
+            Latency::Constant(d) => secs(d),
+            Latency::Uniform { min, max } => secs(min) + (secs(max) - secs(min)) * u1,
+            Latency::Normal { mean, stddev, min } => {
+                let z = standard_normal(u1, u2);
+                (secs(mean) + secs(stddev) * z).max(secs(min))
+            }
+            Latency::LogNormal { median, sigma, min } => {
+                let z = standard_normal(u1, u2);
+                (secs(median) * (sigma * z).exp()).max(secs(min))
+            }
+        };
+        Duration::from_secs_f64(value.clamp(0.0, 86_400.0))
+    }
+
+    /// Checks that the distribution can be sampled (finite, non-negative, ordered bounds).
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            Latency::Uniform { min, max } if min > max => {
+                Err(format!("uniform latency min {min:?} is above max {max:?}"))
+            }
+            Latency::LogNormal { sigma, .. } if !sigma.is_finite() || *sigma < 0.0 => Err(format!(
+                "log-normal sigma {sigma} must be finite and non-negative"
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Box–Muller from two uniforms: the standard normal without a per-call distribution object.
+fn standard_normal(u1: f64, u2: f64) -> f64 {
+    let u1 = u1.max(f64::MIN_POSITIVE);
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// An override for packets between some nodes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkRule {
+    /// Senders it applies to (empty: any).
+    pub from: Vec<NodeIndex>,
+    /// Receivers it applies to (empty: any).
+    pub to: Vec<NodeIndex>,
+    /// Loss probability instead of the global one.
+    pub loss: Option<f64>,
+    /// Latency instead of the global one.
+    pub latency: Option<Latency>,
+    /// Duplication probability instead of the global one.
+    pub duplicate: Option<f64>,
+}
+
+impl LinkRule {
+    fn matches(&self, from: NodeIndex, to: NodeIndex) -> bool {
+        (self.from.is_empty() || self.from.contains(&from))
+            && (self.to.is_empty() || self.to.contains(&to))
+    }
+}
+
+/// The network model's settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkSpec {
+    /// Latency of every packet, unless a link rule says otherwise.
+    pub latency: Latency,
+    /// Loss probability, unless a link rule says otherwise.
+    pub loss: f64,
+    /// Probability that a delivered packet arrives twice.
+    pub duplicate: f64,
+    /// Overrides; for each setting, the first matching rule that sets it wins.
+    pub links: Vec<LinkRule>,
+    /// Time a node takes to process one packet; with a non-zero value the receive queue
+    /// (`buffer`) can fill and drop packets. Zero: processing is instant.
+    pub service_time: Duration,
+}
+
+impl Default for NetworkSpec {
+    fn default() -> NetworkSpec {
+        NetworkSpec {
+            latency: Latency::Constant(Duration::from_millis(10)),
+            loss: 0.0,
+            duplicate: 0.0,
+            links: Vec::new(),
+            service_time: Duration::ZERO,
+        }
+    }
+}
+
+/// What happens to one packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Delivered after this latency (a second copy after the second, if duplicated).
+    Deliver(Duration, Option<Duration>),
+    /// Lost by the network.
+    Lost,
+    /// Dropped at a partition.
+    Partitioned,
+}
+
+/// The network's state during a run: the spec plus partitions and loss changes.
+#[derive(Clone, Debug)]
+pub(crate) struct Network {
+    spec: NetworkSpec,
+    /// Partitions in force: the group of each node (`u32::MAX`: the implicit rest group),
+    /// and whether only traffic leaving group 0 is cut. They add up until `heal`.
+    partitions: Vec<(Vec<u32>, bool)>,
+}
+
+impl Network {
+    pub(crate) fn new(spec: NetworkSpec) -> Network {
+        Network {
+            spec,
+            partitions: Vec::new(),
+        }
+    }
+
+    pub(crate) fn set_loss(&mut self, loss: f64) {
+        self.spec.loss = loss.clamp(0.0, 1.0);
+    }
+
+    /// Adds a partition: packets between different groups are dropped (only those leaving
+    /// the first group when `oneway`). Nodes in no group form one more group.
+    pub(crate) fn partition(&mut self, nodes: usize, groups: &[Vec<NodeIndex>], oneway: bool) {
+        let mut group = vec![u32::MAX; nodes];
+        for (g, members) in groups.iter().enumerate() {
+            for &m in members {
+                if let Some(slot) = group.get_mut(m as usize) {
+                    *slot = g as u32;
+                }
+            }
+        }
+        self.partitions.push((group, oneway));
+    }
+
+    /// Removes every partition.
+    pub(crate) fn heal(&mut self) {
+        self.partitions.clear();
+    }
+
+    fn cut(&self, from: NodeIndex, to: NodeIndex) -> bool {
+        self.partitions.iter().any(|(group, oneway)| {
+            let (gf, gt) = (group[from as usize], group[to as usize]);
+            gf != gt && (!oneway || gf == 0)
+        })
+    }
+
+    /// Decides the fate of one packet from `from` to `to`, drawing from the sender's stream.
+    pub(crate) fn verdict(&self, from: NodeIndex, to: NodeIndex, rng: &mut ChaCha8Rng) -> Verdict {
+        let draws: [f64; 5] = [rng.gen(), rng.gen(), rng.gen(), rng.gen(), rng.gen()];
+        if self.cut(from, to) {
+            return Verdict::Partitioned;
+        }
+        let mut rules = self.spec.links.iter().filter(|r| r.matches(from, to));
+        let loss = rules.clone().find_map(|r| r.loss).unwrap_or(self.spec.loss);
+        if draws[0] < loss {
+            return Verdict::Lost;
+        }
+        let latency = rules
+            .clone()
+            .find_map(|r| r.latency.as_ref())
+            .unwrap_or(&self.spec.latency);
+        let duplicate = rules
+            .find_map(|r| r.duplicate)
+            .unwrap_or(self.spec.duplicate);
+        let first = latency.sample(draws[1], draws[2]);
+        let second = (draws[3] < duplicate).then(|| latency.sample(draws[4], draws[2]));
+        Verdict::Deliver(first, second)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn rng() -> ChaCha8Rng {
+        ChaCha8Rng::seed_from_u64(9)
+    }
+
+    #[test]
+    fn loss_rate_is_respected() {
+        let net = Network::new(NetworkSpec {
+            loss: 0.3,
+            ..NetworkSpec::default()
+        });
+        let mut r = rng();
+        let lost = (0..20_000)
+            .filter(|_| net.verdict(0, 1, &mut r) == Verdict::Lost)
+            .count();
+        assert!((5_600..6_400).contains(&lost), "{lost}");
+    }
+
+    #[test]
+    fn partitions_cut_between_groups_and_heal_restores() {
+        let mut net = Network::new(NetworkSpec::default());
+        net.partition(4, &[vec![0, 1], vec![2]], false);
+        let mut r = rng();
+        assert!(matches!(net.verdict(0, 1, &mut r), Verdict::Deliver(..)));
+        assert_eq!(net.verdict(0, 2, &mut r), Verdict::Partitioned);
+        assert_eq!(net.verdict(2, 0, &mut r), Verdict::Partitioned);
+        assert_eq!(
+            net.verdict(3, 0, &mut r),
+            Verdict::Partitioned,
+            "ungrouped nodes form a group"
+        );
+        net.heal();
+        assert!(matches!(net.verdict(0, 2, &mut r), Verdict::Deliver(..)));
+    }
+
+    #[test]
+    fn partitions_add_up_until_heal() {
+        let mut net = Network::new(NetworkSpec::default());
+        net.partition(3, &[vec![0]], false);
+        net.partition(3, &[vec![1]], false);
+        let mut r = rng();
+        assert_eq!(net.verdict(2, 0, &mut r), Verdict::Partitioned);
+        assert_eq!(net.verdict(2, 1, &mut r), Verdict::Partitioned);
+        net.heal();
+        assert!(matches!(net.verdict(2, 1, &mut r), Verdict::Deliver(..)));
+    }
+
+    #[test]
+    fn oneway_partition_cuts_only_traffic_leaving_the_first_group() {
+        let mut net = Network::new(NetworkSpec::default());
+        net.partition(3, &[vec![0], vec![1, 2]], true);
+        let mut r = rng();
+        assert_eq!(net.verdict(0, 1, &mut r), Verdict::Partitioned);
+        assert!(matches!(net.verdict(1, 0, &mut r), Verdict::Deliver(..)));
+    }
+
+    #[test]
+    fn link_rules_override_the_global_model_first_match_wins() {
+        let net = Network::new(NetworkSpec {
+            links: vec![
+                LinkRule {
+                    from: vec![0],
+                    to: vec![],
+                    loss: Some(1.0),
+                    latency: None,
+                    duplicate: None,
+                },
+                LinkRule {
+                    from: vec![],
+                    to: vec![],
+                    loss: Some(0.0),
+                    latency: Some(Latency::Constant(Duration::from_millis(77))),
+                    duplicate: None,
+                },
+            ],
+            ..NetworkSpec::default()
+        });
+        let mut r = rng();
+        assert_eq!(net.verdict(0, 1, &mut r), Verdict::Lost);
+        assert_eq!(
+            net.verdict(1, 0, &mut r),
+            Verdict::Deliver(Duration::from_millis(77), None)
+        );
+    }
+
+    #[test]
+    fn latency_distributions_stay_within_their_bounds() {
+        let ms = Duration::from_millis;
+        let dists = [
+            Latency::Uniform {
+                min: ms(5),
+                max: ms(15),
+            },
+            Latency::Normal {
+                mean: ms(10),
+                stddev: ms(5),
+                min: ms(2),
+            },
+            Latency::LogNormal {
+                median: ms(10),
+                sigma: 0.5,
+                min: ms(1),
+            },
+        ];
+        let mut r = rng();
+        for d in dists {
+            let mut sum = 0.0;
+            for _ in 0..10_000 {
+                let s = d.sample(r.gen(), r.gen());
+                assert!(s >= ms(1) && s < ms(1_000), "{d:?} gave {s:?}");
+                sum += s.as_secs_f64();
+            }
+            let mean = sum / 10_000.0;
+            assert!((0.008..0.013).contains(&mean), "{d:?} mean {mean}");
+        }
+        assert!(Latency::Uniform {
+            min: ms(2),
+            max: ms(1)
+        }
+        .validate()
+        .is_err());
+    }
+
+    #[test]
+    fn duplication_makes_a_second_copy() {
+        let net = Network::new(NetworkSpec {
+            duplicate: 1.0,
+            ..NetworkSpec::default()
+        });
+        assert!(matches!(
+            net.verdict(0, 1, &mut rng()),
+            Verdict::Deliver(_, Some(_))
+        ));
+    }
+}
