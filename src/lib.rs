@@ -7,6 +7,8 @@
 //! - [`protocol`]: the sans-IO state machine of one node ([`protocol::Node`]), with Go
 //!   PekoNode's `faithful` forwarding and our `first-copy` fix.
 //! - [`wire`]: the PekoNode JSON codec, byte-compatible with Go PekoNode v1.0.8.
+//! - [`udp`]: the real runtime: that state machine on a UDP socket, behind Go PekoNode's API
+//!   ([`udp::NodeList`]: new / set / get / join / stop / start / publish / read).
 //!
 //! ```
 //! use pekonode::protocol::{Config, Node, NodeInfo, Time};
@@ -27,4 +29,5 @@
 #![deny(missing_docs)]
 
 pub mod protocol;
+pub mod udp;
 pub mod wire;

@@ -42,7 +42,10 @@ fn five_nodes_converge_to_the_full_list() {
             for i in 0..5 {
                 assert_eq!(net.view(i), everyone(), "{mode} seed {seed} node {i}");
             }
-            assert!(!net.events.iter().any(|e| matches!(e.2, Event::MemberExpired(_))));
+            assert!(!net
+                .events
+                .iter()
+                .any(|e| matches!(e.2, Event::MemberExpired(_))));
         }
     }
 }
@@ -63,7 +66,10 @@ fn a_stopped_node_is_expired_by_the_others_and_returns_after_start() {
         // The stopped node hears heartbeats until the others drop it, then its own entries
         // (itself included) fall silent too.
         assert!(net.run_until(stopped_at + timeout * 2 + cycle * 2, 10_000_000));
-        assert!(net.view(4).is_empty(), "{mode}: the stopped node's own list empties");
+        assert!(
+            net.view(4).is_empty(),
+            "{mode}: the stopped node's own list empties"
+        );
         net.with(4, |n, now| {
             n.set(now, NodeInfo::bare(0));
             n.start(now);

@@ -28,7 +28,11 @@ fn faithful_heartbeat_costs_exactly_p_of_n_minus_one() {
         assert_eq!(sent.swaps, 1, "n = {n}");
         if let Some(&(_, go)) = go_measured.iter().find(|(m, _)| *m == n) {
             // Go's capture at 16 nodes counted one datagram fewer than P(15) + 1 = 364.
-            assert!(sent.total().abs_diff(go) <= 1, "n = {n}: {} vs Go {go}", sent.total());
+            assert!(
+                sent.total().abs_diff(go) <= 1,
+                "n = {n}: {} vs Go {go}",
+                sent.total()
+            );
         }
     }
 }

@@ -15,7 +15,10 @@ const GOLDEN: [&str; 5] = [
 ];
 
 fn golden(name: &str) -> String {
-    let path = format!("{}/tests/golden/go-pekonode-1.0.8/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/golden/go-pekonode-1.0.8/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -40,9 +43,18 @@ const MUTATIONS: &[(&str, &str)] = &[
     (r#""Data":null"#, r#""Data":5"#),
     (r#""Metadata":{"#, r#""Metadata":7,"x":{"#),
     (r#""Node":{"#, r#""Node":"oops","y":{"#),
-    (r#""SecretKey":"8c32d1183251df9828f929b935ae0419""#, r#""SecretKey":"wrong""#),
-    (r#""SecretKey":"8c32d1183251df9828f929b935ae0419""#, r#""SecretKey":5"#),
-    (r#""SecretKey":"8c32d1183251df9828f929b935ae0419""#, r#""SecretKey":"""#),
+    (
+        r#""SecretKey":"8c32d1183251df9828f929b935ae0419""#,
+        r#""SecretKey":"wrong""#,
+    ),
+    (
+        r#""SecretKey":"8c32d1183251df9828f929b935ae0419""#,
+        r#""SecretKey":5"#,
+    ),
+    (
+        r#""SecretKey":"8c32d1183251df9828f929b935ae0419""#,
+        r#""SecretKey":"""#,
+    ),
 ];
 
 fn malformed() -> Vec<Vec<u8>> {
@@ -69,7 +81,17 @@ fn malformed() -> Vec<Vec<u8>> {
         let len = rng.gen_range(0..200);
         out.push((0..len).map(|_| rng.gen()).collect());
     }
-    for doc in ["null", "true", "1", "\"x\"", "[]", "{", "}", "{\"Node\":", "\u{feff}{}"] {
+    for doc in [
+        "null",
+        "true",
+        "1",
+        "\"x\"",
+        "[]",
+        "{",
+        "}",
+        "{\"Node\":",
+        "\u{feff}{}",
+    ] {
         out.push(doc.as_bytes().to_vec());
     }
     let mut huge = br#"{"Node":{"Addr":"127.0.0.1","Port":1,"Name":""#.to_vec();
@@ -99,7 +121,10 @@ fn a_node_rejects_every_malformed_datagram_and_stays_unchanged() {
     let me = Endpoint::new("127.0.0.1", 39700);
     let rng = ChaCha8Rng::seed_from_u64(1);
     let mut node = Node::new(NodeInfo::new(me, "rec"), Config::default(), rng, Time::ZERO).unwrap();
-    node.set(Time::ZERO, NodeInfo::bare(Endpoint::new("127.0.0.1", 39601)));
+    node.set(
+        Time::ZERO,
+        NodeInfo::bare(Endpoint::new("127.0.0.1", 39601)),
+    );
     while node.poll_event().is_some() {}
     let before: Vec<_> = node.get().cloned().collect();
     let cases = malformed();

@@ -48,8 +48,13 @@ impl Net {
         let nodes = (0..n)
             .map(|i| {
                 let rng = ChaCha8Rng::seed_from_u64(seed ^ (u64::from(i) << 32));
-                Node::new(NodeInfo::new(i, &format!("n{i}")), config.clone(), rng, Time::ZERO)
-                    .expect("valid test config")
+                Node::new(
+                    NodeInfo::new(i, &format!("n{i}")),
+                    config.clone(),
+                    rng,
+                    Time::ZERO,
+                )
+                .expect("valid test config")
             })
             .collect();
         Net {
