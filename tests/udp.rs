@@ -40,6 +40,7 @@ fn a_stopped_node_is_expired_within_timeout_and_rejoins_after_start() {
     // Its last heartbeat was at most one cycle before the stop; then `timeout`, plus slack
     // for a loaded machine.
     let limit = TIMEOUT + CYCLE + Duration::from_secs(3);
+    eprintln!("expiry of a stopped node took {took:?} (timeout {TIMEOUT:?})");
     assert!(took <= limit, "expiry took {took:?}, more than {limit:?}");
     wait_until("C's own list empties", || c.get().is_empty());
 
@@ -144,6 +145,11 @@ fn a_thousand_garbage_datagrams_leave_a_node_running_and_converged() {
         let s = a.stats();
         s.received >= 900 && rejected.len() as u64 + s.queue_full >= 900
     });
+    eprintln!(
+        "garbage: {:?}, {} rejected with a reason",
+        a.stats(),
+        rejected.len()
+    );
     assert!(
         rejected
             .iter()
@@ -177,6 +183,7 @@ fn closing_a_node_frees_its_port_promptly() {
     let started = Instant::now();
     a.leave();
     let took = started.elapsed();
+    eprintln!("leave took {took:?}");
     assert!(took < Duration::from_secs(1), "leave took {took:?}");
     UdpSocket::bind(addr).expect("the port is free after leave");
 

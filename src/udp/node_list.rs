@@ -26,7 +26,7 @@ use crate::wire::JsonCodec;
 /// threads (in an `Arc`). Dropping it, or calling [`leave`](NodeList::leave), stops the threads
 /// and closes the socket within about 50 ms; the port is free afterwards.
 ///
-/// ```no_run
+/// ```
 /// use pekonode::udp::{Config, Node, NodeList};
 /// use std::time::Duration;
 ///
@@ -40,11 +40,15 @@ use crate::wire::JsonCodec;
 /// a.join();
 /// b.join(); // ...and joins the cluster through it.
 /// a.publish(b"hello");
-/// while let Ok(event) = events.recv_timeout(Duration::from_secs(5)) {
-///     println!("B: {event:?}");
+/// // B's events: A joined, metadata changed, ...
+/// for _ in 0..100 {
 ///     if b.read() == b"hello" && b.get().len() == 2 { break; }
+///     if let Ok(event) = events.recv_timeout(Duration::from_millis(100)) {
+///         println!("B: {event:?}");
+///     }
 /// }
-/// println!("{:?}", b.get()); // [A@127.0.0.1:…, B@127.0.0.1:…]
+/// println!("{:?}", b.get()); // [Node { name: "A", .. }, Node { name: "B", .. }]
+/// assert_eq!(b.read(), b"hello");
 /// # Ok(())
 /// # }
 /// ```
