@@ -261,3 +261,55 @@ fn garbage_datagrams(n: usize, size: usize) -> Vec<Vec<u8>> {
         })
         .collect()
 }
+
+#[test]
+fn with_a_full_queue_every_datagram_is_either_handled_or_counted_as_dropped() {
+    let tiny_queue = Config {
+        buffer: 1,
+        ..config()
+    };
+    let a = node("A", &tiny_queue);
+    let events = a.events();
+    let sender = UdpSocket::bind("127.0.0.1:0").expect("bind a sender socket");
+    let burst = 2_000u64;
+    for i in 0..burst {
+        let _ = sender.send_to(format!("not json {i}").as_bytes(), a.local_addr());
+    }
+    let mut rejected = 0u64;
+    wait_until("every received datagram is accounted for", || {
+        rejected += drain(&events).len() as u64;
+        let s = a.stats();
+        s.received > 0 && rejected + s.queue_full == s.received
+    });
+    eprintln!(
+        "burst of {burst} into a queue of 1: {:?}, {rejected} handled",
+        a.stats()
+    );
+}
+
+#[test]
+fn nodes_on_ipv6_loopback_converge() {
+    if UdpSocket::bind("[::1]:0").is_err() {
+        eprintln!("no IPv6 loopback here: skipped");
+        return;
+    }
+    let v6 = Config {
+        listen_addr: "::1".to_string(),
+        ..config()
+    };
+    let nodes: Vec<NodeList> = ["A", "B"]
+        .iter()
+        .map(|n| {
+            NodeList::new(Node::new("::1", 0, n), v6.clone())
+                .unwrap_or_else(|e| panic!("node {n}: {e}"))
+        })
+        .collect();
+    nodes[1].set(nodes[0].local().clone());
+    for n in &nodes {
+        n.join();
+    }
+    let all: Vec<&NodeList> = nodes.iter().collect();
+    wait_until("A and B list each other over IPv6", || {
+        all_list(&all, &["A", "B"])
+    });
+}

@@ -17,8 +17,9 @@
 //! Why not an async runtime: a node does one blocking receive and a few sends per cycle, so
 //! two threads cost nothing worth saving; std threads keep the crate free of a runtime its
 //! users may not want, keep the order of inputs obvious (one lock, one queue), and make
-//! shutdown simple and bounded: set a flag, and both threads notice within one read timeout,
-//! after which the socket is closed and the port is free.
+//! shutdown simple and bounded: set a flag and poke the receiver with an empty datagram to
+//! itself; both threads notice at once (within one read timeout at worst), after which the
+//! socket is closed and the port is free.
 //!
 //! # Addresses
 //!

@@ -1,6 +1,6 @@
 //! `NodeList`: Go PekoNode's API for Rust users, on a real UDP socket.
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
@@ -24,7 +24,8 @@ use crate::wire::JsonCodec;
 /// [`new`](NodeList::new) binds the socket and starts the runtime; [`join`](NodeList::join)
 /// starts heartbeating. Every method takes `&self`, so a `NodeList` can be shared between
 /// threads (in an `Arc`). Dropping it, or calling [`leave`](NodeList::leave), stops the threads
-/// and closes the socket within about 50 ms; the port is free afterwards.
+/// and closes the socket at once (within a 50 ms read timeout at worst); the port is free
+/// afterwards.
 ///
 /// ```
 /// use pekonode::udp::{Config, Node, NodeList};
@@ -204,6 +205,16 @@ impl NodeList {
     fn shutdown(&mut self) {
         self.shared.shutdown.store(true, Ordering::Release);
         let _ = self.shared.wake.try_send(Inbox::Wake);
+        // An empty datagram to ourselves ends the receiver's wait at once; if it is lost, the
+        // read timeout still bounds it.
+        let mut me = self.local_addr;
+        if me.ip().is_unspecified() {
+            me.set_ip(match me.ip() {
+                IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            });
+        }
+        let _ = self.shared.socket.send_to(&[], me);
         for t in self.threads.drain(..) {
             // A panicked runtime thread has nothing left to clean up.
             let _ = t.join();

@@ -151,6 +151,7 @@ pub(crate) fn receive(shared: Arc<Shared>, queue: SyncSender<Inbox>) {
     let mut buf = vec![0u8; shared.size];
     while !shared.stopping() {
         match shared.socket.recv_from(&mut buf) {
+            Ok(_) if shared.stopping() => return,
             Ok((len, _from)) => {
                 Counters::bump(&shared.counters.received);
                 let datagram = Inbox::Datagram(buf[..len].to_vec());
