@@ -1,7 +1,7 @@
 //! PekoNode's README example on real UDP sockets, with a 1 s cycle: A; B and C join via A;
 //! D joins via B; D stops and its list empties; D re-adds B, starts, and the lists refill.
 //!
-//! Run it with `cargo run --release --example readme` (about 25 s).
+//! Run it with `cargo run --release --example readme` (about 10 s).
 
 use std::time::{Duration, Instant};
 
