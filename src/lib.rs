@@ -7,6 +7,10 @@
 //! - [`protocol`]: the sans-IO state machine of one node ([`protocol::Node`]), with Go
 //!   PekoNode's `faithful` forwarding and our `first-copy` fix.
 //! - [`wire`]: the PekoNode JSON codec, byte-compatible with Go PekoNode v1.0.8.
+//! - [`sim`]: the discrete-event simulator: many nodes on a virtual clock and a seeded
+//!   network model, measured by observers into an [`sim::Outcome`].
+//! - [`udp`]: the real runtime: that state machine on a UDP socket, behind Go PekoNode's API
+//!   ([`udp::NodeList`]: new / set / get / join / stop / start / publish / read).
 //!
 //! ```
 //! use pekonode::protocol::{Config, Node, NodeInfo, Time};
@@ -28,4 +32,5 @@
 
 pub mod protocol;
 pub mod sim;
+pub mod udp;
 pub mod wire;

@@ -1,6 +1,7 @@
 //! The `pekonode` command line: a thin clap front end that wires the library's layers together.
 
 mod decode;
+mod node;
 
 use clap::{Parser, Subcommand};
 
@@ -23,11 +24,18 @@ pub enum Command {
     ///
     /// Example: pekonode decode --secret-key test_key heartbeat.json
     Decode(decode::DecodeArgs),
+    /// Run one PekoNode node on a UDP socket until SIGINT or SIGTERM, logging what happens.
+    ///
+    /// It speaks Go PekoNode's wire format, so it can share a cluster with Go nodes (same
+    /// --secret-key; --forwarding faithful to forward exactly as they do).
+    #[command(after_long_help = node::EXAMPLES)]
+    Node(node::NodeArgs),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Decode(args) => decode::run(args),
+        Command::Node(args) => node::run(args),
     }
 }

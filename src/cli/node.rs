@@ -1,0 +1,251 @@
+//! `pekonode node`: one real UDP node as a daemon, logging what happens until a signal.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::{Args, ValueEnum};
+use pekonode::protocol::{Event, Forwarding};
+use pekonode::udp::{Config, Node, NodeList};
+use tracing::{debug, info, warn};
+use tracing_subscriber::filter::LevelFilter;
+
+/// Examples shown by `pekonode node --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  # A first node on port 8000, and a second one joining through it:
+  pekonode node --listen 127.0.0.1:8000 --name A
+  pekonode node --listen 127.0.0.1:8001 --name B --join 127.0.0.1:8000
+
+  # Next to Go PekoNode nodes (same secret key; faithful = Go's forwarding rule), with
+  # metadata published once joined and JSON log lines:
+  pekonode node --listen 0.0.0.0:8002 --advertise 192.0.2.7 --name C \\
+      --join 192.0.2.5:8000 --secret-key K --forwarding faithful \\
+      --publish 'hello from rust' --log-format json
+
+  # Short cycle for a quick local try (timeout follows Go's rule unless given):
+  pekonode node --listen 127.0.0.1:0 --name T --cycle 500ms --timeout 2s --log-level debug
+
+The node logs joins, updates, expiries, metadata changes and rejected packets (with the reason)
+to stderr, and stops cleanly (exit status 0) on SIGINT or SIGTERM.";
+
+/// How log lines look.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per record.
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Arguments of `pekonode node`.
+#[derive(Args, Debug)]
+pub struct NodeArgs {
+    /// Address and port to listen on, as HOST:PORT ([::1]:8000 for IPv6); port 0 lets the OS
+    /// pick one (the "listening" log line tells which).
+    #[arg(long, value_name = "HOST:PORT")]
+    listen: String,
+    /// This node's name, announced to the others.
+    #[arg(long)]
+    name: String,
+    /// The address announced to other nodes (they send to it); default: the listen host.
+    #[arg(long, value_name = "ADDR")]
+    advertise: Option<String>,
+    /// Free-form data announced with this node (Go's PrivateData).
+    #[arg(long, default_value = "", value_name = "TEXT")]
+    private_data: String,
+    /// A node of the cluster to join through; repeat for several.
+    #[arg(long, value_name = "HOST:PORT")]
+    join: Vec<String>,
+    /// Fan-out: how many nodes each heartbeat is sent to.
+    #[arg(long, default_value_t = 3)]
+    amount: usize,
+    /// Time between two heartbeats, e.g. 6s or 500ms.
+    #[arg(long, default_value = "6s", value_parser = humantime::parse_duration)]
+    cycle: Duration,
+    /// How long a silent node stays listed; if not longer than the cycle (or not given) it
+    /// becomes 3 × cycle + 2 s, as in Go PekoNode (20s with the default cycle).
+    #[arg(long, value_parser = humantime::parse_duration)]
+    timeout: Option<Duration>,
+    /// Datagrams of this many bytes or more are dropped.
+    #[arg(long, default_value_t = 16_384)]
+    size: usize,
+    /// Receive queue length; datagrams arriving when it is full are dropped (0: 3 × amount).
+    #[arg(long, default_value_t = 0)]
+    buffer: usize,
+    /// The cluster's secret key (its MD5 travels in every packet; packets with another are
+    /// rejected).
+    #[arg(long, default_value = "", value_name = "K")]
+    secret_key: String,
+    /// Forwarding rule: first-copy (ours, far fewer packets) or faithful (Go PekoNode's).
+    #[arg(long, default_value = "first-copy", value_name = "first-copy|faithful")]
+    forwarding: Forwarding,
+    /// Publish this text as cluster metadata right after joining.
+    #[arg(long, value_name = "TEXT")]
+    publish: Option<String>,
+    /// Log line format.
+    #[arg(long, value_enum, default_value = "human")]
+    log_format: LogFormat,
+    /// Most verbose level logged: off, error, warn, info, debug or trace.
+    #[arg(long, default_value = "info", value_name = "LEVEL")]
+    log_level: LevelFilter,
+}
+
+/// Runs the node until SIGINT or SIGTERM.
+pub fn run(args: NodeArgs) -> anyhow::Result<()> {
+    init_logging(args.log_format, args.log_level);
+    let (host, port) =
+        split_host_port(&args.listen).with_context(|| format!("bad --listen {:?}", args.listen))?;
+    let mut contacts = Vec::new();
+    for join in &args.join {
+        let (h, p) = split_host_port(join).with_context(|| format!("bad --join {join:?}"))?;
+        if p == 0 {
+            bail!("bad --join {join:?}: port 0 names no node");
+        }
+        contacts.push(Node::new(h, p, ""));
+    }
+    let config = Config {
+        amount: args.amount,
+        cycle: args.cycle,
+        buffer: args.buffer,
+        size: args.size,
+        timeout: args.timeout.unwrap_or(Duration::ZERO),
+        secret_key: args.secret_key.clone(),
+        listen_addr: host.to_string(),
+        forwarding: args.forwarding,
+        seed: None,
+    };
+    let advertise = args.advertise.as_deref().unwrap_or(host);
+    let local = Node::new(advertise, port, &args.name).with_private_data(&args.private_data);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .context("cannot install the SIGINT/SIGTERM handler")?;
+
+    let list = NodeList::new(local, config)?;
+    let c = list.config();
+    info!(
+        listen = %list.local_addr(),
+        node = %list.local(),
+        amount = c.amount,
+        cycle = ?c.cycle,
+        timeout = ?c.timeout,
+        forwarding = %c.forwarding,
+        "listening"
+    );
+    let events = list.events();
+    for contact in contacts {
+        list.set(contact);
+    }
+    list.join();
+    if let Some(text) = &args.publish {
+        list.publish(text.as_bytes());
+    }
+
+    let mut last_drops = 0;
+    let mut next_stats = Instant::now() + Duration::from_secs(1);
+    while !stop.load(Ordering::SeqCst) {
+        match events.recv_timeout(Duration::from_millis(100)) {
+            Ok(event) => log_event(&list, event),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        if Instant::now() >= next_stats {
+            next_stats = Instant::now() + Duration::from_secs(1);
+            let stats = list.stats();
+            if stats.queue_full > last_drops {
+                warn!(
+                    dropped = stats.queue_full - last_drops,
+                    buffer = list.config().buffer,
+                    "receive queue full: datagrams dropped"
+                );
+                last_drops = stats.queue_full;
+            }
+            debug!(
+                received = stats.received,
+                sent = stats.sent,
+                send_errors = stats.send_errors,
+                members = list.get().len(),
+                "stats"
+            );
+        }
+    }
+    info!("signal received, stopping");
+    list.leave();
+    info!("stopped");
+    Ok(())
+}
+
+fn log_event(list: &NodeList, event: Event<pekonode::wire::Endpoint>) {
+    match event {
+        Event::MemberJoined(n) => info!(
+            node = %n.id, name = %n.name, private_data = %n.private_data, "member joined"
+        ),
+        Event::MemberUpdated(n) => info!(
+            node = %n.id, name = %n.name, private_data = %n.private_data, "member updated"
+        ),
+        Event::MemberExpired(id) => info!(node = %id, "member expired"),
+        Event::MetadataChanged { version } => info!(
+            version,
+            data = %String::from_utf8_lossy(&list.read()),
+            "metadata changed"
+        ),
+        Event::PacketRejected { len, reason } => {
+            warn!(len, reason = %reason, "packet rejected")
+        }
+        other => debug!(event = ?other, "event"),
+    }
+}
+
+fn init_logging(format: LogFormat, level: LevelFilter) {
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level);
+    match format {
+        LogFormat::Human => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .with_target(false)
+            .init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// `host:port`, `[v6]:port` → (host without brackets, port).
+fn split_host_port(text: &str) -> anyhow::Result<(&str, u16)> {
+    let Some((host, port)) = text.rsplit_once(':') else {
+        bail!("expected HOST:PORT");
+    };
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if host.is_empty() {
+        bail!("expected HOST:PORT, the host is missing");
+    }
+    let port = port
+        .parse::<u16>()
+        .with_context(|| format!("{port:?} is not a port (0-65535)"))?;
+    Ok((host, port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_host_port;
+
+    #[test]
+    fn host_and_port_split_with_and_without_brackets() {
+        assert_eq!(
+            split_host_port("127.0.0.1:8000").unwrap(),
+            ("127.0.0.1", 8000)
+        );
+        assert_eq!(split_host_port("[::1]:8000").unwrap(), ("::1", 8000));
+        assert_eq!(split_host_port("localhost:0").unwrap(), ("localhost", 0));
+        assert!(split_host_port("8000").is_err());
+        assert!(split_host_port(":8000").is_err());
+        assert!(split_host_port("a:99999").is_err());
+    }
+}

@@ -1,0 +1,39 @@
+//! Counters of what the runtime did with datagrams, outside the state machine.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What a node's socket has seen since it started. Read with [`NodeList::stats`](super::NodeList::stats).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Datagrams read from the socket.
+    pub received: u64,
+    /// Datagrams dropped because the receive queue (`buffer`) was full.
+    pub queue_full: u64,
+    /// Datagrams sent.
+    pub sent: u64,
+    /// Transmits that could not be sent: no address for the destination, or the OS refused.
+    pub send_errors: u64,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) received: AtomicU64,
+    pub(crate) queue_full: AtomicU64,
+    pub(crate) sent: AtomicU64,
+    pub(crate) send_errors: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn snapshot(&self) -> Stats {
+        Stats {
+            received: self.received.load(Ordering::Relaxed),
+            queue_full: self.queue_full.load(Ordering::Relaxed),
+            sent: self.sent.load(Ordering::Relaxed),
+            send_errors: self.send_errors.load(Ordering::Relaxed),
+        }
+    }
+}
