@@ -27,5 +27,6 @@
 #![deny(missing_docs)]
 
 pub mod protocol;
+pub mod report;
 pub mod sim;
 pub mod wire;

@@ -1,0 +1,164 @@
+//! What every time chart shares: the x extent, dashed markers and labels for timeline
+//! events, and the explosion guard's shaded region and note.
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::style::{self, NOTE_PX};
+use super::ChartFailure;
+use crate::sim::outcome::Mark;
+use crate::sim::Outcome;
+
+/// Labels of events closer than this many pixels are merged into one.
+const MERGE_PX: i32 = 18;
+/// Longest event label, in characters.
+const LABEL_CHARS: usize = 42;
+
+/// A chart with linear f64 axes.
+pub(crate) type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The x extent in seconds: the planned duration, or whatever the data covers.
+pub(crate) fn x_extent(o: &Outcome) -> (f64, f64) {
+    let hi = style::finite_range(
+        [o.duration_ms, o.ended_at_ms]
+            .into_iter()
+            .chain(o.samples.iter().map(|s| s.t_ms))
+            .chain(o.marks.iter().map(|m| m.at_ms)),
+    )
+    .map_or(0.0, |(_, hi)| hi.max(0.0));
+    style::nonempty(0.0, hi / 1000.0, 1.0)
+}
+
+/// The explosion guard's region: from the stop to the end of the x axis.
+pub(crate) fn guard_region<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    o: &Outcome,
+    x_hi: f64,
+    (y_lo, y_hi): (f64, f64),
+) -> Result<(), ChartFailure> {
+    if let Some(stop) = &o.stopped {
+        let at = stop.at_ms / 1000.0;
+        if at.is_finite() && at < x_hi {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(at, y_lo), (x_hi, y_hi)],
+                style::VERMILLION.mix(0.10).filled(),
+            )))?;
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(at, y_lo), (at, y_hi)],
+                style::VERMILLION.stroke_width(2),
+            )))?;
+        }
+    }
+    Ok(())
+}
+
+/// Dashed vertical lines at every mark.
+pub(crate) fn mark_lines<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    marks: &[Mark],
+    (y_lo, y_hi): (f64, f64),
+) -> Result<(), ChartFailure> {
+    for m in marks.iter().filter(|m| m.at_ms.is_finite()) {
+        let x = m.at_ms / 1000.0;
+        chart.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(x, y_lo), (x, y_hi)],
+            6,
+            4,
+            style::GREY.stroke_width(1),
+        )))?;
+    }
+    Ok(())
+}
+
+/// Groups marks whose lines are closer than [`MERGE_PX`] and returns (pixel x, label).
+fn label_groups<DB: DrawingBackend>(chart: &Plot<'_, DB>, marks: &[Mark]) -> Vec<(i32, String)> {
+    let mut sorted: Vec<&Mark> = marks.iter().filter(|m| m.at_ms.is_finite()).collect();
+    sorted.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+    let mut groups: Vec<(i32, i32, Vec<&str>)> = Vec::new();
+    for m in sorted {
+        let (px, _) = chart.backend_coord(&(m.at_ms / 1000.0, 0.0));
+        match groups.last_mut() {
+            Some((_, last, labels)) if px - *last < MERGE_PX => {
+                *last = px;
+                labels.push(&m.label);
+            }
+            _ => groups.push((px, px, vec![&m.label])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(px, _, labels)| {
+            let mut text = labels.join(", ");
+            if text.chars().count() > LABEL_CHARS {
+                text = text.chars().take(LABEL_CHARS - 1).collect::<String>() + "…";
+            }
+            (px, text)
+        })
+        .collect()
+}
+
+/// Event labels, rotated, reading upward from the bottom of the top panel just right of
+/// their line, on a translucent white box so curves stay visible but the text stays legible.
+pub(crate) fn mark_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Plot<'_, DB>,
+    marks: &[Mark],
+) -> Result<(), ChartFailure> {
+    let (bx, by) = area.get_base_pixel();
+    let bottom = chart.plotting_area().get_pixel_range().1.end;
+    let style = style::text(NOTE_PX, style::INK)
+        .transform(FontTransform::Rotate270)
+        .pos(Pos::new(HPos::Left, VPos::Top));
+    let plain = style::text(NOTE_PX, style::INK);
+    for (px, label) in label_groups(chart, marks) {
+        let (len, height) = area.estimate_text_size(&label, &plain)?;
+        let x = px - bx + 3;
+        let y = bottom - by - 8;
+        area.draw(&Rectangle::new(
+            [(x - 1, y - len as i32 - 2), (x + height as i32 + 3, y + 2)],
+            WHITE.mix(0.8).filled(),
+        ))?;
+        area.draw_text(&label, &style, (x, y))?;
+    }
+    Ok(())
+}
+
+/// A note at the top of the guard's region.
+pub(crate) fn guard_note<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Plot<'_, DB>,
+    o: &Outcome,
+) -> Result<(), ChartFailure> {
+    let Some(stop) = &o.stopped else {
+        return Ok(());
+    };
+    if !stop.at_ms.is_finite() {
+        return Ok(());
+    }
+    let (bx, by) = area.get_base_pixel();
+    let (px, _) = chart.backend_coord(&(stop.at_ms / 1000.0, 0.0));
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let (right, py) = (xs.end, ys.start);
+    let note = format!(
+        "explosion guard: stopped at {} s",
+        style::csv_fixed(stop.at_ms / 1000.0, 1)
+    );
+    let text = style::text(NOTE_PX + 2, style::VERMILLION);
+    let (w, _) = area.estimate_text_size(&note, &text)?;
+    let fits_right = px + 6 + w as i32 <= right;
+    let (x, anchor) = if fits_right {
+        (px + 6, HPos::Left)
+    } else {
+        (px - 6, HPos::Right)
+    };
+    area.draw_text(
+        &note,
+        &text.pos(Pos::new(anchor, VPos::Top)),
+        (x - bx, py - by + 6),
+    )?;
+    Ok(())
+}
+
