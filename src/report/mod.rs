@@ -1,7 +1,7 @@
 //! Reports of one simulated run (DESIGN.md §7): files for people and tools, built from an
 //! [`Outcome`] alone.
 //!
-//! [`write`] fills a folder with
+//! [`write()`] fills a folder with
 //!
 //! - `summary.json`: the `Outcome` as pretty JSON, without its two long series, which go to
 //! - `timeseries.csv` (one row per [`Sample`](crate::sim::outcome::Sample)) and
@@ -10,7 +10,7 @@
 //!   (1200 × 700 px; text in the DejaVu Sans font embedded in the binary, so no system font
 //!   is needed).
 //!
-//! [`table`] is the short summary printed after a run and [`summary_json`] the JSON that
+//! [`table()`] is the short summary printed after a run and [`summary_json`] the JSON that
 //! `--json` prints. Everything is deterministic: the same `Outcome` gives the same bytes in
 //! every file, on every run.
 //!
@@ -60,14 +60,19 @@ pub fn write(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, ReportError>
     };
 
     let summary_name = "summary.json";
-    let summary =
-        summary::summary_string(outcome).map_err(|source| ReportError::Json {
-            path: dir.join(summary_name),
-            source,
-        })?;
+    let summary = summary::summary_string(outcome).map_err(|source| ReportError::Json {
+        path: dir.join(summary_name),
+        source,
+    })?;
     put(summary_name, summary.as_bytes())?;
-    put(csv::TIMESERIES_FILE, csv::timeseries(&outcome.samples).as_bytes())?;
-    put(csv::PER_CYCLE_FILE, csv::per_cycle(&outcome.per_cycle).as_bytes())?;
+    put(
+        csv::TIMESERIES_FILE,
+        csv::timeseries(&outcome.samples).as_bytes(),
+    )?;
+    put(
+        csv::PER_CYCLE_FILE,
+        csv::per_cycle(&outcome.per_cycle).as_bytes(),
+    )?;
 
     for chart in charts::render_all(outcome) {
         let svg_name = format!("{}.svg", chart.name);
@@ -112,7 +117,7 @@ pub fn summary_json(outcome: &Outcome) -> String {
     }
 }
 
-/// The names of the files [`write`] creates, in the order it creates them.
+/// The names of the files [`write()`] creates, in the order it creates them.
 pub fn file_names() -> Vec<String> {
     let mut names = vec![
         "summary.json".to_owned(),

@@ -5,6 +5,34 @@ use std::fmt::Write as _;
 use super::csv::fixed;
 use crate::sim::Outcome;
 
+/// An integer with thousands separators: `1,340,000`.
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A non-negative float with two decimals and thousands separators.
+fn group_f(v: f64) -> String {
+    if !v.is_finite() || v < 0.0 {
+        return fixed(v, 2);
+    }
+    let text = fixed(v, 2);
+    match text.split_once('.') {
+        Some((int, frac)) => match int.parse::<u64>() {
+            Ok(n) => format!("{}.{frac}", group(n)),
+            Err(_) => text,
+        },
+        None => text,
+    }
+}
+
 /// Seconds with one decimal, from milliseconds.
 fn secs(ms: f64) -> String {
     format!("{} s", fixed(ms / 1000.0, 1))
@@ -31,7 +59,11 @@ fn failure_detection(outcome: &Outcome) -> String {
     };
     let missing = all.len() - done.len();
     if missing > 0 {
-        let _ = write!(text, "; {missing} of {} not removed by every up node", all.len());
+        let _ = write!(
+            text,
+            "; {missing} of {} not removed by every up node",
+            all.len()
+        );
     }
     text
 }
@@ -79,7 +111,11 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ),
         (
             "virtual time",
-            format!("{} of {}", secs(outcome.ended_at_ms), secs(outcome.duration_ms)),
+            format!(
+                "{} of {}",
+                secs(outcome.ended_at_ms),
+                secs(outcome.duration_ms)
+            ),
         ),
         (
             "converged first at",
@@ -94,9 +130,16 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ),
         (
             "packets per heartbeat",
-            format!("{} ({} heartbeats)", fixed(t.packets_per_heartbeat, 2), t.heartbeats),
+            format!(
+                "{} ({} heartbeats)",
+                group_f(t.packets_per_heartbeat),
+                group(t.heartbeats)
+            ),
         ),
-        ("datagrams per heartbeat", fixed(t.datagrams_per_heartbeat, 2)),
+        (
+            "datagrams per heartbeat",
+            group_f(t.datagrams_per_heartbeat),
+        ),
         (
             "coverage median / min",
             if inf.coverage.count == 0 {
@@ -110,20 +153,20 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
                 )
             },
         ),
-        ("duplicates", t.duplicates.to_string()),
+        ("duplicates", group(t.duplicates)),
         (
             "lost / dropped",
             format!(
                 "{} / {} (partition {}, oversize {}, queue {}, down {})",
-                t.lost,
-                dropped,
-                t.dropped_partition,
-                t.dropped_oversize,
-                t.dropped_queue,
-                t.dropped_down
+                group(t.lost),
+                group(dropped),
+                group(t.dropped_partition),
+                group(t.dropped_oversize),
+                group(t.dropped_queue),
+                group(t.dropped_down)
             ),
         ),
-        ("false removals", outcome.false_removals.to_string()),
+        ("false removals", group(outcome.false_removals)),
         ("failure detection", failure_detection(outcome)),
         ("metadata spread", metadata(outcome)),
     ]
@@ -146,8 +189,8 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             "!! the run stopped at {} ({} = {} passed {}); the numbers above cover only that part",
             secs(stop.at_ms),
             stop.limit,
-            stop.value,
-            stop.limit_value
+            group(stop.value),
+            group(stop.limit_value)
         );
     }
     out

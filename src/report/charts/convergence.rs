@@ -25,13 +25,15 @@ fn fraction_panel<DB: DrawingBackend>(
     let y = (-0.02, 1.04);
     let mut chart = ChartBuilder::on(area)
         .margin_right(30)
+        .margin_left(14)
         .margin_top(6)
         .x_label_area_size(12)
         .y_label_area_size(Y_AREA)
         .build_cartesian_2d(x_lo..x_hi, y.0..y.1)?;
     chart
         .configure_mesh()
-        .light_line_style(style::GRID.mix(0.5))
+        .max_light_lines(1)
+        .light_line_style(style::GRID.mix(0.45))
         .bold_line_style(style::GRID)
         .x_label_formatter(&|_| String::new())
         .y_labels(6)
@@ -51,12 +53,19 @@ fn fraction_panel<DB: DrawingBackend>(
     if points.is_empty() {
         style::no_data(&chart.plotting_area().strip_coord_spec(), "no samples")?;
     } else if points.len() == 1 {
-        chart.draw_series(points.iter().map(|p| Circle::new(*p, 4, style::BLUE.filled())))?;
+        chart.draw_series(
+            points
+                .iter()
+                .map(|p| Circle::new(*p, 4, style::BLUE.filled())),
+        )?;
     } else {
-        chart.draw_series(LineSeries::new(points, style::BLUE.stroke_width(2)))?;
+        chart.draw_series(LineSeries::new(
+            points.iter().copied(),
+            style::BLUE.stroke_width(2),
+        ))?;
     }
-    mark_labels(area, &chart, &o.marks)?;
-    guard_note(area, &chart, o)?;
+    mark_labels(area, &chart, &o.marks, &points)?;
+    guard_note(area, &chart, o, &points)?;
     Ok(())
 }
 
@@ -66,17 +75,25 @@ fn up_panel<DB: DrawingBackend>(
     o: &Outcome,
     (x_lo, x_hi): (f64, f64),
 ) -> Result<(), ChartFailure> {
-    let max_up = o.samples.iter().map(|s| s.up).max().unwrap_or(0).max(o.nodes) as f64;
+    let max_up = o
+        .samples
+        .iter()
+        .map(|s| s.up)
+        .max()
+        .unwrap_or(0)
+        .max(o.nodes) as f64;
     let y = (0.0, (max_up * 1.12).max(1.0));
     let mut chart = ChartBuilder::on(area)
         .margin_right(30)
+        .margin_left(14)
         .margin_top(8)
         .x_label_area_size(52)
         .y_label_area_size(Y_AREA)
         .build_cartesian_2d(x_lo..x_hi, y.0..y.1)?;
     chart
         .configure_mesh()
-        .light_line_style(style::GRID.mix(0.5))
+        .max_light_lines(1)
+        .light_line_style(style::GRID.mix(0.45))
         .bold_line_style(style::GRID)
         .y_labels(4)
         .x_labels(12)
@@ -101,7 +118,11 @@ fn up_panel<DB: DrawingBackend>(
     match points.len() {
         0 => style::no_data(&chart.plotting_area().strip_coord_spec(), "no samples")?,
         1 => {
-            chart.draw_series(points.iter().map(|p| Circle::new(*p, 4, style::GREEN.filled())))?;
+            chart.draw_series(
+                points
+                    .iter()
+                    .map(|p| Circle::new(*p, 4, style::GREEN.filled())),
+            )?;
         }
         _ => {
             chart.draw_series(LineSeries::new(points, style::GREEN.stroke_width(2)))?;
@@ -122,9 +143,9 @@ impl Chart for Convergence {
             |ms| format!("first converged at {} s", style::csv_fixed(ms / 1000.0, 1)),
         );
         let subtitle = format!(
-            "seed {} · {} nodes · {} forwarding · {} · final {} %",
+            "seed {} · {} · {} forwarding · {} · final {} %",
             o.seed,
-            o.nodes,
+            style::count(o.nodes, "node"),
             o.protocol.forwarding,
             first,
             style::csv_fixed(o.convergence.final_fraction * 100.0, 1)
@@ -138,7 +159,10 @@ impl Chart for Convergence {
             entries.push((Swatch::Dashed(style::GREY), "timeline event".to_owned()));
         }
         if o.stopped.is_some() {
-            entries.push((Swatch::Band(style::VERMILLION), "not simulated (explosion guard)".to_owned()));
+            entries.push((
+                Swatch::Band(style::VERMILLION),
+                "not simulated (explosion guard)".to_owned(),
+            ));
         }
         let body = style::legend(&body, &entries)?;
         let (_, h) = body.dim_in_pixel();

@@ -36,6 +36,8 @@ fn panel<DB: DrawingBackend>(
     let data = clean(points);
     let (x_lo, x_hi) = style::finite_range(data.iter().map(|p| p.0)).unwrap_or((0.0, 1.0));
     let (x_lo, x_hi) = style::nonempty(x_lo.min(0.0), x_hi, 1.0);
+    // Room for the last hop's dot.
+    let x_hi = if integer_x { x_hi + 0.15 } else { x_hi };
     let mut chart = ChartBuilder::on(area)
         .caption(caption, style::text(LEGEND_PX + 1, style::INK))
         .margin(12)
@@ -50,7 +52,8 @@ fn panel<DB: DrawingBackend>(
     };
     chart
         .configure_mesh()
-        .light_line_style(style::GRID.mix(0.5))
+        .max_light_lines(1)
+        .light_line_style(style::GRID.mix(0.45))
         .bold_line_style(style::GRID)
         .x_labels(x_labels)
         .y_labels(6)
@@ -96,10 +99,12 @@ fn panel<DB: DrawingBackend>(
             style::BLUE.stroke_width(3),
         ))?;
     }
-    if integer_x || data.len() == 1 {
+    if data.len() == 1 {
         chart.draw_series(data.iter().map(|p| {
             ErrorBar::new_vertical(p.0, p.1, p.2, p.3, style::BLUE.mix(0.6).stroke_width(1), 8)
         }))?;
+    }
+    if integer_x || data.len() == 1 {
         chart.draw_series(
             data.iter()
                 .map(|p| Circle::new((p.0, p.2), 4, style::BLUE.filled())),
@@ -136,15 +141,26 @@ impl Chart for InfectionChart {
             String::new()
         };
         let subtitle = format!(
-            "{} nodes · {} forwarding, fan-out {} · {} heartbeats, {} sampled{}",
-            o.nodes, o.protocol.forwarding, o.protocol.amount, inf.heartbeats, inf.sampled, spread
+            "{} · {} forwarding, fan-out {} · {} heartbeats, {} sampled{}",
+            style::count(o.nodes, "node"),
+            o.protocol.forwarding,
+            o.protocol.amount,
+            inf.heartbeats,
+            inf.sampled,
+            spread
         );
         let body = style::title(root, &title, &subtitle)?;
         let body = style::legend(
             &body,
             &[
-                (Swatch::Line(style::BLUE), "median over heartbeats".to_owned()),
-                (Swatch::Band(style::BLUE), "10–90 % of heartbeats".to_owned()),
+                (
+                    Swatch::Line(style::BLUE),
+                    "median over heartbeats".to_owned(),
+                ),
+                (
+                    Swatch::Band(style::BLUE),
+                    "10–90 % of heartbeats".to_owned(),
+                ),
             ],
         )?;
         let (w, _) = body.dim_in_pixel();
@@ -156,7 +172,13 @@ impl Chart for InfectionChart {
             &inf.by_time,
             false,
         )?;
-        panel(&right, "(b) by hop", "hops from the origin", &inf.by_hop, true)?;
+        panel(
+            &right,
+            "(b) by hop",
+            "hops from the origin",
+            &inf.by_hop,
+            true,
+        )?;
         Ok(())
     }
 }

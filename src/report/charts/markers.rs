@@ -22,13 +22,28 @@ pub(crate) type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, 
 
 /// The x extent in seconds: the planned duration, or whatever the data covers.
 pub(crate) fn x_extent(o: &Outcome) -> (f64, f64) {
-    let hi = style::finite_range(
+    let planned = style::finite_range(
         [o.duration_ms, o.ended_at_ms]
             .into_iter()
             .chain(o.samples.iter().map(|s| s.t_ms))
             .chain(o.marks.iter().map(|m| m.at_ms)),
     )
     .map_or(0.0, |(_, hi)| hi.max(0.0));
+    // A stopped run shows what it measured plus a strip of the unsimulated rest, so the
+    // measured part keeps most of the width.
+    let hi = match &o.stopped {
+        Some(stop) if stop.at_ms.is_finite() && stop.at_ms > 0.0 => {
+            let measured = style::finite_range(
+                [stop.at_ms, o.ended_at_ms]
+                    .into_iter()
+                    .chain(o.samples.iter().map(|s| s.t_ms))
+                    .chain(o.per_cycle.iter().map(|c| c.start_ms)),
+            )
+            .map_or(stop.at_ms, |(_, hi)| hi);
+            planned.min(measured * 1.25)
+        }
+        _ => planned,
+    };
     style::nonempty(0.0, hi / 1000.0, 1.0)
 }
 
@@ -100,37 +115,73 @@ fn label_groups<DB: DrawingBackend>(chart: &Plot<'_, DB>, marks: &[Mark]) -> Vec
         .collect()
 }
 
-/// Event labels, rotated, reading upward from the bottom of the top panel just right of
-/// their line, on a translucent white box so curves stay visible but the text stays legible.
+/// A rotated label, reading upward, just right of pixel column `px`; at the bottom of the
+/// plotting area or at its top, whichever the curve `points` crosses less within the label's
+/// width. A translucent white box keeps it legible over grid and curves.
+fn rotated_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Plot<'_, DB>,
+    px: i32,
+    label: &str,
+    color: RGBColor,
+    points: &[(f64, f64)],
+) -> Result<(), ChartFailure> {
+    let (bx, by) = area.get_base_pixel();
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let plain = style::text(NOTE_PX, color);
+    let (len, height) = area.estimate_text_size(label, &plain)?;
+    let (len, height) = (len as i32, height as i32);
+    // Right of the line, or left of it when the plot ends first.
+    let x = if px + 3 + height + 3 <= xs.end {
+        px + 3
+    } else {
+        px - 3 - height
+    };
+    let (top_end, bottom_end) = (ys.start + 6 + len, ys.end - 6);
+    let (mut hits_top, mut hits_bottom) = (0usize, 0usize);
+    for (dx, dy) in points {
+        let (cx, cy) = chart.backend_coord(&(*dx, *dy));
+        if cx >= x - 2 && cx <= x + height + 2 {
+            hits_top += usize::from(cy <= top_end + 2);
+            hits_bottom += usize::from(cy >= bottom_end - len - 2);
+        }
+    }
+    let base = if hits_top < hits_bottom {
+        top_end
+    } else {
+        bottom_end
+    };
+    let (x, y) = (x - bx, base - by);
+    area.draw(&Rectangle::new(
+        [(x - 1, y - len - 2), (x + height + 3, y + 2)],
+        WHITE.mix(0.8).filled(),
+    ))?;
+    let rotated = plain
+        .transform(FontTransform::Rotate270)
+        .pos(Pos::new(HPos::Left, VPos::Top));
+    area.draw_text(label, &rotated, (x, y))?;
+    Ok(())
+}
+
+/// Event labels for every group of marks, placed by [`rotated_label`] away from `points`.
 pub(crate) fn mark_labels<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Plot<'_, DB>,
     marks: &[Mark],
+    points: &[(f64, f64)],
 ) -> Result<(), ChartFailure> {
-    let (bx, by) = area.get_base_pixel();
-    let bottom = chart.plotting_area().get_pixel_range().1.end;
-    let style = style::text(NOTE_PX, style::INK)
-        .transform(FontTransform::Rotate270)
-        .pos(Pos::new(HPos::Left, VPos::Top));
-    let plain = style::text(NOTE_PX, style::INK);
     for (px, label) in label_groups(chart, marks) {
-        let (len, height) = area.estimate_text_size(&label, &plain)?;
-        let x = px - bx + 3;
-        let y = bottom - by - 8;
-        area.draw(&Rectangle::new(
-            [(x - 1, y - len as i32 - 2), (x + height as i32 + 3, y + 2)],
-            WHITE.mix(0.8).filled(),
-        ))?;
-        area.draw_text(&label, &style, (x, y))?;
+        rotated_label(area, chart, px, &label, style::INK, points)?;
     }
     Ok(())
 }
 
-/// A note at the top of the guard's region.
+/// A note beside the explosion guard's stop line, placed like the event labels.
 pub(crate) fn guard_note<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Plot<'_, DB>,
     o: &Outcome,
+    points: &[(f64, f64)],
 ) -> Result<(), ChartFailure> {
     let Some(stop) = &o.stopped else {
         return Ok(());
@@ -138,27 +189,11 @@ pub(crate) fn guard_note<DB: DrawingBackend>(
     if !stop.at_ms.is_finite() {
         return Ok(());
     }
-    let (bx, by) = area.get_base_pixel();
     let (px, _) = chart.backend_coord(&(stop.at_ms / 1000.0, 0.0));
-    let (xs, ys) = chart.plotting_area().get_pixel_range();
-    let (right, py) = (xs.end, ys.start);
     let note = format!(
-        "explosion guard: stopped at {} s",
-        style::csv_fixed(stop.at_ms / 1000.0, 1)
+        "explosion guard: stopped at {} s of {} s",
+        style::csv_fixed(stop.at_ms / 1000.0, 1),
+        style::csv_fixed(o.duration_ms / 1000.0, 0)
     );
-    let text = style::text(NOTE_PX + 2, style::VERMILLION);
-    let (w, _) = area.estimate_text_size(&note, &text)?;
-    let fits_right = px + 6 + w as i32 <= right;
-    let (x, anchor) = if fits_right {
-        (px + 6, HPos::Left)
-    } else {
-        (px - 6, HPos::Right)
-    };
-    area.draw_text(
-        &note,
-        &text.pos(Pos::new(anchor, VPos::Top)),
-        (x - bx, py - by + 6),
-    )?;
-    Ok(())
+    rotated_label(area, chart, px + 1, &note, style::VERMILLION, points)
 }
-

@@ -84,7 +84,11 @@ pub(crate) fn title<DB: DrawingBackend>(
     )?;
     let mut top = 12 + TITLE_PX as i32 + 8;
     if !subtitle.is_empty() {
-        area.draw_text(subtitle, &text(LEGEND_PX, GREY).pos(center), (w as i32 / 2, top))?;
+        area.draw_text(
+            subtitle,
+            &text(LEGEND_PX, GREY).pos(center),
+            (w as i32 / 2, top),
+        )?;
         top += LEGEND_PX as i32 + 6;
     }
     Ok(area.split_vertically(top).1)
@@ -220,4 +224,22 @@ pub(crate) fn nonempty(lo: f64, hi: f64, pad: f64) -> (f64, f64) {
 /// A float with fixed decimals, as in the CSV files.
 pub(crate) fn csv_fixed(value: f64, decimals: usize) -> String {
     super::super::csv::fixed(value, decimals)
+}
+
+/// `n thing` or `n things`.
+pub(crate) fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// Like [`si`] but with a space before the suffix, ready for a unit: `1.5 k`, `20 M`, `7 `.
+pub(crate) fn si_spaced(value: f64) -> String {
+    let text = si(value);
+    match text.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => format!("{} {c}", &text[..i]),
+        _ => format!("{text} "),
+    }
 }

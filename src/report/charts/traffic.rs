@@ -48,7 +48,7 @@ impl Scale {
             Scale::Log { lo, hi }
         } else {
             Scale::Linear {
-                hi: (max * 1.1).max(1.0),
+                hi: (max * 1.1).max(10.0),
             }
         }
     }
@@ -70,19 +70,24 @@ impl Scale {
 
     /// Tick label of a plotted y.
     fn label(self, y: f64, unit: &str) -> String {
-        match self {
-            Scale::Linear { .. } => format!("{}{unit}", style::si(y)),
-            Scale::Log { .. } if (y - y.round()).abs() < 1e-6 => {
-                format!("{}{unit}", style::si(10f64.powf(y.round())))
-            }
-            Scale::Log { .. } => String::new(),
+        let value = match self {
+            Scale::Linear { .. } => y,
+            Scale::Log { .. } if (y - y.round()).abs() < 1e-6 => 10f64.powf(y.round()),
+            Scale::Log { .. } => return String::new(),
+        };
+        if unit.is_empty() {
+            style::si(value)
+        } else {
+            format!("{}{unit}", style::si_spaced(value))
         }
     }
 
-    fn tick_count(self) -> usize {
+    /// How many ticks to ask for on an axis of `px` pixels (at least 30 px apart).
+    fn tick_count(self, px: u32) -> usize {
+        let room = (px as usize / 30).max(2);
         match self {
-            Scale::Linear { .. } => 6,
-            Scale::Log { lo, hi } => ((hi - lo) as usize + 1).clamp(2, 13),
+            Scale::Linear { .. } => room.min(6),
+            Scale::Log { lo, hi } => ((hi - lo) as usize + 1).clamp(2, room),
         }
     }
 }
@@ -102,23 +107,30 @@ fn panel<DB: DrawingBackend>(
     let x = x_extent(o);
     let mut chart = ChartBuilder::on(area)
         .margin_right(30)
+        .margin_left(14)
         .margin_top(8)
         .x_label_area_size(if bottom { 52 } else { 12 })
         .y_label_area_size(Y_AREA)
         .build_cartesian_2d(x.0..x.1, y_lo..y_hi)?;
+    let plot_height = chart.plotting_area().dim_in_pixel().1;
     let y_desc = match scale {
-        Scale::Log { .. } => format!("{y_desc}, log scale"),
+        Scale::Log { .. } => format!("{y_desc} (log)"),
         Scale::Linear { .. } => y_desc.to_owned(),
     };
     chart
         .configure_mesh()
-        .light_line_style(style::GRID.mix(0.5))
+        .max_light_lines(1)
+        .light_line_style(style::GRID.mix(0.45))
         .bold_line_style(style::GRID)
         .x_labels(12)
-        .y_labels(scale.tick_count())
+        .y_labels(scale.tick_count(plot_height))
         .x_label_formatter(&|v| if bottom { style::si(*v) } else { String::new() })
         .y_label_formatter(&|v| scale.label(*v, unit))
-        .x_desc(if bottom { "cycle start, virtual time (s)" } else { "" })
+        .x_desc(if bottom {
+            "cycle start, virtual time (s)"
+        } else {
+            ""
+        })
         .y_desc(y_desc)
         .axis_desc_style(style::text(AXIS_PX, style::INK))
         .label_style(style::text(TICK_PX, style::INK))
@@ -163,7 +175,12 @@ fn panel<DB: DrawingBackend>(
         }
     }
     if !bottom {
-        guard_note(area, &chart, o)?;
+        let plotted: Vec<(f64, f64)> = lines
+            .iter()
+            .flat_map(|l| l.points.iter())
+            .filter_map(|&(t, v)| scale.map(v).map(|y| (t, y)))
+            .collect();
+        guard_note(area, &chart, o, &plotted)?;
     }
     Ok(())
 }
@@ -187,20 +204,28 @@ impl Chart for TrafficChart {
     ) -> Result<(), ChartFailure> {
         let t = &o.traffic;
         let subtitle = format!(
-            "{} nodes · {} forwarding, fan-out {}, cycle {} ms · {} packets per heartbeat · {} bytes sent",
-            o.nodes,
+            "{} · {} forwarding, fan-out {}, cycle {} ms · {} packets per heartbeat · {}B sent",
+            style::count(o.nodes, "node"),
             o.protocol.forwarding,
             o.protocol.amount,
             style::csv_fixed(o.protocol.cycle_ms, 0),
             style::si(t.packets_per_heartbeat),
-            style::si(t.bytes_sent as f64),
+            style::si_spaced(t.bytes_sent as f64),
         );
-        let body = style::title(root, &format!("Traffic per cycle: {}", o.scenario), &subtitle)?;
+        let body = style::title(
+            root,
+            &format!("Traffic per cycle: {}", o.scenario),
+            &subtitle,
+        )?;
         let mut entries = Vec::new();
         let mut lines = Vec::new();
         for (color, dashed, name, field) in PACKET_LINES {
             let total: u64 = o.per_cycle.iter().map(field).sum();
-            let swatch = if dashed { Swatch::Dashed(color) } else { Swatch::Line(color) };
+            let swatch = if dashed {
+                Swatch::Dashed(color)
+            } else {
+                Swatch::Line(color)
+            };
             entries.push((swatch, format!("{name} ({})", style::si(total as f64))));
             lines.push(Line {
                 color,
@@ -229,7 +254,7 @@ impl Chart for TrafficChart {
                 .map(|c| (c.start_ms / 1000.0, c.bytes_sent as f64))
                 .collect(),
         }];
-        panel(&bottom, o, &bytes, "bytes sent per cycle", "B", true)?;
+        panel(&bottom, o, &bytes, "bytes per cycle", "B", true)?;
         Ok(())
     }
 }

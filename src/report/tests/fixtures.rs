@@ -49,16 +49,34 @@ fn logistic(x: f64, mid: f64, width: f64) -> f64 {
 pub(crate) fn realistic() -> Outcome {
     let mut noise = Noise(7);
     let marks = vec![
-        Mark { at_ms: 60_000.0, label: "crash n7".into() },
-        Mark { at_ms: 90_000.0, label: "publish n2".into() },
-        Mark { at_ms: 120_000.0, label: "join n50".into() },
-        Mark { at_ms: 121_000.0, label: "loss 10 %".into() },
+        Mark {
+            at_ms: 60_000.0,
+            label: "crash n7".into(),
+        },
+        Mark {
+            at_ms: 90_000.0,
+            label: "publish n2".into(),
+        },
+        Mark {
+            at_ms: 120_000.0,
+            label: "join n50".into(),
+        },
+        Mark {
+            at_ms: 121_000.0,
+            label: "loss 10 %".into(),
+        },
     ];
     let mut samples = Vec::new();
-    let (mut sent, mut delivered) = (0u64, 0u64);
+    let mut sent = 0u64;
     for i in 0..=180u32 {
         let t = f64::from(i);
-        let up = if t < 60.0 { 50 } else if t < 120.0 { 49 } else { 50 };
+        let up = if t < 60.0 {
+            50
+        } else if t < 120.0 {
+            49
+        } else {
+            50
+        };
         let mut c = 0.1 + 0.9 * logistic(t, 8.0, 2.0);
         if (60.0..68.0).contains(&t) {
             c = 0.0;
@@ -69,7 +87,6 @@ pub(crate) fn realistic() -> Outcome {
         }
         let c = (c.min(1.0) * 50.0).round() / 50.0;
         sent += 7_400 + (noise.next() * 300.0) as u64;
-        delivered = sent * 95 / 100;
         samples.push(Sample {
             t_ms: t * 1000.0,
             up,
@@ -79,7 +96,7 @@ pub(crate) fn realistic() -> Outcome {
             max_view: up,
             in_flight: 40 + (noise.next() * 20.0) as u64,
             sent,
-            delivered,
+            delivered: sent * 95 / 100,
         });
     }
     let by_time = (0..=40)
@@ -115,7 +132,7 @@ pub(crate) fn realistic() -> Outcome {
             let sent = 7_400 + (noise.next() * 300.0) as u64;
             let loss = if k >= 121 { 0.10 } else { 0.02 };
             let lost = (sent as f64 * loss) as u64;
-            let dropped = if (60..66).contains(&k) { 140 } else { (noise.next() * 5.0) as u64 };
+            let dropped = if (60..66).contains(&k) { 140 } else { 0 };
             let delivered = sent - lost - dropped;
             CycleTraffic {
                 start_ms: f64::from(k) * 1000.0,
@@ -212,7 +229,10 @@ pub(crate) fn explosion() -> Outcome {
         value: 14_348_907,
         message: message.into(),
     });
-    o.marks = vec![Mark { at_ms: 0.0, label: "start".into() }];
+    o.marks = vec![Mark {
+        at_ms: 0.0,
+        label: "start".into(),
+    }];
     o.samples.retain(|s| s.t_ms <= 14_000.0);
     for s in &mut o.samples {
         s.up = 16;
@@ -290,10 +310,23 @@ pub(crate) fn single() -> Outcome {
         sent: 0,
         delivered: 0,
     }];
-    o.marks = vec![Mark { at_ms: 0.0, label: "join n0".into() }];
+    o.marks = vec![Mark {
+        at_ms: 0.0,
+        label: "join n0".into(),
+    }];
     o.per_cycle = vec![CycleTraffic::default()];
-    o.infection.by_time = vec![BandPoint { x: 0.0, p10: 1.0, median: 1.0, p90: 1.0 }];
-    o.infection.by_hop = vec![BandPoint { x: 0.0, p10: 1.0, median: 1.0, p90: 1.0 }];
+    o.infection.by_time = vec![BandPoint {
+        x: 0.0,
+        p10: 1.0,
+        median: 1.0,
+        p90: 1.0,
+    }];
+    o.infection.by_hop = vec![BandPoint {
+        x: 0.0,
+        p10: 1.0,
+        median: 1.0,
+        p90: 1.0,
+    }];
     o.failure_detection = vec![Detection {
         node: "n9".into(),
         cause: "stop".into(),

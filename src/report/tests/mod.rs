@@ -32,7 +32,11 @@ fn same_outcome_gives_identical_bytes() {
         assert_eq!(fa.len(), fb.len());
         let names: Vec<String> = fa
             .iter()
-            .map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+            .map(|p| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
             .collect();
         assert_eq!(names, file_names());
         for (pa, pb) in fa.iter().zip(&fb) {
@@ -70,7 +74,10 @@ fn write_names_the_path_that_failed() {
     fs::write(&blocker, b"x").expect("write blocker");
     let target = blocker.join("report");
     let err = write(&fixtures::empty(), &target).expect_err("cannot create under a file");
-    assert!(err.to_string().contains(&target.display().to_string()), "{err}");
+    assert!(
+        err.to_string().contains(&target.display().to_string()),
+        "{err}"
+    );
 }
 
 #[test]
@@ -102,7 +109,10 @@ fn timeseries_csv_has_header_and_fixed_rows() {
     assert_eq!(csv::fixed(-0.0001, 2), "0.00");
     assert_eq!(csv::fixed(1.0 / 3.0, 6), "0.333333");
     assert_eq!(csv::fixed(f64::NAN, 2), "NaN");
-    assert_eq!(csv::timeseries(&[]), format!("{}\n", csv::TIMESERIES_HEADER));
+    assert_eq!(
+        csv::timeseries(&[]),
+        format!("{}\n", csv::TIMESERIES_HEADER)
+    );
 }
 
 #[test]
@@ -139,14 +149,23 @@ fn table_is_aligned_and_complete() {
         "failure detection",
         "metadata spread",
     ] {
-        assert!(text.lines().any(|l| l.starts_with(key)), "missing {key}:\n{text}");
+        assert!(
+            text.lines().any(|l| l.starts_with(key)),
+            "missing {key}:\n{text}"
+        );
     }
     let columns: Vec<usize> = text
         .lines()
-        .map(|l| l.find("  ").map(|i| i + l[i..].len() - l[i..].trim_start().len()))
+        .map(|l| {
+            l.find("  ")
+                .map(|i| i + l[i..].len() - l[i..].trim_start().len())
+        })
         .map(Option::unwrap_or_default)
         .collect();
-    assert!(columns.windows(2).all(|w| w[0] == w[1]), "values not aligned:\n{text}");
+    assert!(
+        columns.windows(2).all(|w| w[0] == w[1]),
+        "values not aligned:\n{text}"
+    );
     assert!(text.contains("17.0 s"));
     assert!(text.contains("100.0 % / 94.0 %"));
     assert!(text.contains("147.04"));
@@ -154,9 +173,17 @@ fn table_is_aligned_and_complete() {
 
     let stopped = table(&fixtures::explosion());
     let first = stopped.lines().next().unwrap_or_default();
-    assert!(first.starts_with("!! STOPPED BY THE EXPLOSION GUARD"), "{stopped}");
+    assert!(
+        first.starts_with("!! STOPPED BY THE EXPLOSION GUARD"),
+        "{stopped}"
+    );
     assert!(first.contains("first-copy forwarding avoids it"));
     assert!(stopped.contains("never"));
+    assert!(stopped.contains("21,523,360.00"), "{stopped}");
+    assert!(
+        stopped.contains("14,348,907 passed 10,000,000"),
+        "{stopped}"
+    );
 }
 
 /// Not a check: writes every fixture's report to `$PEKONODE_REPORT_PREVIEW` when set.
