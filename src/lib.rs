@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 
 pub mod protocol;
+pub mod report;
 pub mod sim;
 pub mod udp;
 pub mod wire;

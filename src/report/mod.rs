@@ -1,0 +1,132 @@
+//! Reports of one simulated run (DESIGN.md §7): files for people and tools, built from an
+//! [`Outcome`] alone.
+//!
+//! [`write()`] fills a folder with
+//!
+//! - `summary.json`: the `Outcome` as pretty JSON, without its two long series, which go to
+//! - `timeseries.csv` (one row per [`Sample`](crate::sim::outcome::Sample)) and
+//!   `per_cycle.csv` (one row per [`CycleTraffic`](crate::sim::outcome::CycleTraffic));
+//! - `convergence`, `infection` and `traffic` charts, each as `.svg` and `.png`
+//!   (1200 × 700 px; text in the DejaVu Sans font embedded in the binary, so no system font
+//!   is needed).
+//!
+//! [`table()`] is the short summary printed after a run and [`summary_json`] the JSON that
+//! `--json` prints. Everything is deterministic: the same `Outcome` gives the same bytes in
+//! every file, on every run.
+//!
+//! ```no_run
+//! # fn demo(outcome: &pekonode::sim::Outcome) -> Result<(), pekonode::report::ReportError> {
+//! let files = pekonode::report::write(outcome, std::path::Path::new("reports/quickstart"))?;
+//! print!("{}", pekonode::report::table(outcome));
+//! # Ok(()) }
+//! ```
+
+mod charts;
+mod csv;
+mod error;
+mod summary;
+mod table;
+
+#[cfg(test)]
+mod tests;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub use error::ReportError;
+
+use crate::sim::Outcome;
+
+/// Writes the report of `outcome` into `dir` (created if needed) and returns the files
+/// written, in a fixed order: `summary.json`, `timeseries.csv`, `per_cycle.csv`, then each
+/// chart's `.svg` and `.png`.
+///
+/// Degenerate outcomes (no samples, no heartbeat, no traffic) still give every file; charts
+/// then carry a "no data" note.
+pub fn write(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    fs::create_dir_all(dir).map_err(|source| ReportError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    let mut put = |name: &str, bytes: &[u8]| -> Result<(), ReportError> {
+        let path = dir.join(name);
+        fs::write(&path, bytes).map_err(|source| ReportError::Write {
+            path: path.clone(),
+            source,
+        })?;
+        written.push(path);
+        Ok(())
+    };
+
+    let summary_name = "summary.json";
+    let summary = summary::summary_string(outcome).map_err(|source| ReportError::Json {
+        path: dir.join(summary_name),
+        source,
+    })?;
+    put(summary_name, summary.as_bytes())?;
+    put(
+        csv::TIMESERIES_FILE,
+        csv::timeseries(&outcome.samples).as_bytes(),
+    )?;
+    put(
+        csv::PER_CYCLE_FILE,
+        csv::per_cycle(&outcome.per_cycle).as_bytes(),
+    )?;
+
+    for chart in charts::render_all(outcome) {
+        let svg_name = format!("{}.svg", chart.name);
+        let svg = chart.svg.map_err(|e| ReportError::Chart {
+            path: dir.join(&svg_name),
+            message: e.0,
+        })?;
+        put(&svg_name, svg.as_bytes())?;
+
+        let png_name = format!("{}.png", chart.name);
+        let pixels = chart.pixels.map_err(|e| ReportError::Chart {
+            path: dir.join(&png_name),
+            message: e.0,
+        })?;
+        let png = charts::encode_png(&pixels).map_err(|message| ReportError::Png {
+            path: dir.join(&png_name),
+            message,
+        })?;
+        put(&png_name, &png)?;
+    }
+    Ok(written)
+}
+
+/// The short, aligned summary table printed on stdout after a run (newline-terminated).
+///
+/// Scenario, seed, nodes, forwarding, convergence, packets and datagrams per heartbeat,
+/// coverage, duplicates, losses and drops, false removals, failure detection and metadata
+/// spread; when the explosion guard stopped the run, its message comes first and a reminder
+/// last.
+pub fn table(outcome: &Outcome) -> String {
+    table::render(outcome)
+}
+
+/// The content of `summary.json`: pretty JSON of `outcome` with `samples` and `per_cycle`
+/// replaced by a `series` object naming their CSV files and row counts (newline-terminated).
+pub fn summary_json(outcome: &Outcome) -> String {
+    match summary::summary_string(outcome) {
+        Ok(text) => text,
+        // Unreachable for `Outcome` (string keys, no fallible Serialize impl); kept typed
+        // rather than panicking.
+        Err(e) => format!("{}\n", serde_json::json!({ "error": e.to_string() })),
+    }
+}
+
+/// The names of the files [`write()`] creates, in the order it creates them.
+pub fn file_names() -> Vec<String> {
+    let mut names = vec![
+        "summary.json".to_owned(),
+        csv::TIMESERIES_FILE.to_owned(),
+        csv::PER_CYCLE_FILE.to_owned(),
+    ];
+    for chart in charts::NAMES {
+        names.push(format!("{chart}.svg"));
+        names.push(format!("{chart}.png"));
+    }
+    names
+}

@@ -1,0 +1,197 @@
+//! The short human summary printed on stdout after a run.
+
+use std::fmt::Write as _;
+
+use super::csv::fixed;
+use crate::sim::Outcome;
+
+/// An integer with thousands separators: `1,340,000`.
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A non-negative float with two decimals and thousands separators.
+fn group_f(v: f64) -> String {
+    if !v.is_finite() || v < 0.0 {
+        return fixed(v, 2);
+    }
+    let text = fixed(v, 2);
+    match text.split_once('.') {
+        Some((int, frac)) => match int.parse::<u64>() {
+            Ok(n) => format!("{}.{frac}", group(n)),
+            Err(_) => text,
+        },
+        None => text,
+    }
+}
+
+/// Seconds with one decimal, from milliseconds.
+fn secs(ms: f64) -> String {
+    format!("{} s", fixed(ms / 1000.0, 1))
+}
+
+/// A share as a percentage with one decimal.
+fn percent(share: f64) -> String {
+    format!("{} %", fixed(share * 100.0, 1))
+}
+
+/// Failure detection: the slowest full removal, or how many never completed.
+fn failure_detection(outcome: &Outcome) -> String {
+    let all = &outcome.failure_detection;
+    if all.is_empty() {
+        return "no crash or stop".to_owned();
+    }
+    let done: Vec<f64> = all.iter().filter_map(|d| d.all_removed_after_ms).collect();
+    let slowest = done.iter().copied().fold(None, |acc: Option<f64>, v| {
+        Some(acc.map_or(v, |a| a.max(v)))
+    });
+    let mut text = match slowest {
+        Some(ms) => format!("{} max over {} removed", secs(ms), done.len()),
+        None => "none removed everywhere".to_owned(),
+    };
+    let missing = all.len() - done.len();
+    if missing > 0 {
+        let _ = write!(
+            text,
+            "; {missing} of {} not removed by every up node",
+            all.len()
+        );
+    }
+    text
+}
+
+/// Metadata spread: the slowest publish that reached everyone, or how many never did.
+fn metadata(outcome: &Outcome) -> String {
+    let all = &outcome.metadata;
+    if all.is_empty() {
+        return "no publish".to_owned();
+    }
+    let done: Vec<f64> = all.iter().filter_map(|m| m.everywhere_after_ms).collect();
+    let slowest = done.iter().copied().fold(None, |acc: Option<f64>, v| {
+        Some(acc.map_or(v, |a| a.max(v)))
+    });
+    let mut text = match slowest {
+        Some(ms) => format!("{} max over {} publish(es)", secs(ms), done.len()),
+        None => "never reached every up node".to_owned(),
+    };
+    let missing = all.len() - done.len();
+    if missing > 0 && !done.is_empty() {
+        let _ = write!(text, "; {missing} never everywhere");
+    }
+    text
+}
+
+/// The rows of the table, as (label, value).
+fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
+    let p = &outcome.protocol;
+    let t = &outcome.traffic;
+    let inf = &outcome.infection;
+    let dropped = t.dropped_partition + t.dropped_oversize + t.dropped_queue + t.dropped_down;
+    vec![
+        ("scenario", outcome.scenario.clone()),
+        ("seed", outcome.seed.to_string()),
+        ("nodes", outcome.nodes.to_string()),
+        (
+            "forwarding",
+            format!(
+                "{} (fan-out {}, cycle {} ms, timeout {} ms)",
+                p.forwarding,
+                p.amount,
+                fixed(p.cycle_ms, 0),
+                fixed(p.timeout_ms, 0)
+            ),
+        ),
+        (
+            "virtual time",
+            format!(
+                "{} of {}",
+                secs(outcome.ended_at_ms),
+                secs(outcome.duration_ms)
+            ),
+        ),
+        (
+            "converged first at",
+            outcome
+                .convergence
+                .first_converged_ms
+                .map_or_else(|| "never".to_owned(), secs),
+        ),
+        (
+            "final converged fraction",
+            percent(outcome.convergence.final_fraction),
+        ),
+        (
+            "packets per heartbeat",
+            format!(
+                "{} ({} heartbeats)",
+                group_f(t.packets_per_heartbeat),
+                group(t.heartbeats)
+            ),
+        ),
+        (
+            "datagrams per heartbeat",
+            group_f(t.datagrams_per_heartbeat),
+        ),
+        (
+            "coverage median / min",
+            if inf.coverage.count == 0 {
+                "no heartbeat sampled".to_owned()
+            } else {
+                format!(
+                    "{} / {} ({} heartbeats sampled)",
+                    percent(inf.coverage.median),
+                    percent(inf.coverage.min),
+                    inf.coverage.count
+                )
+            },
+        ),
+        ("duplicates", group(t.duplicates)),
+        (
+            "lost / dropped",
+            format!(
+                "{} / {} (partition {}, oversize {}, queue {}, down {})",
+                group(t.lost),
+                group(dropped),
+                group(t.dropped_partition),
+                group(t.dropped_oversize),
+                group(t.dropped_queue),
+                group(t.dropped_down)
+            ),
+        ),
+        ("false removals", group(outcome.false_removals)),
+        ("failure detection", failure_detection(outcome)),
+        ("metadata spread", metadata(outcome)),
+    ]
+}
+
+/// The aligned table text, newline-terminated.
+pub(crate) fn render(outcome: &Outcome) -> String {
+    let rows = rows(outcome);
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    if let Some(stop) = &outcome.stopped {
+        let _ = writeln!(out, "!! STOPPED BY THE EXPLOSION GUARD: {}", stop.message);
+    }
+    for (key, value) in rows {
+        let _ = writeln!(out, "{key:<width$}  {value}");
+    }
+    if let Some(stop) = &outcome.stopped {
+        let _ = writeln!(
+            out,
+            "!! the run stopped at {} ({} = {} passed {}); the numbers above cover only that part",
+            secs(stop.at_ms),
+            stop.limit,
+            group(stop.value),
+            group(stop.limit_value)
+        );
+    }
+    out
+}
