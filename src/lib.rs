@@ -30,8 +30,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod experiment;
 pub mod protocol;
 pub mod report;
+pub mod scenario;
 pub mod sim;
 pub mod udp;
 pub mod wire;

@@ -2,6 +2,7 @@
 
 mod decode;
 mod node;
+mod run;
 
 use clap::{Parser, Subcommand};
 
@@ -17,6 +18,18 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Simulate a scenario file and write its report: summary.json, timeseries.csv,
+    /// per_cycle.csv and convergence / infection / traffic charts as SVG and PNG.
+    ///
+    /// Prints a short table on stdout (or the summary as JSON with --json). Exits non-zero if
+    /// the explosion guard stopped the run, after writing what was measured.
+    #[command(after_long_help = run::RUN_EXAMPLES)]
+    Run(run::RunArgs),
+    /// Check scenario files without running them; every error names the file, the JSON path
+    /// and, for syntax errors, line and column.
+    Validate(run::ValidateArgs),
+    /// Print the JSON Schema of scenario files (for editors; also in scenarios/schema.json).
+    Schema,
     /// Decode captured PekoNode datagrams (one JSON packet per file) and print what they say.
     ///
     /// Useful next to Go PekoNode nodes: capture a datagram (e.g. with tcpdump or a recorder
@@ -35,6 +48,9 @@ pub enum Command {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate(args) => run::validate(args),
+        Command::Schema => run::schema(),
         Command::Decode(args) => decode::run(args),
         Command::Node(args) => node::run(args),
     }

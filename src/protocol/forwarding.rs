@@ -1,17 +1,20 @@
 //! The forwarding decision: whether a received heartbeat or update travels on.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::config::Forwarding;
 use super::member::Identity;
 use super::packet::PacketKind;
 use super::time::Time;
+use super::view::find;
 
 /// Remembers, per origin, when this node last forwarded one of its heartbeats (first-copy).
+///
+/// Sorted parallel vectors, found like view entries (about one probe for dense ids).
 #[derive(Clone, Debug)]
 pub(crate) struct ForwardLog<Id> {
-    last: BTreeMap<Id, Time>,
+    origins: Vec<Id>,
+    last: Vec<Time>,
     window: Duration,
 }
 
@@ -19,7 +22,8 @@ impl<Id: Identity> ForwardLog<Id> {
     /// A log that suppresses repeats within `window` (`cycle / 2`).
     pub(crate) fn new(window: Duration) -> ForwardLog<Id> {
         ForwardLog {
-            last: BTreeMap::new(),
+            origins: Vec::new(),
+            last: Vec::new(),
             window,
         }
     }
@@ -38,25 +42,39 @@ impl<Id: Identity> ForwardLog<Id> {
         match (mode, kind) {
             (Forwarding::Faithful, _) => true,
             (Forwarding::FirstCopy, PacketKind::Update) => adopted,
-            (Forwarding::FirstCopy, _) => match self.last.get_mut(origin) {
-                Some(at) if now.saturating_since(*at) < self.window => false,
-                Some(at) => {
-                    *at = now;
+            (Forwarding::FirstCopy, _) => match find(&self.origins, origin) {
+                Ok(i) if now.saturating_since(self.last[i]) < self.window => false,
+                Ok(i) => {
+                    self.last[i] = now;
                     true
                 }
-                None => {
-                    self.last.insert(origin.clone(), now);
+                Err(i) => {
+                    self.origins.insert(i, origin.clone());
+                    self.last.insert(i, now);
                     true
                 }
             },
         }
     }
 
-    /// Forgets origins whose last forward is older than the window (keeps memory bounded by
-    /// the origins heard in the last half cycle).
-    pub(crate) fn prune(&mut self, now: Time) {
+    /// Forgets origins whose last forward is older than the window, once the log holds more
+    /// than `bound` origins: memory stays proportional to the view without re-inserting live
+    /// origins every cycle.
+    pub(crate) fn prune(&mut self, now: Time, bound: usize) {
+        if self.origins.len() <= bound {
+            return;
+        }
         let window = self.window;
-        self.last.retain(|_, at| now.saturating_since(*at) < window);
+        let mut kept = 0;
+        for i in 0..self.origins.len() {
+            if now.saturating_since(self.last[i]) < window {
+                self.origins.swap(kept, i);
+                self.last.swap(kept, i);
+                kept += 1;
+            }
+        }
+        self.origins.truncate(kept);
+        self.last.truncate(kept);
     }
 }
 
@@ -134,7 +152,16 @@ mod tests {
             false,
             Time::ZERO,
         );
-        log.prune(Time::ZERO + HALF);
-        assert!(log.last.is_empty());
+        log.prune(Time::ZERO + HALF, 1);
+        assert_eq!(log.origins.len(), 1, "within bound: kept");
+        log.decide(
+            Forwarding::FirstCopy,
+            PacketKind::Heartbeat,
+            &2u32,
+            false,
+            Time::ZERO,
+        );
+        log.prune(Time::ZERO + HALF, 1);
+        assert!(log.origins.is_empty());
     }
 }

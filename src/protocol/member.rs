@@ -11,9 +11,27 @@ use super::time::UnixNanos;
 /// runtime uses [`crate::wire::Endpoint`] (address and port, as Go announces them), the
 /// simulator a dense integer, so that delivering a packet never hashes or allocates a string.
 /// Ordering must be total and stable: views and infected sets are kept sorted by it.
-pub trait Identity: Clone + Ord + Debug {}
+pub trait Identity: Clone + Ord + Debug {
+    /// A small non-negative integer for this identity, if it is one (the simulator's node
+    /// index). It must grow with the `Ord` order. Views use it to find an entry in about one
+    /// probe instead of a binary search: a converged view of dense ids holds id `k` at `k`.
+    fn dense_index(&self) -> Option<usize> {
+        None
+    }
+}
 
-impl<T: Clone + Ord + Debug> Identity for T {}
+macro_rules! dense {
+    ($($t:ty),*) => {$(
+        impl Identity for $t {
+            fn dense_index(&self) -> Option<usize> {
+                usize::try_from(*self).ok()
+            }
+        }
+    )*};
+}
+dense!(u16, u32, u64, usize);
+
+impl Identity for String {}
 
 /// A node as announced in packets (Go's `Node {Addr, Port, Name, PrivateData}`).
 ///

@@ -24,4 +24,3 @@ pub use member::{Identity, Metadata, NodeInfo};
 pub use node::Node;
 pub use packet::{Infected, Packet, PacketKind, Transmit};
 pub use time::{Time, UnixNanos};
-pub use view::Entry;

@@ -9,7 +9,7 @@ use super::forwarding::ForwardLog;
 use super::member::{Identity, Metadata, NodeInfo};
 use super::packet::{Infected, Packet, PacketKind, Transmit};
 use super::time::{Time, UnixNanos};
-use super::view::{Entry, Refresh, View};
+use super::view::{Refresh, View};
 
 /// One PekoNode node, as a sans-IO state machine.
 ///
@@ -94,17 +94,22 @@ impl<Id: Identity> Node<Id> {
 
     /// The view: every non-expired node, this one included while it heartbeats, by identity.
     pub fn get(&self) -> impl Iterator<Item = &NodeInfo<Id>> + '_ {
-        self.view.entries().iter().map(|e| &e.info)
+        self.view.iter().map(|(info, _)| info)
     }
 
     /// The view's entries with the time each was last refreshed, by identity.
-    pub fn entries(&self) -> &[Entry<Id>] {
-        self.view.entries()
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = (&NodeInfo<Id>, Time)> + '_ {
+        self.view.iter()
+    }
+
+    /// Number of entries in the view.
+    pub fn view_len(&self) -> usize {
+        self.view.len()
     }
 
     /// Whether `id` is in the view.
     pub fn knows(&self, id: &Id) -> bool {
-        self.view.get(id).is_some()
+        self.view.contains(id)
     }
 
     /// The cluster metadata as this node holds it (Go's `Read`).
@@ -387,7 +392,7 @@ impl<Id: Identity> Node<Id> {
         });
         // Piggyback on the (rare) expiry scan so that pruning costs nothing per packet.
         if scanned && self.config.forwarding == Forwarding::FirstCopy {
-            self.forward_log.prune(now);
+            self.forward_log.prune(now, 2 * self.view.len() + 16);
         }
     }
 }

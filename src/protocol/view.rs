@@ -10,15 +10,6 @@ use super::member::{Identity, NodeInfo};
 use super::packet::Infected;
 use super::time::Time;
 
-/// One node in a view and when it was last heard of.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry<Id> {
-    /// The node as last announced.
-    pub info: NodeInfo<Id>,
-    /// When it was last refreshed (a heartbeat or update of its origin, or `set`).
-    pub last_seen: Time,
-}
-
 /// What [`View::refresh`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Refresh {
@@ -30,14 +21,17 @@ pub(crate) enum Refresh {
     Refreshed,
 }
 
-/// Entries sorted by identity.
+/// Entries sorted by identity, kept as parallel vectors.
 ///
-/// A sorted vector rather than a map: lookups are a binary search, and picking a random entry
-/// is an index, which keeps target selection O(amount) on a thousand-node view. Inserts are
-/// O(n) but rare (a node joins a view once).
+/// Sorted vectors rather than a map: lookups are a binary search over the compact `ids`
+/// alone (a thousand-node view's ids fit in a few cache lines per probe), and picking a random
+/// entry is an index, which keeps target selection O(amount). Inserts are O(n) but rare (a
+/// node joins a view once).
 #[derive(Clone, Debug)]
 pub(crate) struct View<Id> {
-    entries: Vec<Entry<Id>>,
+    ids: Vec<Id>,
+    seen: Vec<Time>,
+    infos: Vec<NodeInfo<Id>>,
     /// No entry expires before this time: a lower bound, so a wake-up may find nothing to do.
     next_expiry: Option<Time>,
 }
@@ -48,23 +42,66 @@ fn deadline(last_seen: Time, timeout: Duration) -> Time {
     last_seen + timeout + Duration::from_micros(1)
 }
 
+/// Where `id` is in the sorted `ids` (or where it would go), as `binary_search` answers.
+///
+/// With dense ids the entry for `d` sits at `d` or below (distinct sorted naturals have
+/// `ids[k] ≥ k`), and exactly at `d` in a complete view, so the search gallops down from
+/// there: one probe in the common case, a few nearby ones otherwise.
+pub(crate) fn find<Id: Identity>(ids: &[Id], id: &Id) -> Result<usize, usize> {
+    let Some(d) = id.dense_index() else {
+        return ids.binary_search(id);
+    };
+    let n = ids.len();
+    if n == 0 {
+        return Err(0);
+    }
+    let hi = d.min(n - 1);
+    match ids[hi].cmp(id) {
+        std::cmp::Ordering::Equal => return Ok(hi),
+        std::cmp::Ordering::Less => return Err(hi + 1),
+        std::cmp::Ordering::Greater => {}
+    }
+    // ids[hi] > id: gallop down to a lower bound.
+    let mut step = 1;
+    let mut top = hi;
+    loop {
+        let lo = top.saturating_sub(step);
+        if ids[lo] <= *id {
+            return ids[lo..top]
+                .binary_search(id)
+                .map(|i| lo + i)
+                .map_err(|i| lo + i);
+        }
+        if lo == 0 {
+            return Err(0);
+        }
+        top = lo;
+        step *= 2;
+    }
+}
+
 impl<Id: Identity> View<Id> {
     pub(crate) fn new() -> View<Id> {
         View {
-            entries: Vec::new(),
+            ids: Vec::new(),
+            seen: Vec::new(),
+            infos: Vec::new(),
             next_expiry: None,
         }
     }
 
-    pub(crate) fn entries(&self) -> &[Entry<Id>] {
-        &self.entries
+    /// Number of entries.
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
     }
 
-    pub(crate) fn get(&self, id: &Id) -> Option<&Entry<Id>> {
-        self.entries
-            .binary_search_by(|e| e.info.id.cmp(id))
-            .ok()
-            .map(|i| &self.entries[i])
+    /// The entries by identity, with when each was last refreshed.
+    pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = (&NodeInfo<Id>, Time)> + '_ {
+        self.infos.iter().zip(self.seen.iter().copied())
+    }
+
+    pub(crate) fn contains(&self, id: &Id) -> bool {
+        find(&self.ids, id).is_ok()
     }
 
     /// When the driver must look for expired entries next.
@@ -76,25 +113,23 @@ impl<Id: Identity> View<Id> {
     pub(crate) fn refresh(&mut self, now: Time, info: &NodeInfo<Id>, timeout: Duration) -> Refresh {
         let due = deadline(now, timeout);
         self.next_expiry = Some(self.next_expiry.map_or(due, |t| t.min(due)));
-        match self.entries.binary_search_by(|e| e.info.id.cmp(&info.id)) {
+        match find(&self.ids, &info.id) {
             Ok(i) => {
-                let e = &mut self.entries[i];
-                e.last_seen = now;
-                if e.info.name != info.name || e.info.private_data != info.private_data {
-                    e.info = info.clone();
+                self.seen[i] = now;
+                let e = &mut self.infos[i];
+                // Arc<str> equality checks the pointer first: copies of one announcement
+                // share their strings, so this rarely reads them.
+                if e.name != info.name || e.private_data != info.private_data {
+                    *e = info.clone();
                     Refresh::Updated
                 } else {
                     Refresh::Refreshed
                 }
             }
             Err(i) => {
-                self.entries.insert(
-                    i,
-                    Entry {
-                        info: info.clone(),
-                        last_seen: now,
-                    },
-                );
+                self.ids.insert(i, info.id.clone());
+                self.seen.insert(i, now);
+                self.infos.insert(i, info.clone());
                 Refresh::Joined
             }
         }
@@ -113,16 +148,22 @@ impl<Id: Identity> View<Id> {
             _ => return false,
         }
         let mut next: Option<Time> = None;
-        self.entries.retain(|e| {
-            let due = deadline(e.last_seen, timeout);
+        let mut kept = 0;
+        for i in 0..self.ids.len() {
+            let due = deadline(self.seen[i], timeout);
             if due <= now {
-                expired(e.info.id.clone());
-                false
+                expired(self.ids[i].clone());
             } else {
                 next = Some(next.map_or(due, |t| t.min(due)));
-                true
+                self.ids.swap(kept, i);
+                self.seen.swap(kept, i);
+                self.infos.swap(kept, i);
+                kept += 1;
             }
-        });
+        }
+        self.ids.truncate(kept);
+        self.seen.truncate(kept);
+        self.infos.truncate(kept);
         self.next_expiry = next;
         true
     }
@@ -141,7 +182,7 @@ impl<Id: Identity> View<Id> {
         picked: &mut Vec<Id>,
         scratch: &mut Vec<usize>,
     ) {
-        let n = self.entries.len();
+        let n = self.ids.len();
         if n == 0 || amount == 0 {
             return;
         }
@@ -150,7 +191,7 @@ impl<Id: Identity> View<Id> {
             let mut tries = 4 * amount + 4;
             while picked.len() - start < amount && tries > 0 {
                 tries -= 1;
-                let id = &self.entries[rng.gen_range(0..n)].info.id;
+                let id = &self.ids[rng.gen_range(0..n)];
                 if infected.insert(id.clone()) {
                     picked.push(id.clone());
                 }
@@ -161,12 +202,12 @@ impl<Id: Identity> View<Id> {
             return;
         }
         scratch.clear();
-        scratch.extend((0..n).filter(|&i| !infected.contains(&self.entries[i].info.id)));
+        scratch.extend((0..n).filter(|&i| !infected.contains(&self.ids[i])));
         let take = need.min(scratch.len());
         for j in 0..take {
             let k = rng.gen_range(j..scratch.len());
             scratch.swap(j, k);
-            let id = &self.entries[scratch[j]].info.id;
+            let id = &self.ids[scratch[j]];
             infected.insert(id.clone());
             picked.push(id.clone());
         }
@@ -174,21 +215,17 @@ impl<Id: Identity> View<Id> {
 
     /// One entry other than `local`, uniformly at random (the swap partner).
     pub(crate) fn pick_other(&self, rng: &mut ChaCha8Rng, local: &Id) -> Option<Id> {
-        let others = self.entries.len() - usize::from(self.get(local).is_some());
-        if others == 0 {
-            return None;
-        }
-        let mut k = rng.gen_range(0..others);
-        for e in &self.entries {
-            if &e.info.id == local {
-                continue;
+        let n = self.ids.len();
+        match find(&self.ids, local) {
+            Ok(at) if n > 1 => {
+                // Draw among the others, skipping the local entry's slot.
+                let k = rng.gen_range(0..n - 1);
+                Some(self.ids[if k >= at { k + 1 } else { k }].clone())
             }
-            if k == 0 {
-                return Some(e.info.id.clone());
-            }
-            k -= 1;
+            Ok(_) => None,
+            Err(_) if n > 0 => Some(self.ids[rng.gen_range(0..n)].clone()),
+            Err(_) => None,
         }
-        None
     }
 }
 
@@ -272,8 +309,27 @@ mod tests {
             gone.push(id)
         });
         assert_eq!(gone, vec![0]);
-        assert!(v.entries().is_empty());
+        assert_eq!(v.len(), 0);
         assert_eq!(v.next_expiry(), None);
+    }
+
+    #[test]
+    fn find_agrees_with_binary_search_on_dense_ids() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        for _ in 0..300 {
+            let mut ids: Vec<u32> = (0..rng.gen_range(0..60))
+                .map(|_| rng.gen_range(0..80))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for probe in 0..90u32 {
+                assert_eq!(
+                    find(&ids, &probe),
+                    ids.binary_search(&probe),
+                    "{ids:?} {probe}"
+                );
+            }
+        }
     }
 
     #[test]

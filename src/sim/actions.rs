@@ -1,7 +1,5 @@
 //! Playing the timeline: churn, PekoNode commands, partitions and loss changes.
 
-use crate::protocol::NodeInfo;
-
 use super::outcome::Mark;
 use super::plan::{Action, NodeIndex};
 use super::simulator::{version_at, Cause, Simulator};
@@ -53,7 +51,7 @@ impl Simulator {
             }
             Action::Set { node, contact } => {
                 let now = self.now;
-                let info = NodeInfo::new(contact, self.name(contact));
+                let info = self.infos[contact as usize].clone();
                 if let Some(n) = &mut self.nodes[node as usize] {
                     n.set(now, info);
                     self.drain(node, Cause::Other);
@@ -91,7 +89,7 @@ impl Simulator {
         let now = self.now;
         let infos: Vec<_> = contacts
             .iter()
-            .map(|&c| NodeInfo::new(c, self.name(c)))
+            .map(|&c| self.infos[c as usize].clone())
             .collect();
         if let Some(n) = &mut self.nodes[i as usize] {
             for info in infos {

@@ -32,6 +32,9 @@ pub enum SimError {
         /// Its value.
         value: f64,
     },
+    /// The run is longer than the event queue can hold (about four years).
+    #[error("duration {0:?} is longer than the simulator holds (about four years)")]
+    TooLong(std::time::Duration),
     /// The sample interval is zero.
     #[error("sample interval must be positive")]
     SampleInterval,

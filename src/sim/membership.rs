@@ -108,9 +108,8 @@ impl Membership {
         let Some(node) = &nodes[i] else {
             return;
         };
-        let view = node.entries();
-        let inside = view.iter().filter(|e| self.up[e.info.id as usize]).count();
-        let value = (view.len() - inside) + (self.up_count - inside);
+        let inside = node.get().filter(|info| self.up[info.id as usize]).count();
+        let value = (node.view_len() - inside) + (self.up_count - inside);
         // A node that just came up is counted as converged before recount.
         self.set_mismatch(i, value as u32);
     }

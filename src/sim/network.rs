@@ -149,7 +149,7 @@ pub enum Verdict {
 pub(crate) struct Network {
     spec: NetworkSpec,
     /// Partitions in force: the group of each node (`u32::MAX`: the implicit rest group),
-    /// and whether only traffic leaving group 0 is cut. They add up until `heal`.
+    /// and whether only traffic from group 0 to group 1 is cut. They add up until `heal`.
     partitions: Vec<(Vec<u32>, bool)>,
 }
 
@@ -165,8 +165,8 @@ impl Network {
         self.spec.loss = loss.clamp(0.0, 1.0);
     }
 
-    /// Adds a partition: packets between different groups are dropped (only those leaving
-    /// the first group when `oneway`). Nodes in no group form one more group.
+    /// Adds a partition: packets between different groups are dropped (only those from the
+    /// first group to the second when `oneway`). Nodes in no group form one more group.
     pub(crate) fn partition(&mut self, nodes: usize, groups: &[Vec<NodeIndex>], oneway: bool) {
         let mut group = vec![u32::MAX; nodes];
         for (g, members) in groups.iter().enumerate() {
@@ -187,7 +187,7 @@ impl Network {
     fn cut(&self, from: NodeIndex, to: NodeIndex) -> bool {
         self.partitions.iter().any(|(group, oneway)| {
             let (gf, gt) = (group[from as usize], group[to as usize]);
-            gf != gt && (!oneway || gf == 0)
+            gf != gt && (!oneway || (gf == 0 && gt == 1))
         })
     }
 

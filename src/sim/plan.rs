@@ -93,15 +93,15 @@ pub enum Action {
         /// The metadata bytes.
         data: Vec<u8>,
     },
-    /// Packets between different groups are dropped (only from the first group to the others
-    /// when `oneway`). Replaces any partition in force.
+    /// Packets between different groups are dropped (only from the first group to the second
+    /// when `oneway`). Partitions add up until [`Action::Heal`].
     Partition {
         /// Disjoint groups of nodes; nodes in no group form one more group.
         groups: Vec<Vec<NodeIndex>>,
-        /// Cut only traffic leaving the first group.
+        /// Cut only traffic from the first group to the second.
         oneway: bool,
     },
-    /// Removes the partition.
+    /// Removes every partition.
     Heal,
     /// Sets the global loss probability.
     Loss {

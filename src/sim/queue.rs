@@ -35,27 +35,63 @@ pub(crate) enum What {
 }
 
 /// The queue of scheduled events plus the slab of in-flight packets.
+///
+/// Each scheduled event is one `u128` key — time (48 bits of µs), sequence number (40 bits),
+/// kind (8 bits) and payload (32 bits), most significant first — so the heap orders by
+/// (time, sequence) with a single comparison and moves 16 bytes per entry.
 #[derive(Default)]
 pub(crate) struct Queue {
-    heap: BinaryHeap<Reverse<(Time, u64, What)>>,
+    heap: BinaryHeap<Reverse<u128>>,
     seq: u64,
     slab: Vec<Option<Envelope>>,
     free: Vec<u32>,
     in_flight: u64,
 }
 
+/// Latest time the queue can hold: 2^48 µs, about 8.9 years.
+pub(crate) const MAX_TIME_MICROS: u64 = (1 << 48) - 1;
+
+fn pack(at: Time, seq: u64, what: What) -> u128 {
+    let (kind, payload) = match what {
+        What::Action(k) => (0u128, k),
+        What::Sample => (1, 0),
+        What::Arrive(s) => (2, s),
+        What::Process(s) => (3, s),
+        What::Timer(n) => (4, n),
+    };
+    (u128::from(at.as_micros().min(MAX_TIME_MICROS)) << 80)
+        | (u128::from(seq & ((1 << 40) - 1)) << 40)
+        | (kind << 32)
+        | u128::from(payload)
+}
+
+fn unpack(key: u128) -> (Time, What) {
+    let at = Time::from_micros((key >> 80) as u64);
+    let payload = key as u32;
+    let what = match (key >> 32) as u8 {
+        0 => What::Action(payload),
+        1 => What::Sample,
+        2 => What::Arrive(payload),
+        3 => What::Process(payload),
+        _ => What::Timer(payload),
+    };
+    (at, what)
+}
+
 impl Queue {
     pub(crate) fn push(&mut self, at: Time, what: What) {
         self.seq += 1;
-        self.heap.push(Reverse((at, self.seq, what)));
+        self.heap.push(Reverse(pack(at, self.seq, what)));
     }
 
     pub(crate) fn pop(&mut self) -> Option<(Time, What)> {
-        self.heap.pop().map(|Reverse((at, _, what))| (at, what))
+        self.heap.pop().map(|Reverse(key)| unpack(key))
     }
 
     pub(crate) fn peek_time(&self) -> Option<Time> {
-        self.heap.peek().map(|Reverse((at, _, _))| *at)
+        self.heap
+            .peek()
+            .map(|Reverse(key)| Time::from_micros((*key >> 80) as u64))
     }
 
     /// Stores a packet in flight; returns its slot.
@@ -84,5 +120,29 @@ impl Queue {
     /// Packets stored and not yet taken.
     pub(crate) fn in_flight(&self) -> u64 {
         self.in_flight
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_come_out_by_time_then_insertion_order() {
+        let mut q = Queue::default();
+        q.push(Time::from_millis(5), What::Timer(7));
+        q.push(Time::from_millis(1), What::Arrive(u32::MAX));
+        q.push(Time::from_millis(5), What::Sample);
+        q.push(Time::from_millis(1), What::Action(3));
+        let out: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
+        assert_eq!(
+            out,
+            vec![
+                (Time::from_millis(1), What::Arrive(u32::MAX)),
+                (Time::from_millis(1), What::Action(3)),
+                (Time::from_millis(5), What::Timer(7)),
+                (Time::from_millis(5), What::Sample),
+            ]
+        );
     }
 }

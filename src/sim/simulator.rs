@@ -66,6 +66,9 @@ pub struct Simulator {
     pub(crate) plan: Plan,
     pub(crate) config: Config,
     pub(crate) nodes: Vec<Option<Node<NodeIndex>>>,
+    /// Each node's record, built once: every copy of it shares the name's allocation, so
+    /// views compare names by pointer.
+    pub(crate) infos: Vec<NodeInfo<NodeIndex>>,
     pub(crate) incarnations: Vec<u64>,
     link_rngs: Vec<ChaCha8Rng>,
     key_len: Vec<usize>,
@@ -103,6 +106,9 @@ impl Simulator {
         }
         if plan.sample_interval.is_zero() {
             return Err(SimError::SampleInterval);
+        }
+        if plan.duration.as_micros() > u128::from(super::queue::MAX_TIME_MICROS) / 2 {
+            return Err(SimError::TooLong(plan.duration));
         }
         let net = &plan.network;
         net.latency.validate().map_err(SimError::Latency)?;
@@ -150,6 +156,9 @@ impl Simulator {
             key_len: (0..n).map(key_len).collect(),
             network: Network::new(plan.network.clone()),
             nodes: (0..n).map(|_| None).collect(),
+            infos: (0..n)
+                .map(|i| NodeInfo::new(i as NodeIndex, &plan.nodes[i]))
+                .collect(),
             incarnations: vec![0; n],
             timers: vec![None; n],
             busy_until: vec![Time::ZERO; n],
@@ -186,6 +195,11 @@ impl Simulator {
             let Some((at, what)) = self.queue.pop() else {
                 break;
             };
+            // The run covers [0, end): what is due exactly at the end would start a cycle the
+            // run never sees. Only the closing sample is taken there.
+            if at == self.end && what != What::Sample {
+                continue;
+            }
             self.up_time_sum +=
                 self.membership.up_count() as f64 * (at.as_micros() - self.now.as_micros()) as f64;
             self.now = at;
@@ -432,7 +446,7 @@ impl Simulator {
         let (mut sum, mut min, mut max, mut up) = (0usize, usize::MAX, 0usize, 0usize);
         for (i, node) in self.nodes.iter().enumerate() {
             if let (Some(node), true) = (node, self.membership.is_up(i as NodeIndex)) {
-                let v = node.entries().len();
+                let v = node.view_len();
                 sum += v;
                 min = min.min(v);
                 max = max.max(v);
@@ -466,7 +480,7 @@ impl Simulator {
             Domain::Node,
             (u64::from(i) << 24) | incarnation,
         );
-        let info = NodeInfo::new(i, &self.plan.nodes[iu]);
+        let info = self.infos[iu].clone();
         // The config was resolved in `new`, so this cannot fail.
         self.nodes[iu] = Node::new(info, self.config.clone(), rng, self.now).ok();
         self.timers[iu] = None;

@@ -58,6 +58,8 @@ impl Endpoint {
     }
 }
 
+impl crate::protocol::Identity for Endpoint {}
+
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.addr, self.port)

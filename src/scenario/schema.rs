@@ -1,0 +1,245 @@
+//! The serde types of a scenario file, as written. Validation and resolution live in
+//! `validate.rs`; these types accept any well-typed value.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::events::EventSpec;
+use super::nodes::NodesSpec;
+use super::refs::NodeSelector;
+
+/// A scenario file, as written. Unknown fields are errors everywhere.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "pekonode scenario")]
+pub struct ScenarioSpec {
+    /// Optional link to this JSON Schema, for editors (`"$schema": "schema.json"`); ignored.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The scenario's name, also the report folder name: 1 to 64 characters of
+    /// `A-Z a-z 0-9 _ . -`, starting with a letter or digit.
+    #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"))]
+    pub name: String,
+    /// What the scenario shows, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The master seed: every random choice of the run derives from it.
+    pub seed: u64,
+    /// How long the run lasts, in ms of virtual time (1 … 7 days).
+    pub duration_ms: u64,
+    /// How often metrics are sampled, in ms of virtual time. Default 1000.
+    #[serde(default = "default_sample_interval_ms")]
+    pub sample_interval_ms: u64,
+    /// Protocol parameters (PekoNode's config; 0 means "PekoNode's default").
+    #[serde(default)]
+    pub protocol: ProtocolSpec,
+    /// The network model. Default: 1 ms constant latency, no loss.
+    #[serde(default)]
+    pub network: NetworkSpec,
+    /// The initial nodes and how they bootstrap.
+    pub nodes: NodesSpec,
+    /// The timeline, in time order. Default: none.
+    #[serde(default)]
+    pub events: Vec<EventSpec>,
+    /// The explosion guard: a run that passes a limit stops and reports what it measured.
+    #[serde(default)]
+    pub limits: Limits,
+    /// What `pekonode check` requires of the run's results. Default: nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expect>,
+}
+
+fn default_sample_interval_ms() -> u64 {
+    1000
+}
+
+/// Protocol parameters. As in Go PekoNode, 0 means "use the default".
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolSpec {
+    /// Fan-out: how many nodes each broadcast picks. 0 = 3.
+    #[serde(default)]
+    pub amount: u32,
+    /// Heartbeat period in ms. 0 = 6000.
+    #[serde(default)]
+    pub cycle_ms: u64,
+    /// Receive queue length in packets. 0 = 3 × amount.
+    #[serde(default)]
+    pub buffer: u32,
+    /// Largest packet in bytes; packets of `size` bytes or more are dropped. 0 = 16384.
+    #[serde(default)]
+    pub size: u32,
+    /// Expiry timeout in ms. 0, or any value ≤ cycle, = 3 × cycle + 2000 (PekoNode's rule).
+    #[serde(default)]
+    pub timeout_ms: u64,
+    /// Forwarding rule. Default `"faithful"` (Go PekoNode's).
+    #[serde(default)]
+    pub forwarding: Forwarding,
+}
+
+/// Which forwarding rule the nodes use (DESIGN.md §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Forwarding {
+    /// Go PekoNode's rule: every copy of a heartbeat is forwarded (cost exponential in cluster
+    /// size with full views).
+    #[default]
+    Faithful,
+    /// Our fix: forward a heartbeat of an origin at most once per half cycle, an update only if
+    /// adopted.
+    FirstCopy,
+}
+
+/// The network model. Link overrides refine the network-wide values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSpec {
+    /// One-way latency of every packet. Default `{"constant": {"ms": 1}}`.
+    #[serde(default)]
+    pub latency: Latency,
+    /// Probability that a packet is lost (0 … 1). Default 0.
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub loss: f64,
+    /// Probability that a delivered packet is delivered twice (0 … 1). Default 0.
+    #[serde(default)]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub duplicate: f64,
+    /// Per-link or per-group overrides. For each of loss, latency and duplicate separately, the
+    /// first rule (in list order) that matches the packet and sets that value wins; otherwise the
+    /// network-wide value applies.
+    #[serde(default)]
+    pub links: Vec<LinkSpec>,
+}
+
+impl Default for NetworkSpec {
+    fn default() -> Self {
+        Self {
+            latency: Latency::default(),
+            loss: 0.0,
+            duplicate: 0.0,
+            links: Vec::new(),
+        }
+    }
+}
+
+/// A latency distribution, in ms (fractions allowed). Written `{"constant": {"ms": 5}}` etc.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum Latency {
+    /// Always `ms`.
+    Constant {
+        /// The latency in ms (≥ 0).
+        ms: f64,
+    },
+    /// Uniform in `[min_ms, max_ms]`.
+    Uniform {
+        /// Smallest latency in ms (≥ 0).
+        min_ms: f64,
+        /// Largest latency in ms (≥ `min_ms`).
+        max_ms: f64,
+    },
+    /// Normal, truncated below at `min_ms`.
+    Normal {
+        /// Mean in ms (≥ 0).
+        mean_ms: f64,
+        /// Standard deviation in ms (≥ 0).
+        stddev_ms: f64,
+        /// Smallest latency in ms (≥ 0). Default 0.
+        #[serde(default)]
+        min_ms: f64,
+    },
+    /// Log-normal with the given median and shape, truncated below at `min_ms`.
+    Lognormal {
+        /// Median in ms (> 0).
+        median_ms: f64,
+        /// Shape: standard deviation of the underlying normal (0 … 5).
+        sigma: f64,
+        /// Smallest latency in ms (≥ 0). Default 0.
+        #[serde(default)]
+        min_ms: f64,
+    },
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Self::Constant { ms: 1.0 }
+    }
+}
+
+/// A per-link or per-group override: packets from a node in `from` to a node in `to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkSpec {
+    /// Senders the rule applies to.
+    pub from: NodeSelector,
+    /// Receivers the rule applies to.
+    pub to: NodeSelector,
+    /// Also apply the rule from `to` to `from`. Default false.
+    #[serde(default)]
+    pub both_ways: bool,
+    /// Loss probability on these links (0 … 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<f64>,
+    /// Latency on these links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Latency>,
+    /// Duplication probability on these links (0 … 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<f64>,
+}
+
+/// The explosion guard (DESIGN.md §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Most packets in flight at once. Default 2 000 000.
+    #[serde(default = "default_max_in_flight")]
+    pub max_in_flight: u64,
+    /// Most packets sent during one cycle (all nodes together). Default 5 000 000.
+    #[serde(default = "default_max_packets_per_cycle")]
+    pub max_packets_per_cycle: u64,
+}
+
+fn default_max_in_flight() -> u64 {
+    2_000_000
+}
+
+fn default_max_packets_per_cycle() -> u64 {
+    5_000_000
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_in_flight: default_max_in_flight(),
+            max_packets_per_cycle: default_max_packets_per_cycle(),
+        }
+    }
+}
+
+/// Expectations that `pekonode check` enforces on a run's results. Each is optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The cluster has converged (every up node's view equals the up set, and stays so for a
+    /// cycle) by this time, in ms of virtual time (≤ `duration_ms`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub converged_by_ms: Option<u64>,
+    /// No up node is ever removed from an up node's view. Default false (not checked).
+    #[serde(default)]
+    pub no_false_removals: bool,
+    /// Every crashed or stopped node is removed by every up node within this many ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crash_detected_within_ms: Option<u64>,
+    /// Every publish reaches every up node within this many ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata_everywhere_within_ms: Option<u64>,
+    /// Mean packets per heartbeat stays at or below this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_packets_per_heartbeat: Option<f64>,
+    /// Mean heartbeat coverage (share of up nodes reached) is at least this (0 … 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub min_coverage: Option<f64>,
+}

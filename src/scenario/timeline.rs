@@ -1,0 +1,339 @@
+//! Timeline validation: the node table is built from `nodes` and `join` events, then each event
+//! is checked against the life of its nodes (a node must have started before it can crash, be
+//! stopped before it starts, …) and resolved into node indexes.
+
+use std::collections::BTreeMap;
+
+use super::events::ActionSpec;
+use super::nodes::{Bootstrap, NodesSpec};
+use super::refs::NodeRef;
+use super::resolved::{Action, Contacts, Event, InitialNode};
+use super::schema::ScenarioSpec;
+use super::table::Resolved;
+use super::validate::Checker;
+use super::{MAX_EVENTS, MAX_NODES};
+
+/// Where a node is in its life at some time.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Life {
+    Pending,
+    Running,
+    Stopped,
+    Crashed,
+}
+
+/// Builds the node table and resolves the timeline.
+pub(super) fn resolve(ck: &mut Checker, spec: &ScenarioSpec) -> Resolved {
+    let mut r = Resolved::default();
+    let duration = spec.duration_ms;
+    let mut listed_contacts = Vec::new();
+    match &spec.nodes {
+        NodesSpec::Generated(g) => {
+            if g.count == 0 || g.count as usize > MAX_NODES {
+                ck.err("nodes.count", format!(
+                    "{} nodes cannot be simulated; use 1 to {MAX_NODES} (every node's view grows to \
+                     the whole cluster, so memory grows with the square of the count)", g.count));
+                return r;
+            }
+            let k = match g.bootstrap {
+                Bootstrap::Random { k: 0 } => {
+                    ck.err(
+                        "nodes.bootstrap.random.k",
+                        "k must be at least 1 (each node joins through k earlier nodes)",
+                    );
+                    1
+                }
+                Bootstrap::Random { k } => k as usize,
+                _ => 0,
+            };
+            let last_start = u64::from(g.count - 1).checked_mul(g.join_interval_ms);
+            if last_start.is_none_or(|t| t > duration) {
+                ck.err("nodes.join_interval_ms", format!(
+                    "with {} ms between starts the last node starts after the end of the run ({duration} ms)",
+                    g.join_interval_ms));
+            }
+            for i in 0..g.count as usize {
+                let name = format!("n{i}");
+                r.lookup.insert(name.clone(), i);
+                r.names.push(name);
+                let contacts = match g.bootstrap {
+                    Bootstrap::Seed if i == 0 => Contacts::Listed(Vec::new()),
+                    Bootstrap::Seed => Contacts::Listed(vec![0]),
+                    Bootstrap::Random { .. } if i == 0 => Contacts::Listed(Vec::new()),
+                    Bootstrap::Random { .. } => Contacts::RandomEarlier { k },
+                    Bootstrap::All => Contacts::AllInitial,
+                };
+                let start_ms = (i as u64).saturating_mul(g.join_interval_ms);
+                r.initial.push(InitialNode {
+                    index: i,
+                    start_ms,
+                    contacts,
+                });
+            }
+        }
+        NodesSpec::Listed(list) => {
+            if list.is_empty() || list.len() > MAX_NODES {
+                ck.err(
+                    "nodes",
+                    format!("{} nodes listed; list 1 to {MAX_NODES} nodes", list.len()),
+                );
+                return r;
+            }
+            for (i, node) in list.iter().enumerate() {
+                r.add(ck, &format!("nodes[{i}].name"), &node.name);
+                if node.start_ms > duration {
+                    ck.err(
+                        format!("nodes[{i}].start_ms"),
+                        format!(
+                            "{} ms is after the end of the run ({duration} ms)",
+                            node.start_ms
+                        ),
+                    );
+                }
+            }
+            if r.names.len() != list.len() {
+                return r; // a bad or duplicate name: indexes would not match the list
+            }
+            listed_contacts = list.iter().map(|n| (n.start_ms, &n.contacts)).collect();
+        }
+    }
+    if spec.events.len() > MAX_EVENTS {
+        ck.err(
+            "events",
+            format!(
+                "{} events; at most {MAX_EVENTS} are accepted",
+                spec.events.len()
+            ),
+        );
+        return r;
+    }
+    // Nodes created by joins get the next indexes, in timeline order.
+    for (e, event) in spec.events.iter().enumerate() {
+        if let ActionSpec::Join(join) = &event.action {
+            if let Some(i) = r.add(ck, &format!("events[{e}].join.node"), &join.node) {
+                r.join_event.insert(i, e);
+            }
+        }
+    }
+    if r.names.len() > MAX_NODES {
+        ck.err(
+            "events",
+            format!(
+                "{} nodes in all with joins; at most {MAX_NODES}",
+                r.names.len()
+            ),
+        );
+        return r;
+    }
+    r.ok = true;
+    for (i, (start_ms, contacts)) in listed_contacts.into_iter().enumerate() {
+        let contacts = r.nodes(ck, &format!("nodes[{i}].contacts"), contacts, Some(i));
+        r.initial.push(InitialNode {
+            index: i,
+            start_ms,
+            contacts: Contacts::Listed(contacts),
+        });
+    }
+    resolve_events(ck, spec, &mut r);
+    r
+}
+
+fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
+    let mut life = vec![Life::Pending; r.names.len()];
+    let mut starts: Vec<(u64, usize)> = r.initial.iter().map(|n| (n.start_ms, n.index)).collect();
+    starts.sort_unstable();
+    let mut next_start = 0;
+    let mut partitions = 0usize;
+    let mut prev_ms = 0;
+    for (e, event) in spec.events.iter().enumerate() {
+        let t = event.at_ms;
+        if t > spec.duration_ms {
+            ck.err(format!("events[{e}].at_ms"), format!(
+                "{t} ms is after the end of the run; events happen from 0 to duration_ms ({} ms)", spec.duration_ms));
+        } else if t < prev_ms {
+            ck.err(
+                format!("events[{e}].at_ms"),
+                format!(
+                "{t} ms comes before the previous event ({prev_ms} ms); list events in time order"),
+            );
+        }
+        prev_ms = prev_ms.max(t);
+        while next_start < starts.len() && starts[next_start].0 <= t {
+            life[starts[next_start].1] = Life::Running;
+            next_start += 1;
+        }
+        let kind = event.action.kind();
+        let base = format!("events[{e}].{kind}");
+        // Resolves `node` and checks it is in one of the `allowed` states; moves it to `to`.
+        let mut step = |ck: &mut Checker,
+                        r: &Resolved,
+                        node: &NodeRef,
+                        allowed: &[Life],
+                        to: Option<Life>| {
+            let path = format!("{base}.node");
+            let i = r.node(ck, &path, node)?;
+            let now = life[i];
+            if !allowed.contains(&now) {
+                let state = match now {
+                    Life::Pending => match r.join_event.get(&i) {
+                        Some(j) => format!("does not exist yet (it is created by the join at events[{j}], at {} ms)",
+                            spec.events[*j].at_ms),
+                        None => format!("has not started yet (it starts at {} ms)", r.initial[i].start_ms),
+                    },
+                    Life::Running => "is running".to_string(),
+                    Life::Stopped => "is stopped".to_string(),
+                    Life::Crashed => "has crashed".to_string(),
+                };
+                let need = match allowed {
+                    [Life::Crashed] => "a crashed node",
+                    [Life::Running] => "a running node",
+                    [Life::Stopped] => "a stopped node",
+                    [Life::Pending] => "a new node",
+                    _ => "a running or stopped node",
+                };
+                ck.err(
+                    path,
+                    format!(
+                        "{kind} needs {need}, but '{}' {state} at {t} ms",
+                        r.names[i]
+                    ),
+                );
+            }
+            if let Some(to) = to {
+                life[i] = to;
+            }
+            Some(i)
+        };
+        const ALIVE: &[Life] = &[Life::Running, Life::Stopped];
+        let action = match &event.action {
+            ActionSpec::Join(j) => {
+                let Some(&node) = r
+                    .lookup
+                    .get(&j.node)
+                    .filter(|i| r.join_event.get(i) == Some(&e))
+                else {
+                    continue;
+                };
+                life[node] = Life::Running;
+                let contacts = r.nodes(ck, &format!("{base}.contacts"), &j.contacts, Some(node));
+                Action::Join { node, contacts }
+            }
+            ActionSpec::Crash(c) => Action::Crash {
+                node: step(ck, r, &c.node, ALIVE, Some(Life::Crashed)).unwrap_or(0),
+            },
+            ActionSpec::Restart(s) => {
+                let node = step(ck, r, &s.node, &[Life::Crashed], Some(Life::Running));
+                let contacts = r.nodes(ck, &format!("{base}.contacts"), &s.contacts, node);
+                Action::Restart {
+                    node: node.unwrap_or(0),
+                    contacts,
+                }
+            }
+            ActionSpec::Stop(s) => Action::Stop {
+                node: step(ck, r, &s.node, &[Life::Running], Some(Life::Stopped)).unwrap_or(0),
+            },
+            ActionSpec::Start(s) => Action::Start {
+                node: step(ck, r, &s.node, &[Life::Stopped], Some(Life::Running)).unwrap_or(0),
+            },
+            ActionSpec::Set(s) => {
+                let node = step(ck, r, &s.node, ALIVE, None);
+                let contact = r.node(ck, &format!("{base}.contact"), &s.contact);
+                if node.is_some() && node == contact {
+                    ck.err(
+                        format!("{base}.contact"),
+                        "a node cannot be its own contact",
+                    );
+                }
+                Action::Set {
+                    node: node.unwrap_or(0),
+                    contact: contact.unwrap_or(0),
+                }
+            }
+            ActionSpec::Publish(p) => Action::Publish {
+                node: step(ck, r, &p.node, ALIVE, None).unwrap_or(0),
+                data: p.data.clone(),
+            },
+            ActionSpec::Partition(p) => {
+                partitions += 1;
+                Action::Partition {
+                    groups: partition_groups(ck, r, &base, &p.groups, p.oneway),
+                    oneway: p.oneway,
+                }
+            }
+            ActionSpec::Heal(_) => {
+                if partitions == 0 {
+                    ck.err(base, format!("there is no partition to heal at {t} ms"));
+                }
+                partitions = 0;
+                Action::Heal
+            }
+            ActionSpec::Loss(l) => {
+                ck.probability(&format!("{base}.value"), l.value);
+                Action::Loss { value: l.value }
+            }
+        };
+        r.events.push(Event {
+            at_ms: t,
+            source: e,
+            action,
+        });
+    }
+}
+
+fn partition_groups(
+    ck: &mut Checker,
+    r: &Resolved,
+    base: &str,
+    groups: &[Vec<NodeRef>],
+    oneway: bool,
+) -> Vec<Vec<usize>> {
+    let path = format!("{base}.groups");
+    if oneway && groups.len() != 2 {
+        ck.err(
+            &path,
+            format!(
+                "a one-way partition has exactly 2 groups (from, to); found {}",
+                groups.len()
+            ),
+        );
+    } else if groups.len() < 2 {
+        ck.err(
+            &path,
+            format!(
+                "a partition needs at least 2 groups; found {}",
+                groups.len()
+            ),
+        );
+    }
+    let mut owner: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut out = Vec::with_capacity(groups.len());
+    for (g, group) in groups.iter().enumerate() {
+        if group.is_empty() {
+            ck.err(
+                format!("{path}[{g}]"),
+                "a partition group must hold at least one node",
+            );
+        }
+        let mut members = Vec::with_capacity(group.len());
+        for (k, node) in group.iter().enumerate() {
+            let p = format!("{path}[{g}][{k}]");
+            let Some(i) = r.node(ck, &p, node) else {
+                continue;
+            };
+            match owner.insert(i, g) {
+                Some(other) if other != g => ck.err(
+                    p,
+                    format!(
+                        "node '{}' is in groups {other} and {g}; partition groups must be disjoint",
+                        r.names[i]
+                    ),
+                ),
+                Some(_) => {}
+                None => members.push(i),
+            }
+        }
+        members.sort_unstable();
+        out.push(members);
+    }
+    out
+}
