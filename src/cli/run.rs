@@ -43,7 +43,7 @@ pub struct ValidateArgs {
     files: Vec<PathBuf>,
 }
 
-fn load(path: &PathBuf) -> anyhow::Result<Scenario> {
+fn load(path: &std::path::Path) -> anyhow::Result<Scenario> {
     // The error already names the file, the JSON path and line:column.
     Scenario::from_path(path).map_err(anyhow::Error::new)
 }
