@@ -120,21 +120,37 @@ impl Simulator {
         }
     }
 
-    /// The chart label of an action; joins at time zero make one "start" mark.
+    /// The chart label of an action. Joins within one cycle of the previous join mark are
+    /// merged into it ("start: 50 nodes", "joins: 12 nodes"), so staggered starts make one
+    /// marker, not a thousand.
     fn label(&mut self, action: &Action) -> Option<String> {
-        let at_start = self.now.as_micros() == 0;
-        Some(match action {
-            Action::Join { .. } if at_start => {
-                if self
-                    .marks
-                    .iter()
-                    .any(|m| m.at_ms == 0.0 && m.label == "start")
-                {
+        if let Action::Join { node, .. } = action {
+            if let Some((mark, count)) = self.join_group {
+                let recent = self.marks.get(mark).is_some_and(|m| {
+                    self.now.as_micros() as f64 / 1_000.0 - m.at_ms
+                        <= self.config.cycle.as_secs_f64() * 1_000.0
+                });
+                if recent && mark + 1 == self.marks.len() {
+                    let count = count + 1;
+                    let at_start = self.marks[mark].at_ms == 0.0;
+                    self.marks[mark].label = if at_start {
+                        format!("start: {count} nodes")
+                    } else {
+                        format!("joins: {count} nodes")
+                    };
+                    self.join_group = Some((mark, count));
                     return None;
                 }
-                "start".to_string()
             }
-            Action::Join { node, .. } => format!("join {}", self.name(*node)),
+            self.join_group = Some((self.marks.len(), 1));
+            return Some(if self.now.as_micros() == 0 {
+                "start: 1 node".to_string()
+            } else {
+                format!("join {}", self.name(*node))
+            });
+        }
+        Some(match action {
+            Action::Join { .. } => return None,
             Action::Crash { node } => format!("crash {}", self.name(*node)),
             Action::Restart { node, .. } => format!("restart {}", self.name(*node)),
             Action::Stop { node } => format!("stop {}", self.name(*node)),

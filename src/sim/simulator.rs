@@ -84,6 +84,8 @@ pub struct Simulator {
     traffic: TrafficCounter,
     samples: Vec<Sample>,
     pub(crate) marks: Vec<Mark>,
+    /// The mark that gathers recent joins, and how many it holds.
+    pub(crate) join_group: Option<(usize, u32)>,
     stopped: Option<GuardStop>,
     transmits: Vec<Transmit<NodeIndex>>,
     events: Vec<Event<NodeIndex>>,
@@ -170,6 +172,7 @@ impl Simulator {
             traffic: TrafficCounter::new(config.cycle),
             samples: Vec::new(),
             marks: Vec::new(),
+            join_group: None,
             stopped: None,
             transmits: Vec::new(),
             events: Vec::new(),

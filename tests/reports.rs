@@ -1,0 +1,61 @@
+//! The committed reports under `reports/` are what the shipped scenarios produce today, byte
+//! for byte: a protocol or simulator change that moves a number must regenerate them (and say
+//! why) in the same commit. Regenerate with `cargo run --release -- run scenarios/NAME.json`.
+
+use std::process::Command;
+
+fn check(name: &str) {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pekonode"))
+        .args(["run", &format!("{root}/scenarios/{name}.json"), "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let committed = format!("{root}/reports/{name}");
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let fresh = std::fs::read(&path).unwrap();
+        let old = std::fs::read(format!("{committed}/{file}"))
+            .unwrap_or_else(|e| panic!("{committed}/{file}: {e}; regenerate the report"));
+        assert!(
+            fresh == old,
+            "reports/{name}/{file} differs from what scenarios/{name}.json produces now; \
+             regenerate it with `cargo run --release -- run scenarios/{name}.json` and say why"
+        );
+    }
+}
+
+#[test]
+fn quickstart_report_is_current() {
+    check("quickstart");
+}
+
+#[test]
+fn readme_example_report_is_current() {
+    check("readme_example");
+}
+
+#[test]
+fn faithful_and_first_copy_16_reports_are_current() {
+    check("faithful_16");
+    check("first_copy_16");
+}
+
+#[test]
+fn crash_partition_and_lossy_reports_are_current() {
+    check("crash_detection");
+    check("partition_heal");
+    check("lossy_network");
+}
+
+#[test]
+fn scale_1000_report_is_current() {
+    check("scale_1000");
+}
