@@ -30,6 +30,7 @@
 mod address;
 mod config;
 mod error;
+mod fault;
 mod node;
 mod node_list;
 mod runtime;
