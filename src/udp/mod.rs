@@ -28,6 +28,7 @@
 //! means this machine (as in Go); host names are resolved (cached for a minute); IPv6 works.
 
 mod address;
+pub mod cluster;
 mod config;
 mod error;
 mod fault;
