@@ -36,7 +36,7 @@ What is measured: converged fraction every --sample (share of up nodes whose lis
 up set), convergence time after each event, failure detection and false removals (from expiry
 events), metadata spread, and traffic from the sockets' counters. Infection spread by time and
 by hop needs the wire instrumented and is left empty (the report says so). Heartbeats emitted
-are estimated as one per join/start plus one per full cycle up.
+are estimated as one per join/start plus one per further cycle begun while up.
 
 Scenario files: joins, crash, restart, stop, start, set, publish and loss are played; latency
 is not (loopback delivers in microseconds); partitions, duplication and per-link rules are

@@ -23,6 +23,8 @@ struct Member {
     up: bool,
     /// Starts so far (join and restarts), for per-start seeds.
     incarnation: u64,
+    /// Bound by [`Members::reserve`] and not joined yet.
+    reserved: bool,
 }
 
 /// A counter sum over nodes, including those that crashed.
@@ -115,6 +117,21 @@ impl Members {
         self.by_endpoint.get(endpoint).copied()
     }
 
+    /// Binds node `i`'s socket ahead of its join, so that nodes joining at the same instant
+    /// know each other's ports (bootstrap `all`, or contacts later in the list). A node that
+    /// runs already, or ran before, is left alone.
+    pub(crate) fn reserve(&mut self, i: usize) -> Result<(), ClusterError> {
+        match self.members.get(i) {
+            Some(m) if m.list.is_none() && m.endpoint.is_none() => {
+                self.bind(i)?;
+                self.members[i].reserved = true;
+                Ok(())
+            }
+            Some(_) => Ok(()),
+            None => Err(ClusterError::NoSuchNode(i)),
+        }
+    }
+
     /// Starts node `i` with fresh state (join or restart): binds its old port if it had one
     /// (falling back to a new one if that is taken, reported in the returned note), adds the
     /// contacts that have an address, and joins.
@@ -123,7 +140,38 @@ impl Members {
         i: usize,
         contacts: &[NodeIndex],
     ) -> Result<Option<String>, ClusterError> {
-        self.crash(i);
+        let note = match self.members.get(i) {
+            Some(m) if m.reserved => None,
+            Some(_) => {
+                self.crash(i);
+                self.bind(i)?
+            }
+            None => return Err(ClusterError::NoSuchNode(i)),
+        };
+        let member = &mut self.members[i];
+        member.reserved = false;
+        let Some(list) = member.list.take() else {
+            return Err(ClusterError::NoSuchNode(i));
+        };
+        for &c in contacts {
+            let c = c as usize;
+            if c == i {
+                continue;
+            }
+            if let Some(node) = self.contact(c) {
+                list.set(node);
+            }
+        }
+        list.join();
+        let member = &mut self.members[i];
+        member.list = Some(list);
+        member.up = true;
+        Ok(note)
+    }
+
+    /// Binds a new node list for `i` (not joined) on its old port if it had one, else on one
+    /// the OS picks; returns a note if the old port was taken.
+    fn bind(&mut self, i: usize) -> Result<Option<String>, ClusterError> {
         let Some(member) = self.members.get_mut(i) else {
             return Err(ClusterError::NoSuchNode(i));
         };
@@ -149,20 +197,9 @@ impl Members {
             self.by_endpoint.remove(&old);
         }
         self.by_endpoint.insert(endpoint, i);
-        for &c in contacts {
-            let c = c as usize;
-            if c == i {
-                continue;
-            }
-            if let Some(node) = self.contact(c) {
-                list.set(node);
-            }
-        }
         let member = &mut self.members[i];
         member.events = Some(list.events());
-        list.join();
         member.list = Some(list);
-        member.up = true;
         Ok(note)
     }
 
@@ -179,6 +216,7 @@ impl Members {
             return false;
         };
         member.up = false;
+        member.reserved = false;
         member.events = None;
         match member.list.take() {
             Some(list) => {

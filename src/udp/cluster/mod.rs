@@ -19,7 +19,7 @@
 //!   published one or newer.
 //! - **Traffic** from the sockets' counters ([`Stats`](super::Stats)). *Heartbeats emitted* are
 //!   not observable on the wire without decoding it: they are counted as one per join or start
-//!   plus one per full cycle each node stayed up. *Packets per heartbeat* subtracts one swap
+//!   plus one per further cycle begun while the node was up. *Packets per heartbeat* subtracts one swap
 //!   request per heartbeat from the datagrams sent (swap replies and metadata updates stay in).
 //! - **Infection spread** (by time, by hop, coverage, duplicates) needs the wire instrumented:
 //!   left empty, and said so in the outcome's `notes`.
@@ -122,6 +122,18 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
         for (i, e) in members.drain_events() {
             observer.event(&members, i, &e, t);
         }
+        // Bind the not yet running contacts of nodes joining now before any joins, so that
+        // those joins know their ports (bootstrap `all`). Other nodes bind at their join.
+        let due = plan.timeline[next_action..]
+            .iter()
+            .take_while(|a| a.at <= now);
+        for timed in due {
+            if let Action::Join { contacts, .. } = &timed.action {
+                for &c in contacts {
+                    members.reserve(c as usize)?;
+                }
+            }
+        }
         while let Some(timed) = plan.timeline.get(next_action).filter(|a| a.at <= now) {
             next_action += 1;
             let at_start = timed.at.is_zero();
@@ -183,7 +195,8 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
         series.sample(&members, end);
     }
     let totals = members.totals();
-    let heartbeats = observer.heartbeats(end);
+    // Heartbeats are due at join + k × cycle; one due at the very end has not gone out.
+    let heartbeats = observer.heartbeats(end.min(ms(plan.duration)));
     let (failure_detection, false_removals, metadata) = observer.finish(&members);
     members.shutdown();
 
@@ -211,7 +224,7 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
         .saturating_sub(totals.received)
         .saturating_add(totals.send_errors);
     notes.push(format!(
-        "heartbeats emitted are estimated as one per join or start plus one per full cycle up; \
+        "heartbeats emitted are estimated as one per join or start plus one per cycle begun while up; \
          packets per heartbeat = (datagrams sent - heartbeats) / heartbeats, i.e. minus one swap \
          request each; {kernel} datagrams were sent but never read (to crashed nodes, lost by \
          the kernel or still queued at the end) or failed to send"

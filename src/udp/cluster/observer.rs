@@ -66,10 +66,14 @@ impl Observer {
     }
 
     /// Heartbeats a node up from `since` to `t` emitted: one at its join or start, then one
-    /// per full cycle (the approximation stated in the report's notes).
+    /// every cycle, strictly before `t` (the approximation stated in the report's notes).
+    fn emitted(&self, since: f64, t: f64) -> u64 {
+        ((t - since).max(0.0) / self.cycle_ms).ceil().max(1.0) as u64
+    }
+
     fn close_up(&mut self, j: usize, t: f64) {
         if let Some(since) = self.up_since.get_mut(j).and_then(Option::take) {
-            self.heartbeats += 1 + ((t - since).max(0.0) / self.cycle_ms).floor() as u64;
+            self.heartbeats += self.emitted(since, t);
         }
     }
 
@@ -176,7 +180,7 @@ impl Observer {
             .up_since
             .iter()
             .flatten()
-            .map(|since| 1 + ((end - since).max(0.0) / self.cycle_ms).floor() as u64)
+            .map(|since| self.emitted(*since, end))
             .sum();
         self.heartbeats + open
     }
