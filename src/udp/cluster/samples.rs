@@ -135,7 +135,7 @@ impl Series {
                 at_ms: m.at_ms,
                 converged_after_ms: intervals.iter().find_map(|(s, e)| {
                     let from = s.max(m.at_ms);
-                    (*e > from && e - from >= cycle).then(|| from - m.at_ms)
+                    (*e > from && e - from >= cycle).then_some(from - m.at_ms)
                 }),
             })
             .collect();
