@@ -1,5 +1,6 @@
 //! The `pekonode` command line: a thin clap front end that wires the library's layers together.
 
+mod cluster;
 mod decode;
 mod node;
 mod run;
@@ -43,6 +44,14 @@ pub enum Command {
     /// --secret-key; --forwarding faithful to forward exactly as they do).
     #[command(after_long_help = node::EXAMPLES)]
     Node(node::NodeArgs),
+    /// Run N real UDP nodes on 127.0.0.1 in this process, measure them like a simulation, and
+    /// write the same report as `run` (summary.json, CSV, charts).
+    ///
+    /// Bootstrap, crashes, restarts, stops, publishes and send-path packet drops are set by
+    /// options, or taken from a scenario file played in real time (--scenario). Progress goes
+    /// to stderr, the summary table to stdout.
+    #[command(after_long_help = cluster::EXAMPLES)]
+    Cluster(cluster::ClusterArgs),
 }
 
 /// Runs the parsed command line.
@@ -53,5 +62,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Schema => run::schema(),
         Command::Decode(args) => decode::run(args),
         Command::Node(args) => node::run(args),
+        Command::Cluster(args) => cluster::run(args),
     }
 }

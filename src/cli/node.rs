@@ -117,6 +117,7 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         listen_addr: host.to_string(),
         forwarding: args.forwarding,
         seed: None,
+        drop_probability: 0.0,
     };
     let advertise = args.advertise.as_deref().unwrap_or(host);
     let local = Node::new(advertise, port, &args.name).with_private_data(&args.private_data);

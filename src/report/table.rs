@@ -183,6 +183,9 @@ pub(crate) fn render(outcome: &Outcome) -> String {
     for (key, value) in rows {
         let _ = writeln!(out, "{key:<width$}  {value}");
     }
+    for note in &outcome.notes {
+        let _ = writeln!(out, "{:<width$}  {note}", "note");
+    }
     if let Some(stop) = &outcome.stopped {
         let _ = writeln!(
             out,

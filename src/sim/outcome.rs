@@ -41,6 +41,10 @@ pub struct Outcome {
     pub false_removals: u64,
     /// For each publish: how long until every up node read the new version.
     pub metadata: Vec<MetadataSpread>,
+    /// What this run could not measure or measured approximately, for people (empty for the
+    /// simulator; the UDP `cluster` mode lists its approximations). Omitted from JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// The protocol settings of the run.

@@ -530,6 +530,7 @@ impl Simulator {
             failure_detection,
             false_removals,
             metadata,
+            notes: Vec::new(),
         }
     }
 }

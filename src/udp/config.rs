@@ -24,7 +24,7 @@ use crate::protocol::{self, Forwarding};
 /// let resolved = config.protocol().resolve().unwrap();
 /// assert_eq!((resolved.amount, resolved.buffer), (3, 9));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// Fan-out: how many uninfected nodes each broadcast targets (0 ⇒ 3).
     pub amount: usize,
@@ -46,6 +46,11 @@ pub struct Config {
     pub forwarding: Forwarding,
     /// Seed of the node's random peer choice; `None` derives one from the clock and the port.
     pub seed: Option<u64>,
+    /// Fault injection: the probability (0 … 1) that each datagram this node is about to send
+    /// is dropped instead, as if the network had lost it; counted in
+    /// [`Stats::dropped_fault`](super::Stats). Drawn from a stream derived from `seed`.
+    /// Default 0 (off). Change it later with [`NodeList::set_drop_probability`](super::NodeList::set_drop_probability).
+    pub drop_probability: f64,
 }
 
 impl Default for Config {
@@ -60,6 +65,7 @@ impl Default for Config {
             listen_addr: "0.0.0.0".to_string(),
             forwarding: Forwarding::FirstCopy,
             seed: None,
+            drop_probability: 0.0,
         }
     }
 }

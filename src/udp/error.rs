@@ -32,6 +32,9 @@ pub enum UdpError {
         /// The operating system's error.
         source: io::Error,
     },
+    /// A drop probability outside 0 … 1 (fault injection, [`Config::drop_probability`](super::Config)).
+    #[error("drop probability {0} is not between 0 and 1")]
+    DropProbability(f64),
     /// The socket could not be set up, or a runtime thread could not be spawned.
     #[error("cannot start the runtime: {0}")]
     Io(#[from] io::Error),

@@ -28,8 +28,10 @@
 //! means this machine (as in Go); host names are resolved (cached for a minute); IPv6 works.
 
 mod address;
+pub mod cluster;
 mod config;
 mod error;
+mod fault;
 mod node;
 mod node_list;
 mod runtime;

@@ -13,6 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use super::address::bind_addr;
 use super::config::Config;
 use super::error::UdpError;
+use super::fault::Fault;
 use super::node::Node;
 use super::runtime::{self, lock, Event, Inbox, Shared, READ_TIMEOUT};
 use super::stats::Stats;
@@ -83,6 +84,7 @@ impl NodeList {
         local.addr = local.endpoint().addr().to_string();
 
         let seed = config.seed.unwrap_or_else(|| clock_seed(local_addr));
+        let fault = Fault::new(config.drop_probability, seed)?;
         let start = Instant::now();
         let node = protocol::Node::new(
             local.to_info(),
@@ -99,6 +101,7 @@ impl NodeList {
             resolved.size,
             start,
             queue.clone(),
+            fault,
         ));
         let mut list = NodeList {
             shared: Arc::clone(&shared),
@@ -194,9 +197,17 @@ impl NodeList {
         rx
     }
 
-    /// Counters of the socket side: received, dropped on a full queue, sent, send errors.
+    /// Counters of the socket side: received, dropped on a full queue, sent, send errors,
+    /// dropped by fault injection, bytes sent.
     pub fn stats(&self) -> Stats {
         self.shared.counters.snapshot()
+    }
+
+    /// Fault injection: from now on, each datagram this node is about to send is dropped with
+    /// `probability` (0 … 1; 0 turns it off), as if the network had lost it. Drops are counted
+    /// in [`Stats::dropped_fault`]. Values outside 0 … 1 are refused and change nothing.
+    pub fn set_drop_probability(&self, probability: f64) -> Result<(), UdpError> {
+        lock(&self.shared.fault).set(probability)
     }
 
     /// Stops the runtime and closes the socket, waiting for both threads (as a drop does).

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::address::Resolver;
+use super::fault::Fault;
 use super::stats::Counters;
 use crate::protocol::{self, Time, Transmit, UnixNanos};
 use crate::wire::{Endpoint, JsonCodec};
@@ -50,6 +51,7 @@ pub(crate) struct Shared {
     pub(crate) counters: Counters,
     pub(crate) shutdown: AtomicBool,
     pub(crate) wake: SyncSender<Inbox>,
+    pub(crate) fault: Mutex<Fault>,
     last_version: Mutex<UnixNanos>,
 }
 
@@ -68,6 +70,7 @@ impl Shared {
         size: usize,
         start: Instant,
         wake: SyncSender<Inbox>,
+        fault: Fault,
     ) -> Shared {
         Shared {
             node: Mutex::new(node),
@@ -80,6 +83,7 @@ impl Shared {
             counters: Counters::default(),
             shutdown: AtomicBool::new(false),
             wake,
+            fault: Mutex::new(fault),
             last_version: Mutex::new(0),
         }
     }
@@ -129,6 +133,10 @@ impl Shared {
     }
 
     fn send(&self, t: Transmit<Endpoint>) {
+        if lock(&self.fault).drop_next() {
+            Counters::bump(&self.counters.dropped_fault);
+            return;
+        }
         let to = lock(&self.resolver).resolve(&t.to);
         let Some(to) = to else {
             Counters::bump(&self.counters.send_errors);
@@ -136,7 +144,12 @@ impl Shared {
         };
         let bytes = self.codec.encode(&t.packet);
         match self.socket.send_to(&bytes, to) {
-            Ok(_) => Counters::bump(&self.counters.sent),
+            Ok(len) => {
+                Counters::bump(&self.counters.sent);
+                self.counters
+                    .bytes_sent
+                    .fetch_add(len as u64, Ordering::Relaxed);
+            }
             Err(_) => Counters::bump(&self.counters.send_errors),
         }
     }

@@ -13,6 +13,10 @@ pub struct Stats {
     pub sent: u64,
     /// Transmits that could not be sent: no address for the destination, or the OS refused.
     pub send_errors: u64,
+    /// Datagrams dropped before sending by fault injection ([`Config::drop_probability`](super::Config)).
+    pub dropped_fault: u64,
+    /// Bytes sent (datagram payloads).
+    pub bytes_sent: u64,
 }
 
 #[derive(Debug, Default)]
@@ -21,6 +25,8 @@ pub(crate) struct Counters {
     pub(crate) queue_full: AtomicU64,
     pub(crate) sent: AtomicU64,
     pub(crate) send_errors: AtomicU64,
+    pub(crate) dropped_fault: AtomicU64,
+    pub(crate) bytes_sent: AtomicU64,
 }
 
 impl Counters {
@@ -34,6 +40,8 @@ impl Counters {
             queue_full: self.queue_full.load(Ordering::Relaxed),
             sent: self.sent.load(Ordering::Relaxed),
             send_errors: self.send_errors.load(Ordering::Relaxed),
+            dropped_fault: self.dropped_fault.load(Ordering::Relaxed),
+            bytes_sent: self.bytes_sent.load(Ordering::Relaxed),
         }
     }
 }

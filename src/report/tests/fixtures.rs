@@ -209,6 +209,7 @@ pub(crate) fn realistic() -> Outcome {
             version: 1_700_000_000_000_000_000,
             everywhere_after_ms: Some(2_100.0),
         }],
+        notes: Vec::new(),
     }
 }
 
@@ -288,6 +289,7 @@ pub(crate) fn empty() -> Outcome {
         failure_detection: Vec::new(),
         false_removals: 0,
         metadata: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
