@@ -13,7 +13,10 @@ fn sources(dir: &str) -> Vec<(String, String)> {
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push((p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
+                out.push((
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap(),
+                ));
             }
         }
     }
@@ -26,7 +29,11 @@ fn forbid(dir: &str, needles: &[&str]) {
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
             for needle in needles {
-                assert!(!code.contains(needle), "{path}:{}: `{needle}` in src/{dir}", n + 1);
+                assert!(
+                    !code.contains(needle),
+                    "{path}:{}: `{needle}` in src/{dir}",
+                    n + 1
+                );
             }
         }
     }
@@ -46,7 +53,13 @@ const AMBIENT: &[&str] = &[
 #[test]
 fn the_protocol_core_has_no_io_clock_threads_or_ambient_randomness() {
     let mut banned = AMBIENT.to_vec();
-    banned.extend(["std::net", "std::thread", "std::fs", "println!", "eprintln!"]);
+    banned.extend([
+        "std::net",
+        "std::thread",
+        "std::fs",
+        "println!",
+        "eprintln!",
+    ]);
     forbid("protocol", &banned);
 }
 
@@ -54,7 +67,13 @@ fn the_protocol_core_has_no_io_clock_threads_or_ambient_randomness() {
 fn the_protocol_core_depends_on_nothing_else_in_the_crate() {
     forbid(
         "protocol",
-        &["crate::wire", "crate::sim", "crate::udp", "crate::scenario", "crate::report"],
+        &[
+            "crate::wire",
+            "crate::sim",
+            "crate::udp",
+            "crate::scenario",
+            "crate::report",
+        ],
     );
 }
 
@@ -67,6 +86,22 @@ fn the_simulator_reads_no_clock_and_no_ambient_randomness() {
 
 #[test]
 fn reports_and_scenarios_stay_pure() {
-    forbid("report", &["crate::udp", "crate::scenario", "Instant::now", "SystemTime"]);
-    forbid("scenario", &["crate::sim", "crate::udp", "crate::report", "crate::protocol"]);
+    forbid(
+        "report",
+        &[
+            "crate::udp",
+            "crate::scenario",
+            "Instant::now",
+            "SystemTime",
+        ],
+    );
+    forbid(
+        "scenario",
+        &[
+            "crate::sim",
+            "crate::udp",
+            "crate::report",
+            "crate::protocol",
+        ],
+    );
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::Args;
+use pekonode::experiment;
 use pekonode::protocol::{self, Forwarding};
 use pekonode::scenario::Scenario;
 use pekonode::sim::{
@@ -13,7 +14,6 @@ use pekonode::sim::{
     Timed,
 };
 use pekonode::udp::cluster::{self, Progress};
-use pekonode::{experiment, report};
 use rand::seq::index;
 
 /// Examples shown by `pekonode cluster --help`.
@@ -313,19 +313,5 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&plan.name));
-    report::write(&outcome, &dir)?;
-    if args.json {
-        println!("{}", report::summary_json(&outcome));
-    } else {
-        print!("{}", report::table(&outcome));
-        println!("report: {}", dir.display());
-    }
-    if let Some(stop) = &outcome.stopped {
-        bail!(
-            "{} (report of what was measured: {})",
-            stop.message,
-            dir.display()
-        );
-    }
-    Ok(())
+    super::run::deliver(&outcome, &dir, args.json, "cluster")
 }

@@ -84,17 +84,28 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let dir = args
         .out
         .unwrap_or_else(|| PathBuf::from("reports").join(scenario.name()));
-    report::write(&outcome, &dir)?;
-    if args.json {
-        println!("{}", report::summary_json(&outcome));
+    let what = args.file.display().to_string();
+    deliver(&outcome, &dir, args.json, &what)
+}
+
+/// Writes the report of `outcome` to `dir`, prints the table (or the summary JSON), and fails
+/// with the explosion guard's line if it stopped the run. `what` names the run in that line.
+pub fn deliver(
+    outcome: &Outcome,
+    dir: &std::path::Path,
+    json: bool,
+    what: &str,
+) -> anyhow::Result<()> {
+    report::write(outcome, dir)?;
+    if json {
+        println!("{}", report::summary_json(outcome));
     } else {
-        print!("{}", report::table(&outcome));
+        print!("{}", report::table(outcome));
         println!("report: {}", dir.display());
     }
     if let Some(stop) = &outcome.stopped {
         bail!(
-            "{}: {} (report of what was measured: {})",
-            args.file.display(),
+            "{what}: {} (report of what was measured: {})",
             stop.message,
             dir.display()
         );

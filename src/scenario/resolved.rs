@@ -257,24 +257,6 @@ impl Scenario {
         &self.events
     }
 
-    /// A short label for an event, for chart markers: `"crash n3"`, `"partition"`, `"loss 0.3"`.
-    pub fn event_label(&self, event: &Event) -> String {
-        let name = |i: &usize| self.node_names.get(*i).map_or("?", String::as_str);
-        match &event.action {
-            Action::Join { node, .. } => format!("join {}", name(node)),
-            Action::Crash { node } => format!("crash {}", name(node)),
-            Action::Restart { node, .. } => format!("restart {}", name(node)),
-            Action::Stop { node } => format!("stop {}", name(node)),
-            Action::Start { node } => format!("start {}", name(node)),
-            Action::Set { node, contact } => format!("set {} += {}", name(node), name(contact)),
-            Action::Publish { node, .. } => format!("publish {}", name(node)),
-            Action::Partition { oneway: true, .. } => "partition (one-way)".to_string(),
-            Action::Partition { .. } => "partition".to_string(),
-            Action::Heal => "heal".to_string(),
-            Action::Loss { value } => format!("loss {value}"),
-        }
-    }
-
     /// The explosion guard's limits.
     pub fn limits(&self) -> &Limits {
         &self.spec.limits

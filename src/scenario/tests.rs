@@ -232,8 +232,19 @@ fn listed_nodes_keep_their_names_contacts_and_start_times() {
     assert_eq!(s.node_names(), ["A", "B", "C", "D"]);
     assert_eq!(s.initial_nodes()[3].contacts, Contacts::Listed(vec![1]));
     assert_eq!(s.initial_nodes()[3].start_ms, 3000);
-    let labels: Vec<String> = s.events().iter().map(|e| s.event_label(e)).collect();
-    assert_eq!(labels, ["publish A", "stop D", "set D += B", "start D"]);
+    let actions: Vec<&Action> = s.events().iter().map(|e| &e.action).collect();
+    assert!(matches!(actions[0], Action::Publish { node: 0, .. }));
+    assert_eq!(
+        actions[1..],
+        [
+            &Action::Stop { node: 3 },
+            &Action::Set {
+                node: 3,
+                contact: 1
+            },
+            &Action::Start { node: 3 }
+        ]
+    );
 }
 
 #[test]

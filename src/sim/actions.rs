@@ -124,7 +124,7 @@ impl Simulator {
     /// merged into it ("start: 50 nodes", "joins: 12 nodes"), so staggered starts make one
     /// marker, not a thousand.
     fn label(&mut self, action: &Action) -> Option<String> {
-        if let Action::Join { node, .. } = action {
+        if let Action::Join { .. } = action {
             if let Some((mark, count)) = self.join_group {
                 let recent = self.marks.get(mark).is_some_and(|m| {
                     self.now.as_micros() as f64 / 1_000.0 - m.at_ms
@@ -143,26 +143,10 @@ impl Simulator {
                 }
             }
             self.join_group = Some((self.marks.len(), 1));
-            return Some(if self.now.as_micros() == 0 {
-                "start: 1 node".to_string()
-            } else {
-                format!("join {}", self.name(*node))
-            });
-        }
-        Some(match action {
-            Action::Join { .. } => return None,
-            Action::Crash { node } => format!("crash {}", self.name(*node)),
-            Action::Restart { node, .. } => format!("restart {}", self.name(*node)),
-            Action::Stop { node } => format!("stop {}", self.name(*node)),
-            Action::Start { node } => format!("start {}", self.name(*node)),
-            Action::Set { node, contact } => {
-                format!("set {} += {}", self.name(*node), self.name(*contact))
+            if self.now.as_micros() == 0 {
+                return Some("start: 1 node".to_string());
             }
-            Action::Publish { node, .. } => format!("publish {}", self.name(*node)),
-            Action::Partition { oneway: true, .. } => "partition (one-way)".to_string(),
-            Action::Partition { .. } => "partition".to_string(),
-            Action::Heal => "heal".to_string(),
-            Action::Loss { value } => format!("loss {value}"),
-        })
+        }
+        Some(action.label(&self.plan.nodes))
     }
 }

@@ -110,6 +110,27 @@ pub enum Action {
     },
 }
 
+impl Action {
+    /// A short label for chart markers and reports: `"crash n3"`, `"partition"`, `"loss 0.3"`.
+    /// `names` are the plan's node names, by index.
+    pub fn label(&self, names: &[String]) -> String {
+        let name = |i: &NodeIndex| names.get(*i as usize).map_or("?", String::as_str);
+        match self {
+            Action::Join { node, .. } => format!("join {}", name(node)),
+            Action::Crash { node } => format!("crash {}", name(node)),
+            Action::Restart { node, .. } => format!("restart {}", name(node)),
+            Action::Stop { node } => format!("stop {}", name(node)),
+            Action::Start { node } => format!("start {}", name(node)),
+            Action::Set { node, contact } => format!("set {} += {}", name(node), name(contact)),
+            Action::Publish { node, .. } => format!("publish {}", name(node)),
+            Action::Partition { oneway: true, .. } => "partition (one-way)".to_string(),
+            Action::Partition { .. } => "partition".to_string(),
+            Action::Heal => "heal".to_string(),
+            Action::Loss { value } => format!("loss {value}"),
+        }
+    }
+}
+
 /// The explosion guard (DESIGN.md §6): a run that passes either limit stops.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {

@@ -489,11 +489,6 @@ impl Simulator {
         self.timers[iu] = None;
     }
 
-    /// The name of node `i`.
-    pub(crate) fn name(&self, i: NodeIndex) -> &str {
-        &self.plan.nodes[i as usize]
-    }
-
     fn finish(self, end: Time) -> Outcome {
         let heartbeats = self.infection.emitted();
         let mean_up = if end.as_micros() == 0 {

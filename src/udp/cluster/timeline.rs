@@ -99,18 +99,8 @@ pub fn scale(plan: &Plan, factor: f64) -> Result<Plan, ClusterError> {
 /// The chart mark of an action, as the simulator labels it (the initial joins at time 0 are one
 /// `start` mark).
 pub(crate) fn label(names: &[String], action: &Action, at_start: bool) -> String {
-    let name = |i: &u32| names.get(*i as usize).map_or("?", String::as_str);
     match action {
         Action::Join { .. } if at_start => "start".to_string(),
-        Action::Join { node, .. } => format!("join {}", name(node)),
-        Action::Crash { node } => format!("crash {}", name(node)),
-        Action::Restart { node, .. } => format!("restart {}", name(node)),
-        Action::Stop { node } => format!("stop {}", name(node)),
-        Action::Start { node } => format!("start {}", name(node)),
-        Action::Set { node, contact } => format!("set {} += {}", name(node), name(contact)),
-        Action::Publish { node, .. } => format!("publish {}", name(node)),
-        Action::Partition { .. } => "partition".to_string(),
-        Action::Heal => "heal".to_string(),
-        Action::Loss { value } => format!("loss {value}"),
+        other => other.label(names),
     }
 }
