@@ -325,6 +325,8 @@ impl<Id: Identity> Node<Id> {
     /// set enlarged by every pick.
     fn broadcast(&mut self, mut packet: Packet<Id>) {
         self.picked.clear();
+        // A received set is exactly full: one growth for all picks, not one per pick.
+        packet.infected.reserve(self.config.amount.min(self.view.len()));
         self.view.pick_uninfected(
             &mut self.rng,
             self.config.amount,

@@ -68,6 +68,11 @@ impl<Id: Ord> Infected<Id> {
         self.0.binary_search(id).is_ok()
     }
 
+    /// Makes room for `more` members without reallocating.
+    pub fn reserve(&mut self, more: usize) {
+        self.0.reserve_exact(more);
+    }
+
     /// Adds `id`; returns false if it was already there.
     pub fn insert(&mut self, id: Id) -> bool {
         match self.0.binary_search(&id) {
