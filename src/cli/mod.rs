@@ -1,5 +1,6 @@
 //! The `pekonode` command line: a thin clap front end that wires the library's layers together.
 
+mod check;
 mod decode;
 mod node;
 mod run;
@@ -25,6 +26,11 @@ pub enum Command {
     /// the explosion guard stopped the run, after writing what was measured.
     #[command(after_long_help = run::RUN_EXAMPLES)]
     Run(run::RunArgs),
+    /// Run scenario files over their seeds and enforce their `expect` blocks; exits non-zero
+    /// with one line per failed expectation (scenario, seed, metric, expected, measured).
+    ///
+    /// Example: pekonode check scenarios/*.json
+    Check(check::CheckArgs),
     /// Check scenario files without running them; every error names the file, the JSON path
     /// and, for syntax errors, line and column.
     Validate(run::ValidateArgs),
@@ -49,6 +55,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Check(args) => check::run(args),
         Command::Validate(args) => run::validate(args),
         Command::Schema => run::schema(),
         Command::Decode(args) => decode::run(args),

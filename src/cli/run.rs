@@ -9,13 +9,14 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pekonode::scenario::Scenario;
 use pekonode::sim::{Outcome, Progress};
-use pekonode::{experiment, report};
+use pekonode::{experiment, report, study};
 
 /// Examples shown by `pekonode run --help`.
 pub const RUN_EXAMPLES: &str = "Examples:
   pekonode run scenarios/quickstart.json                 # writes reports/quickstart/
   pekonode run scenarios/faithful_16.json --seed 7 --out /tmp/f16
   pekonode run scenarios/lossy_network.json --json | jq .traffic
+  pekonode run scenarios/quickstart.json --seeds 64      # statistics over seeds 1..64
 
 Same file + same seed => byte-identical summary.json, CSV, SVG and PNG.";
 
@@ -33,6 +34,13 @@ pub struct RunArgs {
     /// Print the summary as JSON on stdout instead of the table.
     #[arg(long)]
     json: bool,
+    /// Run this many seeds (seed, seed + 1, …) in parallel and report their statistics
+    /// (median, p10, p90, p99, min, max, worst seeds). Default: the file's `seeds` (1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    seeds: Option<u32>,
+    /// Threads for several seeds. Default: every core. Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
 }
 
 /// Arguments of `pekonode validate`.
@@ -43,7 +51,7 @@ pub struct ValidateArgs {
     files: Vec<PathBuf>,
 }
 
-fn load(path: &std::path::Path) -> anyhow::Result<Scenario> {
+pub(crate) fn load(path: &std::path::Path) -> anyhow::Result<Scenario> {
     // The error already names the file, the JSON path and line:column.
     Scenario::from_path(path).map_err(anyhow::Error::new)
 }
@@ -80,10 +88,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     if let Some(seed) = args.seed {
         scenario.set_seed(seed);
     }
-    let outcome = simulate(&scenario)?;
+    if let Some(n) = args.seeds {
+        scenario.set_seeds(n);
+    }
     let dir = args
         .out
+        .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(scenario.name()));
+    if scenario.seeds() > 1 {
+        return run_seeds(&args, &scenario, &dir);
+    }
+    let outcome = simulate(&scenario)?;
     report::write(&outcome, &dir)?;
     if args.json {
         println!("{}", report::summary_json(&outcome));
@@ -96,6 +111,54 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             "{}: {} (report of what was measured: {})",
             args.file.display(),
             stop.message,
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// The thread count of `--threads`, or every core.
+pub fn threads(arg: Option<u32>) -> usize {
+    arg.map_or_else(study::parallel::default_threads, |t| t as usize)
+}
+
+/// Runs every seed of `scenario` in parallel with a progress bar on stderr (on a terminal).
+pub fn simulate_seeds(scenario: &Scenario, threads: usize) -> anyhow::Result<Vec<Outcome>> {
+    let total = u64::from(scenario.seeds());
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    if std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {prefix} [{bar:30}] {pos}/{len} seeds  {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(scenario.name().to_string());
+    let outcomes = study::seeds::run_seeds(scenario, threads, &|_| bar.inc(1))?;
+    bar.finish_and_clear();
+    Ok(outcomes)
+}
+
+fn run_seeds(args: &RunArgs, scenario: &Scenario, dir: &std::path::Path) -> anyhow::Result<()> {
+    let outcomes = simulate_seeds(scenario, threads(args.threads))?;
+    let Some(summary) = study::seeds::aggregate(&outcomes) else {
+        bail!("{}: no seed was run", args.file.display());
+    };
+    report::write_seeds(&summary, &outcomes, dir)?;
+    if args.json {
+        let value = report::seeds_summary_value(&summary);
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        print!("{}", report::seeds_table(&summary));
+        println!("report: {}", dir.display());
+    }
+    if !summary.guard_stops.is_empty() {
+        bail!(
+            "{}: the explosion guard stopped {} of {} seeds (report of what was measured: {})",
+            args.file.display(),
+            summary.guard_stops.len(),
+            outcomes.len(),
             dir.display()
         );
     }

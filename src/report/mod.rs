@@ -24,6 +24,8 @@
 mod charts;
 mod csv;
 mod error;
+mod files;
+mod seeds;
 mod summary;
 mod table;
 
@@ -34,6 +36,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use error::ReportError;
+pub use seeds::{seeds_summary_value, seeds_table, write_seeds, BANDS_FILE, SEEDS_FILE};
 
 use crate::sim::Outcome;
 

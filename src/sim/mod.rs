@@ -17,7 +17,7 @@ mod plan;
 mod queue;
 mod rng;
 mod simulator;
-mod stats;
+pub(crate) mod stats;
 mod traffic;
 
 pub use error::SimError;
