@@ -4,6 +4,8 @@ mod check;
 mod decode;
 mod node;
 mod run;
+mod sweep;
+mod trace;
 
 use clap::{Parser, Subcommand};
 
@@ -31,6 +33,11 @@ pub enum Command {
     ///
     /// Example: pekonode check scenarios/*.json
     Check(check::CheckArgs),
+    /// Run a scenario's parameter sweep (its `sweep` block): every point × seeds, in parallel;
+    /// writes sweep.csv, sweep.json, sweep.md and a chart per metric (plus heatmaps for two
+    /// parameters) to reports/<name>/.
+    #[command(after_long_help = sweep::SWEEP_EXAMPLES)]
+    Sweep(sweep::SweepArgs),
     /// Check scenario files without running them; every error names the file, the JSON path
     /// and, for syntax errors, line and column.
     Validate(run::ValidateArgs),
@@ -56,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::run(args),
+        Command::Sweep(args) => sweep::run(args),
         Command::Validate(args) => run::validate(args),
         Command::Schema => run::schema(),
         Command::Decode(args) => decode::run(args),

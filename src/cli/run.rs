@@ -17,6 +17,9 @@ pub const RUN_EXAMPLES: &str = "Examples:
   pekonode run scenarios/faithful_16.json --seed 7 --out /tmp/f16
   pekonode run scenarios/lossy_network.json --json | jq .traffic
   pekonode run scenarios/quickstart.json --seeds 64      # statistics over seeds 1..64
+  pekonode run scenarios/quickstart.json --baseline reports/quickstart/summary.json
+  pekonode run scenarios/quickstart.json --seed 7 --trace /tmp/q7.jsonl
+  pekonode run scenarios/quickstart.json --until 65s --dump-views
 
 Same file + same seed => byte-identical summary.json, CSV, SVG and PNG.";
 
@@ -41,6 +44,24 @@ pub struct RunArgs {
     /// Threads for several seeds. Default: every core. Results do not depend on it.
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
     threads: Option<u32>,
+    /// Compare with a stored summary.json (single- or multi-seed) and print each metric's
+    /// change; exit non-zero if one got worse by more than --tolerance.
+    #[arg(long, value_name = "SUMMARY")]
+    baseline: Option<PathBuf>,
+    /// Relative change a metric may show before it counts (0.05 = 5 %).
+    #[arg(long, default_value_t = 0.05, value_name = "FRACTION")]
+    tolerance: f64,
+    /// Write every event (send, deliver, drop and its reason, learn, expire, timeline action)
+    /// with its virtual time to this JSON Lines file. One seed only.
+    #[arg(long, value_name = "FILE.jsonl")]
+    trace: Option<PathBuf>,
+    /// Stop at this virtual time (e.g. 45s, 1m30s, 500ms) instead of the end; writes no
+    /// report. One seed only.
+    #[arg(long, value_name = "T", value_parser = humantime::parse_duration)]
+    until: Option<Duration>,
+    /// With --until: print every node's view there (member and age of its entry).
+    #[arg(long, requires = "until")]
+    dump_views: bool,
 }
 
 /// Arguments of `pekonode validate`.
@@ -95,10 +116,48 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(scenario.name()));
-    if scenario.seeds() > 1 {
-        return run_seeds(&args, &scenario, &dir);
+    if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
+        bail!(
+            "--tolerance {} is not a fraction ≥ 0 (0.05 = 5 %)",
+            args.tolerance
+        );
     }
-    let outcome = simulate(&scenario)?;
+    // Read the baseline first: the report written below may overwrite that very file.
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(study::baseline::load)
+        .transpose()?;
+    let traced = args.trace.is_some() || args.until.is_some();
+    if traced && scenario.seeds() > 1 {
+        bail!("--trace and --until follow one seed; drop --seeds (pick the seed with --seed)");
+    }
+    if scenario.seeds() > 1 {
+        let summary = run_seeds(&args, &scenario, &dir)?;
+        return compare(
+            &args,
+            baseline.as_ref(),
+            &report::seeds_summary_value(&summary),
+        );
+    }
+    let outcome = if traced {
+        match super::trace::run_traced(
+            &scenario,
+            args.trace.as_deref(),
+            args.until,
+            args.dump_views,
+        )? {
+            Some(outcome) => outcome,
+            None => {
+                if let Some(path) = &args.trace {
+                    println!("trace: {}", path.display());
+                }
+                return Ok(());
+            }
+        }
+    } else {
+        simulate(&scenario)?
+    };
     report::write(&outcome, &dir)?;
     if args.json {
         println!("{}", report::summary_json(&outcome));
@@ -106,12 +165,46 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         print!("{}", report::table(&outcome));
         println!("report: {}", dir.display());
     }
+    if let Some(path) = &args.trace {
+        println!("trace: {}", path.display());
+    }
     if let Some(stop) = &outcome.stopped {
         bail!(
             "{}: {} (report of what was measured: {})",
             args.file.display(),
             stop.message,
             dir.display()
+        );
+    }
+    let current: serde_json::Value = serde_json::from_str(&report::summary_json(&outcome))?;
+    compare(&args, baseline.as_ref(), &current)
+}
+
+/// Prints the comparison with the baseline, if any; fails on a regression past tolerance.
+fn compare(
+    args: &RunArgs,
+    baseline: Option<&serde_json::Value>,
+    current: &serde_json::Value,
+) -> anyhow::Result<()> {
+    let (Some(base), Some(path)) = (baseline, &args.baseline) else {
+        return Ok(());
+    };
+    let rows = study::baseline::compare(base, current, args.tolerance)
+        .map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
+    println!("compared with {}:", path.display());
+    print!("{}", study::baseline::render(&rows, args.tolerance));
+    let worse: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.verdict == study::baseline::Verdict::Regressed)
+        .map(|r| r.metric.name())
+        .collect();
+    if !worse.is_empty() {
+        bail!(
+            "{} metric(s) regressed past the tolerance of {:.1} % against {}: {}",
+            worse.len(),
+            args.tolerance * 100.0,
+            path.display(),
+            worse.join(", ")
         );
     }
     Ok(())
@@ -140,7 +233,11 @@ pub fn simulate_seeds(scenario: &Scenario, threads: usize) -> anyhow::Result<Vec
     Ok(outcomes)
 }
 
-fn run_seeds(args: &RunArgs, scenario: &Scenario, dir: &std::path::Path) -> anyhow::Result<()> {
+fn run_seeds(
+    args: &RunArgs,
+    scenario: &Scenario,
+    dir: &std::path::Path,
+) -> anyhow::Result<study::seeds::SeedSummary> {
     let outcomes = simulate_seeds(scenario, threads(args.threads))?;
     let Some(summary) = study::seeds::aggregate(&outcomes) else {
         bail!("{}: no seed was run", args.file.display());
@@ -162,7 +259,7 @@ fn run_seeds(args: &RunArgs, scenario: &Scenario, dir: &std::path::Path) -> anyh
             dir.display()
         );
     }
-    Ok(())
+    Ok(summary)
 }
 
 /// `pekonode validate`.

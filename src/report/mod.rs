@@ -27,6 +27,7 @@ mod error;
 mod files;
 mod seeds;
 mod summary;
+mod sweep;
 mod table;
 
 #[cfg(test)]
@@ -37,6 +38,7 @@ use std::path::{Path, PathBuf};
 
 pub use error::ReportError;
 pub use seeds::{seeds_summary_value, seeds_table, write_seeds, BANDS_FILE, SEEDS_FILE};
+pub use sweep::{sweep_table, write_sweep};
 
 use crate::sim::Outcome;
 

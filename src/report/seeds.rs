@@ -84,7 +84,7 @@ pub fn seeds_summary_value(s: &SeedSummary) -> Value {
 
 fn curve(label: &str, color: plotters::style::RGBColor, points: &[BandPoint], x_div: f64) -> Curve {
     Curve {
-        label: label.to_owned(),
+        label: format!("{label}, median"),
         color,
         points: points
             .iter()

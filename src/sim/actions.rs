@@ -4,6 +4,7 @@ use super::outcome::Mark;
 use super::plan::{Action, NodeIndex};
 use super::simulator::{version_at, Cause, Simulator};
 use super::stats::ms;
+use super::trace::TraceEvent;
 
 /// Every node index an action names (for validation).
 pub(crate) fn nodes_of(action: &Action) -> Vec<NodeIndex> {
@@ -28,6 +29,12 @@ impl Simulator {
     pub(crate) fn apply(&mut self, k: usize) {
         let action = self.plan.timeline[k].action.clone();
         let label = self.label(&action);
+        if self.trace.is_some() {
+            let text = self.describe(&action);
+            if let Some(sink) = &mut self.trace {
+                sink(self.now, &TraceEvent::Action { label: &text });
+            }
+        }
         match action {
             Action::Join { node, contacts } => self.join(node, &contacts),
             Action::Crash { node } => self.crash(node),
@@ -123,7 +130,7 @@ impl Simulator {
     /// The chart label of an action; joins at time zero make one "start" mark.
     fn label(&mut self, action: &Action) -> Option<String> {
         let at_start = self.now.as_micros() == 0;
-        Some(match action {
+        match action {
             Action::Join { .. } if at_start => {
                 if self
                     .marks
@@ -132,8 +139,15 @@ impl Simulator {
                 {
                     return None;
                 }
-                "start".to_string()
+                Some("start".to_string())
             }
+            _ => Some(self.describe(action)),
+        }
+    }
+
+    /// An action in a few words: `crash n3`, `partition`, `loss 0.3`.
+    fn describe(&self, action: &Action) -> String {
+        match action {
             Action::Join { node, .. } => format!("join {}", self.name(*node)),
             Action::Crash { node } => format!("crash {}", self.name(*node)),
             Action::Restart { node, .. } => format!("restart {}", self.name(*node)),
@@ -147,6 +161,6 @@ impl Simulator {
             Action::Partition { .. } => "partition".to_string(),
             Action::Heal => "heal".to_string(),
             Action::Loss { value } => format!("loss {value}"),
-        })
+        }
     }
 }

@@ -27,10 +27,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod baseline;
 pub mod error;
 pub mod expect;
 pub mod metric;
 pub mod parallel;
 pub mod seeds;
+pub mod sweep;
 
 pub use error::StudyError;

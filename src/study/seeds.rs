@@ -127,13 +127,28 @@ impl MetricTable {
 
     /// Aggregates every metric over `outcomes`.
     pub fn of(outcomes: &[Outcome]) -> MetricTable {
+        let runs: Vec<(u64, Vec<Option<f64>>)> = outcomes
+            .iter()
+            .map(|o| {
+                (
+                    o.seed,
+                    metric::values(o).into_iter().map(|(_, v)| v).collect(),
+                )
+            })
+            .collect();
+        MetricTable::from_runs(&runs)
+    }
+
+    /// Aggregates runs given as `(seed, values in Metric::ALL order)`.
+    pub fn from_runs(runs: &[(u64, Vec<Option<f64>>)]) -> MetricTable {
         MetricTable(
             Metric::ALL
                 .iter()
-                .map(|&m| {
-                    let values: Vec<(u64, Option<f64>)> = outcomes
+                .enumerate()
+                .map(|(k, &m)| {
+                    let values: Vec<(u64, Option<f64>)> = runs
                         .iter()
-                        .map(|o| (o.seed, metric::value(m, o)))
+                        .map(|(seed, v)| (*seed, v.get(k).copied().flatten()))
                         .collect();
                     (m, MetricStats::of(m, &values))
                 })
@@ -159,6 +174,8 @@ pub struct SeedStop {
     pub seed: u64,
     /// When it stopped.
     pub at_ms: f64,
+    /// Which limit it passed (`max_in_flight` or `max_packets_per_cycle`).
+    pub limit: String,
     /// The guard's message.
     pub message: String,
 }
@@ -231,6 +248,7 @@ pub fn aggregate(outcomes: &[Outcome]) -> Option<SeedSummary> {
                 o.stopped.as_ref().map(|s| SeedStop {
                     seed: o.seed,
                     at_ms: s.at_ms,
+                    limit: s.limit.clone(),
                     message: s.message.clone(),
                 })
             })

@@ -66,7 +66,7 @@ impl Figure for BandChart {
         let body = style::title(root, &self.title, &self.subtitle)?;
         let mut entries: Vec<(Swatch, String)> = Vec::new();
         for c in &self.curves {
-            entries.push((Swatch::Line(c.color), format!("{} (median)", c.label)));
+            entries.push((Swatch::Line(c.color), c.label.clone()));
         }
         if self
             .curves
@@ -86,7 +86,7 @@ impl Figure for BandChart {
         if self.curves.iter().any(|c| !c.stopped.is_empty()) {
             entries.push((
                 Swatch::Line(style::VERMILLION),
-                "× stopped by the explosion guard".to_owned(),
+                "× stopped by the guard (partial)".to_owned(),
             ));
         }
         let body = style::legend(&body, &entries)?;
@@ -94,13 +94,18 @@ impl Figure for BandChart {
         let all_x = self
             .curves
             .iter()
-            .flat_map(|c| c.points.iter().map(|p| p.0))
+            .flat_map(|c| {
+                c.points
+                    .iter()
+                    .map(|p| p.0)
+                    .chain(c.stopped.iter().map(|p| p.0))
+            })
             .chain(
                 self.references
                     .iter()
                     .flat_map(|r| r.points.iter().map(|p| p.0)),
             );
-        let (x_lo, x_hi) = match xs.range(all_x) {
+        let (x_lo, x_hi) = match xs.range(all_x, false) {
             (lo, hi) if self.x_names.is_some() => (lo - 0.5, hi + 0.5),
             (lo, hi) => {
                 let pad = (hi - lo) * 0.03;
@@ -110,13 +115,18 @@ impl Figure for BandChart {
         let all_y = self
             .curves
             .iter()
-            .flat_map(|c| c.points.iter().flat_map(|p| [p.1, p.2, p.3]))
+            .flat_map(|c| {
+                c.points
+                    .iter()
+                    .flat_map(|p| [p.1, p.2, p.3])
+                    .chain(c.stopped.iter().map(|p| p.1))
+            })
             .chain(
                 self.references
                     .iter()
                     .flat_map(|r| r.points.iter().map(|p| p.1)),
             );
-        let (y_lo, y_hi) = ys.range(all_y);
+        let (y_lo, y_hi) = ys.range(all_y, true);
         let mut chart = ChartBuilder::on(&body)
             .margin_right(30)
             .margin_left(14)

@@ -35,13 +35,14 @@ pub(crate) fn render<F: Figure>(figure: &F) -> Result<(String, Vec<u8>), ChartFa
 }
 
 /// Colours of successive curves (Okabe–Ito).
+/// Vermillion is kept for the explosion guard.
 pub(crate) const CURVE_COLORS: [RGBColor; 6] = [
     style::BLUE,
-    style::VERMILLION,
     style::GREEN,
     style::ORANGE,
     style::PURPLE,
     style::SKY,
+    style::INK,
 ];
 
 /// An axis scale: values are drawn as is, or as their base-10 logarithm.
@@ -64,14 +65,19 @@ impl Scale {
         }
     }
 
-    /// The drawn range covering `values`, padded; whole decades on a log scale.
-    pub(crate) fn range(self, values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    /// The drawn range covering `values`, padded; whole decades on a log scale; from 0 on a
+    /// linear scale when `from_zero` and no value is negative.
+    pub(crate) fn range(
+        self,
+        values: impl IntoIterator<Item = f64>,
+        from_zero: bool,
+    ) -> (f64, f64) {
         let drawn = values.into_iter().filter_map(|v| self.map(v));
         match (self, style::finite_range(drawn)) {
             (_, None) => (0.0, 1.0),
             (Scale::Log, Some((lo, hi))) => style::nonempty(lo.floor(), hi.ceil(), 1.0),
             (Scale::Linear, Some((lo, hi))) => {
-                let lo = lo.min(0.0);
+                let lo = if from_zero { lo.min(0.0) } else { lo };
                 let pad = (hi - lo).abs() * 0.08;
                 style::nonempty(lo, hi + pad, 1.0)
             }
