@@ -21,7 +21,7 @@ use crate::study::sweep::{PointResult, SweepResult};
 /// `sweep.csv`.
 fn sweep_csv(r: &SweepResult) -> String {
     let mut out = r.params.join(",");
-    out.push_str(",nodes,seeds,stopped,stop_limit,stopped_at_ms");
+    out.push_str(",node_count,seeds,stopped,stop_limit,stopped_at_ms");
     for m in Metric::ALL {
         for q in ["median", "p10", "p90", "mean"] {
             let _ = write!(out, ",{}_{q}", m.name());
