@@ -78,9 +78,10 @@ pub fn sweep_table(r: &SweepResult) -> String {
         for &m in metrics {
             let missing = p.metrics.get(m).map_or(0, |s| s.missing);
             let text = match median(p, m) {
-                Some(v) if v.abs() >= 100.0 || v == v.round() => style::si(v.round()),
+                Some(v) if v.abs() >= 100.0 || v == v.round() => fixed(v, 0),
                 Some(v) if v.abs() < 1.0 => fixed(v, 4),
                 Some(v) => fixed(v, 2),
+                None if !p.guard_stops.is_empty() => "–".to_owned(),
                 None if m == Metric::ConvergenceMs => "never".to_owned(),
                 None => "n/a".to_owned(),
             };
@@ -185,6 +186,13 @@ fn band_chart(r: &SweepResult, m: Metric) -> BandChart {
     }
 }
 
+fn cells_iter(cells: &[Vec<Cell>]) -> impl Iterator<Item = f64> + '_ {
+    cells.iter().flatten().filter_map(|c| match c {
+        Cell::Value(v) => Some(*v),
+        _ => None,
+    })
+}
+
 fn heatmap(r: &SweepResult, m: Metric) -> Heatmap {
     let names = |k: usize| -> Vec<String> {
         r.axes
@@ -194,7 +202,7 @@ fn heatmap(r: &SweepResult, m: Metric) -> Heatmap {
     };
     let (x_names, y_names) = (names(0), names(1));
     let n1 = y_names.len().max(1);
-    let cells = (0..x_names.len())
+    let cells: Vec<Vec<Cell>> = (0..x_names.len())
         .map(|i0| {
             (0..n1)
                 .map(|i1| match r.points.get(i0 * n1 + i1) {
@@ -205,7 +213,11 @@ fn heatmap(r: &SweepResult, m: Metric) -> Heatmap {
                 .collect()
         })
         .collect();
-    let log = r.spec.log_y.contains(&m);
+    // Colours on a log scale when asked, or when the positive values span over two decades
+    // (false removals from 1 to 90k: a linear scale would show one bright cell).
+    let positive = cells_iter(&cells).filter(|v| *v > 0.0);
+    let wide = style::finite_range(positive).is_some_and(|(lo, hi)| hi > 100.0 * lo);
+    let log = r.spec.log_y.contains(&m) || wide;
     Heatmap {
         title: format!("{}: {} (median)", r.scenario, m.label()),
         subtitle: format!(

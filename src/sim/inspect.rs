@@ -1,9 +1,11 @@
-//! Looking inside a paused run: every node's view (`pekonode run --until T --dump-views`).
+//! Looking inside a run: a trace sink, pausing at a virtual time, and every node's view there
+//! (`pekonode run --trace`, `--until T --dump-views`).
 
 use crate::protocol::Time;
 
 use super::plan::NodeIndex;
 use super::simulator::Simulator;
+use super::trace::TraceSink;
 
 /// Whether a node runs and heartbeats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +30,18 @@ pub struct NodeView {
 }
 
 impl Simulator {
+    /// Sends every trace event of the run to `sink` (see [`TraceEvent`](super::TraceEvent)).
+    pub fn with_trace(mut self, sink: TraceSink) -> Simulator {
+        self.trace = Some(sink);
+        self
+    }
+
+    /// Runs until virtual time `until` (events at `until` included; at most the planned end)
+    /// and stops there, e.g. to look at [`Simulator::views`]. No outcome is produced.
+    pub fn run_until(&mut self, until: Time) {
+        self.advance(until.min(self.end), &mut |_| {});
+    }
+
     /// The current virtual time.
     pub fn now(&self) -> Time {
         self.now

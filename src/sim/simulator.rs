@@ -14,7 +14,7 @@ use super::plan::{NodeIndex, Plan};
 use super::queue::{Envelope, Queue, What};
 use super::rng::{stream, Domain};
 use super::stats::ms;
-use super::trace::{DropReason, PacketInfo, TraceEvent, TraceSink};
+use super::trace::{dropped, packet_info, DropReason, PacketInfo, TraceEvent, TraceSink};
 use super::traffic::{Drop, TrafficCounter};
 
 /// The largest number of nodes one run may have.
@@ -79,7 +79,7 @@ pub struct Simulator {
     busy_until: Vec<Time>,
     queued: Vec<u32>,
     pub(crate) now: Time,
-    end: Time,
+    pub(crate) end: Time,
     pub(crate) membership: Membership,
     infection: InfectionTracker,
     traffic: TrafficCounter,
@@ -202,20 +202,8 @@ impl Simulator {
         self.finish(end)
     }
 
-    /// Sends every trace event of the run to `sink` (see [`TraceEvent`]).
-    pub fn with_trace(mut self, sink: TraceSink) -> Simulator {
-        self.trace = Some(sink);
-        self
-    }
-
-    /// Runs until virtual time `until` (events at `until` included; at most the planned end)
-    /// and stops there, e.g. to look at [`Simulator::views`]. No outcome is produced.
-    pub fn run_until(&mut self, until: Time) {
-        self.advance(until.min(self.end), &mut |_| {});
-    }
-
     /// Handles every event due at or before `until` (or until the explosion guard stops).
-    fn advance(&mut self, until: Time, progress: &mut impl FnMut(Progress)) {
+    pub(crate) fn advance(&mut self, until: Time, progress: &mut impl FnMut(Progress)) {
         let mut steps: u64 = 0;
         while let Some(at) = self.queue.peek_time() {
             if at > until || self.stopped.is_some() {
@@ -610,24 +598,6 @@ impl Simulator {
             false_removals,
             metadata,
         }
-    }
-}
-
-/// The trace's view of a packet in flight.
-fn packet_info(env: &Envelope) -> PacketInfo {
-    PacketInfo {
-        from: env.from,
-        to: env.to,
-        kind: env.packet.kind,
-        origin: env.packet.node.id,
-        bytes: env.len,
-    }
-}
-
-fn dropped(env: &Envelope, reason: DropReason) -> TraceEvent<'static> {
-    TraceEvent::Drop {
-        packet: packet_info(env),
-        reason,
     }
 }
 

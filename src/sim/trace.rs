@@ -33,6 +33,7 @@
 use crate::protocol::{PacketKind, Time};
 
 use super::plan::NodeIndex;
+use super::queue::Envelope;
 
 /// Why a packet did not reach its node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,3 +116,21 @@ pub enum TraceEvent<'a> {
 
 /// Where trace events go: called with the virtual time and the event.
 pub type TraceSink = Box<dyn FnMut(Time, &TraceEvent<'_>)>;
+
+/// The trace's view of a packet in flight.
+pub(crate) fn packet_info(env: &Envelope) -> PacketInfo {
+    PacketInfo {
+        from: env.from,
+        to: env.to,
+        kind: env.packet.kind,
+        origin: env.packet.node.id,
+        bytes: env.len,
+    }
+}
+
+pub(crate) fn dropped(env: &Envelope, reason: DropReason) -> TraceEvent<'static> {
+    TraceEvent::Drop {
+        packet: packet_info(env),
+        reason,
+    }
+}

@@ -84,6 +84,15 @@ impl Scale {
         }
     }
 
+    /// How many tick labels to ask for over the drawn range `lo..hi`: one per decade on a log
+    /// scale (so ticks fall on 1, 10, 100, …), `linear` otherwise.
+    pub(crate) fn labels(self, (lo, hi): (f64, f64), linear: usize) -> usize {
+        match self {
+            Scale::Linear => linear,
+            Scale::Log => ((hi - lo).round() as usize + 1).clamp(2, 12),
+        }
+    }
+
     /// A tick label for drawn coordinate `c`.
     pub(crate) fn label(self, c: f64) -> String {
         match self {
