@@ -35,5 +35,6 @@ pub mod protocol;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod study;
 pub mod udp;
 pub mod wire;

@@ -86,11 +86,13 @@ fn the_simulator_reads_no_clock_and_no_ambient_randomness() {
 
 #[test]
 fn reports_and_scenarios_stay_pure() {
+    // Reports read run outcomes and study aggregates (which name their metrics with the
+    // scenario schema's `Metric`), never sockets or clocks.
     forbid(
         "report",
         &[
             "crate::udp",
-            "crate::scenario",
+            "crate::experiment",
             "Instant::now",
             "SystemTime",
         ],

@@ -1,9 +1,12 @@
 //! The `pekonode` command line: a thin clap front end that wires the library's layers together.
 
+mod check;
 mod cluster;
 mod decode;
 mod node;
 mod run;
+mod sweep;
+mod trace;
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +29,16 @@ pub enum Command {
     /// the explosion guard stopped the run, after writing what was measured.
     #[command(after_long_help = run::RUN_EXAMPLES)]
     Run(run::RunArgs),
+    /// Run scenario files over their seeds and enforce their `expect` blocks; exits non-zero
+    /// with one line per failed expectation (scenario, seed, metric, expected, measured).
+    ///
+    /// Example: pekonode check scenarios/*.json
+    Check(check::CheckArgs),
+    /// Run a scenario's parameter sweep (its `sweep` block): every point × seeds, in parallel;
+    /// writes sweep.csv, sweep.json, sweep.md and a chart per metric (plus heatmaps for two
+    /// parameters) to reports/<name>/.
+    #[command(after_long_help = sweep::SWEEP_EXAMPLES)]
+    Sweep(sweep::SweepArgs),
     /// Check scenario files without running them; every error names the file, the JSON path
     /// and, for syntax errors, line and column.
     Validate(run::ValidateArgs),
@@ -58,6 +71,8 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Sweep(args) => sweep::run(args),
         Command::Validate(args) => run::validate(args),
         Command::Schema => run::schema(),
         Command::Decode(args) => decode::run(args),

@@ -9,13 +9,17 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pekonode::scenario::Scenario;
 use pekonode::sim::{Outcome, Progress};
-use pekonode::{experiment, report};
+use pekonode::{experiment, report, study};
 
 /// Examples shown by `pekonode run --help`.
 pub const RUN_EXAMPLES: &str = "Examples:
   pekonode run scenarios/quickstart.json                 # writes reports/quickstart/
   pekonode run scenarios/faithful_16.json --seed 7 --out /tmp/f16
   pekonode run scenarios/lossy_network.json --json | jq .traffic
+  pekonode run scenarios/quickstart.json --seeds 64      # statistics over seeds 1..64
+  pekonode run scenarios/quickstart.json --baseline reports/quickstart/summary.json
+  pekonode run scenarios/quickstart.json --seed 7 --trace /tmp/q7.jsonl
+  pekonode run scenarios/quickstart.json --until 65s --dump-views
 
 Same file + same seed => byte-identical summary.json, CSV, SVG and PNG.";
 
@@ -33,6 +37,31 @@ pub struct RunArgs {
     /// Print the summary as JSON on stdout instead of the table.
     #[arg(long)]
     json: bool,
+    /// Run this many seeds (seed, seed + 1, …) in parallel and report their statistics
+    /// (median, p10, p90, p99, min, max, worst seeds). Default: the file's `seeds` (1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    seeds: Option<u32>,
+    /// Threads for several seeds. Default: every core. Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    threads: Option<u32>,
+    /// Compare with a stored summary.json (single- or multi-seed) and print each metric's
+    /// change; exit non-zero if one got worse by more than --tolerance.
+    #[arg(long, value_name = "SUMMARY")]
+    baseline: Option<PathBuf>,
+    /// Relative change a metric may show before it counts (0.05 = 5 %).
+    #[arg(long, default_value_t = 0.05, value_name = "FRACTION")]
+    tolerance: f64,
+    /// Write every event (send, deliver, drop and its reason, learn, expire, timeline action)
+    /// with its virtual time to this JSON Lines file. One seed only.
+    #[arg(long, value_name = "FILE.jsonl")]
+    trace: Option<PathBuf>,
+    /// Stop at this virtual time (e.g. 45s, 1m30s, 500ms) instead of the end; writes no
+    /// report. One seed only.
+    #[arg(long, value_name = "T", value_parser = humantime::parse_duration)]
+    until: Option<Duration>,
+    /// With --until: print every node's view there (member and age of its entry).
+    #[arg(long, requires = "until")]
+    dump_views: bool,
 }
 
 /// Arguments of `pekonode validate`.
@@ -43,7 +72,7 @@ pub struct ValidateArgs {
     files: Vec<PathBuf>,
 }
 
-fn load(path: &std::path::Path) -> anyhow::Result<Scenario> {
+pub(crate) fn load(path: &std::path::Path) -> anyhow::Result<Scenario> {
     // The error already names the file, the JSON path and line:column.
     Scenario::from_path(path).map_err(anyhow::Error::new)
 }
@@ -80,12 +109,63 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     if let Some(seed) = args.seed {
         scenario.set_seed(seed);
     }
-    let outcome = simulate(&scenario)?;
+    if let Some(n) = args.seeds {
+        scenario.set_seeds(n);
+    }
     let dir = args
         .out
+        .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(scenario.name()));
+    if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
+        bail!(
+            "--tolerance {} is not a fraction ≥ 0 (0.05 = 5 %)",
+            args.tolerance
+        );
+    }
+    // Read the baseline first: the report written below may overwrite that very file.
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(study::baseline::load)
+        .transpose()?;
+    let traced = args.trace.is_some() || args.until.is_some();
+    if traced && scenario.seeds() > 1 {
+        bail!("--trace and --until follow one seed; drop --seeds (pick the seed with --seed)");
+    }
+    if scenario.seeds() > 1 {
+        let summary = run_seeds(&args, &scenario, &dir)?;
+        return compare(
+            &args,
+            baseline.as_ref(),
+            &report::seeds_summary_value(&summary),
+        );
+    }
+    let outcome = if traced {
+        match super::trace::run_traced(
+            &scenario,
+            args.trace.as_deref(),
+            args.until,
+            args.dump_views,
+        )? {
+            Some(outcome) => outcome,
+            None => {
+                if let Some(path) = &args.trace {
+                    println!("trace: {}", path.display());
+                }
+                return Ok(());
+            }
+        }
+    } else {
+        simulate(&scenario)?
+    };
     let what = args.file.display().to_string();
-    deliver(&outcome, &dir, args.json, &what)
+    let delivered = deliver(&outcome, &dir, args.json, &what);
+    if let Some(path) = &args.trace {
+        println!("trace: {}", path.display());
+    }
+    delivered?;
+    let current: serde_json::Value = serde_json::from_str(&report::summary_json(&outcome))?;
+    compare(&args, baseline.as_ref(), &current)
 }
 
 /// Writes the report of `outcome` to `dir`, prints the table (or the summary JSON), and fails
@@ -111,6 +191,88 @@ pub fn deliver(
         );
     }
     Ok(())
+}
+
+/// Prints the comparison with the baseline, if any; fails on a regression past tolerance.
+fn compare(
+    args: &RunArgs,
+    baseline: Option<&serde_json::Value>,
+    current: &serde_json::Value,
+) -> anyhow::Result<()> {
+    let (Some(base), Some(path)) = (baseline, &args.baseline) else {
+        return Ok(());
+    };
+    let rows = study::baseline::compare(base, current, args.tolerance)
+        .map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
+    println!("compared with {}:", path.display());
+    print!("{}", study::baseline::render(&rows, args.tolerance));
+    let worse: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.verdict == study::baseline::Verdict::Regressed)
+        .map(|r| r.metric.name())
+        .collect();
+    if !worse.is_empty() {
+        bail!(
+            "{} metric(s) regressed past the tolerance of {:.1} % against {}: {}",
+            worse.len(),
+            args.tolerance * 100.0,
+            path.display(),
+            worse.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The thread count of `--threads`, or every core.
+pub fn threads(arg: Option<u32>) -> usize {
+    arg.map_or_else(study::parallel::default_threads, |t| t as usize)
+}
+
+/// Runs every seed of `scenario` in parallel with a progress bar on stderr (on a terminal).
+pub fn simulate_seeds(scenario: &Scenario, threads: usize) -> anyhow::Result<Vec<Outcome>> {
+    let total = u64::from(scenario.seeds());
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    if std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+    }
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {prefix} [{bar:30}] {pos}/{len} seeds  {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(scenario.name().to_string());
+    let outcomes = study::seeds::run_seeds(scenario, threads, &|_| bar.inc(1))?;
+    bar.finish_and_clear();
+    Ok(outcomes)
+}
+
+fn run_seeds(
+    args: &RunArgs,
+    scenario: &Scenario,
+    dir: &std::path::Path,
+) -> anyhow::Result<study::seeds::SeedSummary> {
+    let outcomes = simulate_seeds(scenario, threads(args.threads))?;
+    let Some(summary) = study::seeds::aggregate(&outcomes) else {
+        bail!("{}: no seed was run", args.file.display());
+    };
+    report::write_seeds(&summary, &outcomes, dir)?;
+    if args.json {
+        let value = report::seeds_summary_value(&summary);
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        print!("{}", report::seeds_table(&summary));
+        println!("report: {}", dir.display());
+    }
+    if !summary.guard_stops.is_empty() {
+        bail!(
+            "{}: the explosion guard stopped {} of {} seeds (report of what was measured: {})",
+            args.file.display(),
+            summary.guard_stops.len(),
+            outcomes.len(),
+            dir.display()
+        );
+    }
+    Ok(summary)
 }
 
 /// `pekonode validate`.

@@ -326,7 +326,9 @@ impl<Id: Identity> Node<Id> {
     fn broadcast(&mut self, mut packet: Packet<Id>) {
         self.picked.clear();
         // A received set is exactly full: one growth for all picks, not one per pick.
-        packet.infected.reserve(self.config.amount.min(self.view.len()));
+        packet
+            .infected
+            .reserve(self.config.amount.min(self.view.len()));
         self.view.pick_uninfected(
             &mut self.rng,
             self.config.amount,

@@ -24,7 +24,10 @@
 mod charts;
 mod csv;
 mod error;
+mod files;
+mod seeds;
 mod summary;
+mod sweep;
 mod table;
 
 #[cfg(test)]
@@ -34,6 +37,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use error::ReportError;
+pub use seeds::{seeds_summary_value, seeds_table, write_seeds, BANDS_FILE, SEEDS_FILE};
+pub use sweep::{sweep_table, write_sweep};
 
 use crate::sim::Outcome;
 

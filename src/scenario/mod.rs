@@ -38,10 +38,12 @@
 
 mod error;
 mod events;
+mod metric;
 mod nodes;
 mod refs;
 mod resolved;
 mod schema;
+mod sweep;
 mod table;
 mod timeline;
 mod validate;
@@ -61,12 +63,14 @@ pub use events::{
     ActionSpec, EventSpec, HealSpec, JoinSpec, LossSpec, NodeTarget, PartitionSpec, PublishSpec,
     RestartSpec, SetSpec,
 };
+pub use metric::Metric;
 pub use nodes::{Bootstrap, GeneratedNodes, NodeSpec, NodesSpec};
 pub use refs::{NodeRef, NodeSelector};
 pub use resolved::{Action, Contacts, Event, InitialNode, LinkRule, NodeSet, Protocol, Scenario};
 pub use schema::{
     Expect, Forwarding, Latency, Limits, LinkSpec, NetworkSpec, ProtocolSpec, ScenarioSpec,
 };
+pub use sweep::{AxisValue, Reference, SweepAxis, SweepSpec, MAX_SWEEP_POINTS, MAX_SWEEP_RUNS};
 
 /// Most nodes a scenario may have, joins included. A converged cluster holds every node in every
 /// view, so memory grows with the square of this (10⁴ nodes ⇒ 10⁸ view entries).
@@ -75,6 +79,8 @@ pub const MAX_NODES: usize = 10_000;
 pub const MAX_DURATION_MS: u64 = 7 * 24 * 3600 * 1000;
 /// Most metric samples a run may take (`duration_ms / sample_interval_ms`).
 pub const MAX_SAMPLES: u64 = 1_000_000;
+/// Most seeds one scenario may ask for (`seeds`).
+pub const MAX_SEEDS: u32 = 10_000;
 /// Most timeline events.
 pub const MAX_EVENTS: usize = 100_000;
 /// Largest latency parameter, in ms (one hour).

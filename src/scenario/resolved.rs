@@ -1,7 +1,9 @@
 //! The validated scenario and the resolved values the simulator reads: protocol parameters after
 //! PekoNode's "0 = default" rules, node indexes instead of names, events in time order.
 
+use super::error::ScenarioError;
 use super::schema::{Expect, Forwarding, Latency, Limits, NetworkSpec, ScenarioSpec};
+use super::sweep::SweepSpec;
 
 /// A scenario that parsed and passed validation.
 ///
@@ -204,6 +206,36 @@ impl Scenario {
     /// Replaces the master seed (the CLI's `--seed N`).
     pub fn set_seed(&mut self, seed: u64) {
         self.spec.seed = seed;
+    }
+
+    /// How many seeds `run` and `check` use (the file's `seeds`, default 1).
+    pub fn seeds(&self) -> u32 {
+        self.spec.seeds.unwrap_or(1)
+    }
+
+    /// Replaces the seed count (the CLI's `--seeds N`); 0 counts as 1.
+    pub fn set_seeds(&mut self, seeds: u32) {
+        self.spec.seeds = Some(seeds.max(1));
+    }
+
+    /// The seeds of the run, in order: `seed`, `seed + 1`, … (`seeds()` of them, wrapping).
+    pub fn seed_list(&self) -> Vec<u64> {
+        (0..u64::from(self.seeds()))
+            .map(|k| self.spec.seed.wrapping_add(k))
+            .collect()
+    }
+
+    /// The sweep `pekonode sweep` runs, if the file declares one.
+    pub fn sweep(&self) -> Option<&SweepSpec> {
+        self.spec.sweep.as_ref()
+    }
+
+    /// The scenario of one sweep point (indexes from [`SweepSpec::points`]): this scenario
+    /// with the point's values, without its sweep. `None` without a sweep.
+    pub fn sweep_point(&self, point: &[usize]) -> Option<Result<Scenario, ScenarioError>> {
+        let sweep = self.spec.sweep.as_ref()?;
+        let spec = super::sweep::point_spec(&self.spec, sweep, point);
+        Some(Scenario::from_spec(spec, &self.file))
     }
 
     /// How long the run lasts, in ms of virtual time.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::events::EventSpec;
 use super::nodes::NodesSpec;
 use super::refs::NodeSelector;
+use super::sweep::SweepSpec;
 
 /// A scenario file, as written. Unknown fields are errors everywhere.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -25,6 +26,9 @@ pub struct ScenarioSpec {
     pub description: Option<String>,
     /// The master seed: every random choice of the run derives from it.
     pub seed: u64,
+    /// How many seeds `run` and `check` use: seed, seed + 1, … (1 … 10000). Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seeds: Option<u32>,
     /// How long the run lasts, in ms of virtual time (1 … 7 days).
     pub duration_ms: u64,
     /// How often metrics are sampled, in ms of virtual time. Default 1000.
@@ -47,6 +51,9 @@ pub struct ScenarioSpec {
     /// What `pekonode check` requires of the run's results. Default: nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect: Option<Expect>,
+    /// A parameter sweep that `pekonode sweep` runs (`run` and `check` use the base values).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepSpec>,
 }
 
 fn default_sample_interval_ms() -> u64 {
@@ -218,7 +225,8 @@ impl Default for Limits {
     }
 }
 
-/// Expectations that `pekonode check` enforces on a run's results. Each is optional.
+/// Expectations that `pekonode check` enforces on a run's results, for every seed (see
+/// `seeds`). Each is optional.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
@@ -226,9 +234,16 @@ pub struct Expect {
     /// cycle) by this time, in ms of virtual time (≤ `duration_ms`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub converged_by_ms: Option<u64>,
+    /// Share of seeds that must meet `converged_by_ms` (0 … 1). Default 1 (every seed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub converged_share: Option<f64>,
     /// No up node is ever removed from an up node's view. Default false (not checked).
     #[serde(default)]
     pub no_false_removals: bool,
+    /// At most this many false removals per run (a looser form of `no_false_removals`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_false_removals: Option<u64>,
     /// Every crashed or stopped node is removed by every up node within this many ms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crash_detected_within_ms: Option<u64>,
@@ -238,6 +253,9 @@ pub struct Expect {
     /// Mean packets per heartbeat stays at or below this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_packets_per_heartbeat: Option<f64>,
+    /// Mean datagrams (heartbeats, updates and swaps) per heartbeat stays at or below this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_datagrams_per_heartbeat: Option<f64>,
     /// Mean heartbeat coverage (share of up nodes reached) is at least this (0 … 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.0, max = 1.0))]

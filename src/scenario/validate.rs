@@ -7,7 +7,7 @@ use super::schema::{Expect, Latency, Limits, NetworkSpec, ProtocolSpec, Scenario
 use super::{table, timeline};
 use super::{
     MAX_BUFFER, MAX_DURATION_MS, MAX_IN_FLIGHT, MAX_LATENCY_MS, MAX_NAME_LEN, MAX_NODES,
-    MAX_PACKETS_PER_CYCLE, MAX_SAMPLES, MAX_SIZE,
+    MAX_PACKETS_PER_CYCLE, MAX_SAMPLES, MAX_SEEDS, MAX_SIZE,
 };
 
 /// At most this many problems are reported; the rest are likely consequences of the first.
@@ -25,6 +25,11 @@ impl Checker {
         if self.problems.len() < MAX_PROBLEMS {
             self.problems.push(Problem::new(path, message));
         }
+    }
+
+    /// How many problems were recorded so far.
+    pub(super) fn count(&self) -> usize {
+        self.problems.len()
     }
 
     /// Checks that `value` is a probability.
@@ -118,6 +123,17 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
     let links = table::resolve_links(&mut ck, &spec.network, &resolved);
     if let Some(expect) = &spec.expect {
         check_expect(&mut ck, expect, &spec);
+    }
+    if let Some(seeds) = spec.seeds {
+        if !(1..=MAX_SEEDS).contains(&seeds) {
+            ck.err(
+                "seeds",
+                format!("{seeds} seeds is out of range; use 1 to {MAX_SEEDS}"),
+            );
+        }
+    }
+    if let Some(sweep) = &spec.sweep {
+        super::sweep::check(&mut ck, &spec, sweep);
     }
     match ck.finish() {
         Ok(()) => Ok(Scenario {
@@ -347,5 +363,22 @@ fn check_expect(ck: &mut Checker, e: &Expect, spec: &ScenarioSpec) {
     }
     if let Some(c) = e.min_coverage {
         ck.probability("expect.min_coverage", c);
+    }
+    if let Some(share) = e.converged_share {
+        ck.probability("expect.converged_share", share);
+        if e.converged_by_ms.is_none() {
+            ck.err(
+                "expect.converged_share",
+                "it qualifies converged_by_ms, which is not set",
+            );
+        }
+    }
+    if let Some(p) = e.max_datagrams_per_heartbeat {
+        if !(p.is_finite() && p > 0.0) {
+            ck.err(
+                "expect.max_datagrams_per_heartbeat",
+                format!("{p} is not a packet count; use a number > 0"),
+            );
+        }
     }
 }

@@ -4,6 +4,7 @@ use super::outcome::Mark;
 use super::plan::{Action, NodeIndex};
 use super::simulator::{version_at, Cause, Simulator};
 use super::stats::ms;
+use super::trace::TraceEvent;
 
 /// Every node index an action names (for validation).
 pub(crate) fn nodes_of(action: &Action) -> Vec<NodeIndex> {
@@ -28,6 +29,12 @@ impl Simulator {
     pub(crate) fn apply(&mut self, k: usize) {
         let action = self.plan.timeline[k].action.clone();
         let label = self.label(&action);
+        if self.trace.is_some() {
+            let text = action.label(&self.plan.nodes);
+            if let Some(sink) = &mut self.trace {
+                sink(self.now, &TraceEvent::Action { label: &text });
+            }
+        }
         match action {
             Action::Join { node, contacts } => self.join(node, &contacts),
             Action::Crash { node } => self.crash(node),

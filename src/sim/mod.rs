@@ -10,6 +10,7 @@
 mod actions;
 mod error;
 mod infection;
+mod inspect;
 mod membership;
 mod network;
 pub mod outcome;
@@ -17,12 +18,15 @@ mod plan;
 mod queue;
 mod rng;
 mod simulator;
-mod stats;
+pub(crate) mod stats;
+mod trace;
 mod traffic;
 
 pub use error::SimError;
+pub use inspect::{NodeState, NodeView};
 pub use network::{Latency, LinkRule, NetworkSpec};
 pub use outcome::Outcome;
 pub use plan::{bootstrap_contacts, Action, Bootstrap, Limits, NodeIndex, Plan, Timed};
 pub use rng::bootstrap_stream;
 pub use simulator::{Progress, Simulator, MAX_NODES, SIM_EPOCH_UNIX_NS};
+pub use trace::{DropReason, PacketInfo, TraceEvent, TraceSink};

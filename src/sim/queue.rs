@@ -12,6 +12,7 @@ use super::plan::NodeIndex;
 /// A packet on its way, with what the observers need to follow its heartbeat.
 #[derive(Debug)]
 pub(crate) struct Envelope {
+    pub(crate) from: NodeIndex,
     pub(crate) to: NodeIndex,
     pub(crate) packet: Packet<NodeIndex>,
     pub(crate) len: u32,

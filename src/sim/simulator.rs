@@ -14,6 +14,7 @@ use super::plan::{NodeIndex, Plan};
 use super::queue::{Envelope, Queue, What};
 use super::rng::{stream, Domain};
 use super::stats::ms;
+use super::trace::{dropped, packet_info, DropReason, PacketInfo, TraceEvent, TraceSink};
 use super::traffic::{Drop, TrafficCounter};
 
 /// The largest number of nodes one run may have.
@@ -78,7 +79,7 @@ pub struct Simulator {
     busy_until: Vec<Time>,
     queued: Vec<u32>,
     pub(crate) now: Time,
-    end: Time,
+    pub(crate) end: Time,
     pub(crate) membership: Membership,
     infection: InfectionTracker,
     traffic: TrafficCounter,
@@ -90,6 +91,8 @@ pub struct Simulator {
     transmits: Vec<Transmit<NodeIndex>>,
     events: Vec<Event<NodeIndex>>,
     up_time_sum: f64,
+    /// Where trace events go; `None` (the default) costs one branch per event.
+    pub(crate) trace: Option<TraceSink>,
 }
 
 /// The `addr:port` key length of a simulated node at 10.a.b.c:7946, for packet sizes.
@@ -177,6 +180,7 @@ impl Simulator {
             transmits: Vec::new(),
             events: Vec::new(),
             up_time_sum: 0.0,
+            trace: None,
             queue,
             config,
             plan,
@@ -190,9 +194,22 @@ impl Simulator {
 
     /// Like [`run`](Simulator::run), calling `progress` now and then (every 2^16 events).
     pub fn run_with(mut self, mut progress: impl FnMut(Progress)) -> Outcome {
+        let end = self.end;
+        self.advance(end, &mut progress);
+        let end = match &self.stopped {
+            Some(_) => self.now,
+            None => self.end,
+        };
+        self.up_time_sum += self.membership.up_count() as f64
+            * (end.as_micros().saturating_sub(self.now.as_micros())) as f64;
+        self.finish(end)
+    }
+
+    /// Handles every event due at or before `until` (or until the explosion guard stops).
+    pub(crate) fn advance(&mut self, until: Time, progress: &mut impl FnMut(Progress)) {
         let mut steps: u64 = 0;
         while let Some(at) = self.queue.peek_time() {
-            if at > self.end || self.stopped.is_some() {
+            if at > until || self.stopped.is_some() {
                 break;
             }
             let Some((at, what)) = self.queue.pop() else {
@@ -228,13 +245,6 @@ impl Simulator {
                 });
             }
         }
-        let end = match &self.stopped {
-            Some(_) => self.now,
-            None => self.end,
-        };
-        self.up_time_sum += self.membership.up_count() as f64
-            * (end.as_micros().saturating_sub(self.now.as_micros())) as f64;
-        self.finish(end)
     }
 
     fn timer(&mut self, i: NodeIndex) {
@@ -257,6 +267,9 @@ impl Simulator {
         let to = env.to as usize;
         if self.nodes[to].is_none() {
             self.traffic.dropped(self.now, Drop::Down);
+            if let Some(sink) = &mut self.trace {
+                sink(self.now, &dropped(&env, DropReason::Down));
+            }
             return;
         }
         let service = self.plan.network.service_time;
@@ -274,6 +287,9 @@ impl Simulator {
             self.queue.push(at, What::Process(slot));
         } else {
             self.traffic.dropped(self.now, Drop::Queue);
+            if let Some(sink) = &mut self.trace {
+                sink(self.now, &dropped(&env, DropReason::Queue));
+            }
         }
     }
 
@@ -282,15 +298,26 @@ impl Simulator {
         let to = env.to;
         let Some(node) = &mut self.nodes[to as usize] else {
             self.traffic.dropped(now, Drop::Down);
+            if let Some(sink) = &mut self.trace {
+                sink(now, &dropped(&env, DropReason::Down));
+            }
             return;
         };
         let len = env.len as usize;
+        let info = self.trace.is_some().then(|| packet_info(&env));
         if !node.handle_sized_packet(now, env.packet, len) {
             self.traffic.dropped(now, Drop::Oversize);
+            if let (Some(sink), Some(packet)) = (&mut self.trace, info) {
+                let reason = DropReason::Oversize;
+                sink(now, &TraceEvent::Drop { packet, reason });
+            }
             self.drain(to, Cause::Other);
             return;
         }
         self.traffic.delivered(now, len as u64);
+        if let (Some(sink), Some(packet)) = (&mut self.trace, info) {
+            sink(now, &TraceEvent::Deliver(packet));
+        }
         let cause = match env.heartbeat {
             Some((id, hops)) => {
                 let up = self.membership.is_up(to);
@@ -319,6 +346,29 @@ impl Simulator {
         let now = self.now;
         let mut metadata = false;
         for e in std::mem::take(&mut self.events) {
+            if let Some(sink) = &mut self.trace {
+                match &e {
+                    Event::MemberJoined(info) => {
+                        sink(
+                            now,
+                            &TraceEvent::Learn {
+                                node: i,
+                                member: info.id,
+                            },
+                        );
+                    }
+                    Event::MemberExpired(j) => {
+                        sink(
+                            now,
+                            &TraceEvent::Expire {
+                                node: i,
+                                member: *j,
+                            },
+                        );
+                    }
+                    _ => {}
+                }
+            }
             match e {
                 Event::MemberJoined(info) => self.membership.view_added(now, i, info.id),
                 Event::MemberExpired(j) => self.membership.view_removed(now, i, j),
@@ -378,6 +428,24 @@ impl Simulator {
         let verdict = self
             .network
             .verdict(from, t.to, &mut self.link_rngs[from as usize]);
+        if let Some(sink) = &mut self.trace {
+            let packet = PacketInfo {
+                from,
+                to: t.to,
+                kind: t.packet.kind,
+                origin: t.packet.node.id,
+                bytes: len as u32,
+            };
+            sink(now, &TraceEvent::Send(packet));
+            let reason = match verdict {
+                Verdict::Lost => Some(DropReason::Lost),
+                Verdict::Partitioned => Some(DropReason::Partition),
+                Verdict::Deliver(..) => None,
+            };
+            if let Some(reason) = reason {
+                sink(now, &TraceEvent::Drop { packet, reason });
+            }
+        }
         match verdict {
             Verdict::Lost => self.traffic.dropped(now, Drop::Lost),
             Verdict::Partitioned => self.traffic.dropped(now, Drop::Partition),
@@ -385,6 +453,7 @@ impl Simulator {
                 if let Some(second) = second {
                     self.traffic.duplicated();
                     let copy = Envelope {
+                        from,
                         to: t.to,
                         packet: t.packet.clone(),
                         len: len as u32,
@@ -394,6 +463,7 @@ impl Simulator {
                     self.queue.push(now + second, What::Arrive(slot));
                 }
                 let env = Envelope {
+                    from,
                     to: t.to,
                     packet: t.packet,
                     len: len as u32,

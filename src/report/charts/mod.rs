@@ -5,10 +5,13 @@
 //! come from the same drawing code. Text uses the DejaVu Sans font embedded in the binary
 //! (plotters' `ab_glyph` feature): no system font, fontconfig or freetype is needed.
 
+pub(crate) mod band;
 mod convergence;
+pub(crate) mod figure;
+pub(crate) mod heatmap;
 mod infection;
 mod markers;
-mod style;
+pub(crate) mod style;
 mod traffic;
 
 use std::fmt;

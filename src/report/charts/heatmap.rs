@@ -1,0 +1,148 @@
+//! A heatmap of one metric over a two-parameter sweep: one cell per point, coloured by the
+//! median over seeds (on a log colour scale where asked), its value written in the cell.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::figure::{Figure, Scale};
+use super::style::{self, AXIS_PX, TICK_PX};
+use super::ChartFailure;
+
+/// One cell's content.
+#[derive(Clone, Debug)]
+pub(crate) enum Cell {
+    /// The median value.
+    Value(f64),
+    /// No run had a value.
+    Missing,
+    /// The explosion guard stopped a run here (with the median of what was measured).
+    Stopped(Option<f64>),
+}
+
+/// The heatmap.
+pub(crate) struct Heatmap {
+    /// Title.
+    pub(crate) title: String,
+    /// Grey line under the title.
+    pub(crate) subtitle: String,
+    /// x axis description (the first swept parameter).
+    pub(crate) x_desc: String,
+    /// y axis description (the second).
+    pub(crate) y_desc: String,
+    /// Column labels.
+    pub(crate) x_names: Vec<String>,
+    /// Row labels.
+    pub(crate) y_names: Vec<String>,
+    /// Cells, `cells[x][y]`.
+    pub(crate) cells: Vec<Vec<Cell>>,
+    /// Colour scale.
+    pub(crate) scale: Scale,
+}
+
+/// Viridis, sampled at five stops.
+const STOPS: [(f64, f64, f64); 5] = [
+    (68.0, 1.0, 84.0),
+    (59.0, 82.0, 139.0),
+    (33.0, 145.0, 140.0),
+    (94.0, 201.0, 98.0),
+    (253.0, 231.0, 37.0),
+];
+
+fn viridis(t: f64) -> RGBColor {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let pos = t * (STOPS.len() - 1) as f64;
+    let k = (pos.floor() as usize).min(STOPS.len() - 2);
+    let f = pos - k as f64;
+    let (a, b) = (STOPS[k], STOPS[k + 1]);
+    let mix = |x: f64, y: f64| (x + (y - x) * f).round().clamp(0.0, 255.0) as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+impl Figure for Heatmap {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartFailure> {
+        let body = style::title(root, &self.title, &self.subtitle)?;
+        let (nx, ny) = (self.x_names.len().max(1), self.y_names.len().max(1));
+        let mut chart = ChartBuilder::on(&body)
+            .margin_right(30)
+            .margin_left(14)
+            .margin_top(10)
+            .x_label_area_size(52)
+            .y_label_area_size(110)
+            .build_cartesian_2d(-0.5..nx as f64 - 0.5, -0.5..ny as f64 - 0.5)?;
+        let label = |names: &[String], v: f64| {
+            let k = v.round();
+            if (v - k).abs() < 1e-6 && k >= 0.0 {
+                names.get(k as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        let xf = |v: &f64| label(&self.x_names, *v);
+        let yf = |v: &f64| label(&self.y_names, *v);
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(nx * 2 + 1)
+            .y_labels(ny * 2 + 1)
+            .x_label_formatter(&xf)
+            .y_label_formatter(&yf)
+            .x_desc(self.x_desc.as_str())
+            .y_desc(self.y_desc.as_str())
+            .axis_desc_style(style::text(AXIS_PX, style::INK))
+            .label_style(style::text(TICK_PX, style::INK))
+            .draw()?;
+        let values = self.cells.iter().flatten().filter_map(|c| match c {
+            Cell::Value(v) | Cell::Stopped(Some(v)) => self.scale.map(*v),
+            _ => None,
+        });
+        let (lo, hi) = style::finite_range(values).unwrap_or((0.0, 1.0));
+        let center = Pos::new(HPos::Center, VPos::Center);
+        for (x, column) in self.cells.iter().enumerate() {
+            for (y, cell) in column.iter().enumerate() {
+                let (xf, yf) = (x as f64, y as f64);
+                let rect = [(xf - 0.5, yf - 0.5), (xf + 0.5, yf + 0.5)];
+                let (fill, text) = match cell {
+                    Cell::Value(v) => {
+                        let t = self.scale.map(*v).map_or(0.0, |c| {
+                            if hi > lo {
+                                (c - lo) / (hi - lo)
+                            } else {
+                                0.5
+                            }
+                        });
+                        (viridis(t), style::si(*v))
+                    }
+                    Cell::Missing => (style::GRID, "–".to_owned()),
+                    Cell::Stopped(v) => (
+                        RGBColor(242, 200, 166), // the guard's vermillion, light
+                        match v {
+                            Some(v) => format!("stopped ({})", style::si(*v)),
+                            None => "stopped".to_owned(),
+                        },
+                    ),
+                };
+                chart.draw_series(std::iter::once(Rectangle::new(rect, fill.filled())))?;
+                let dark = matches!(cell, Cell::Value(_)) && {
+                    let RGBColor(r, g, b) = fill;
+                    (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000 < 128
+                };
+                let color = if dark {
+                    RGBColor(255, 255, 255)
+                } else {
+                    style::INK
+                };
+                chart.draw_series(std::iter::once(Text::new(
+                    text,
+                    (xf, yf),
+                    style::text(TICK_PX, color).pos(center),
+                )))?;
+            }
+        }
+        Ok(())
+    }
+}

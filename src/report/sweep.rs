@@ -1,0 +1,250 @@
+//! The report of a sweep (`pekonode sweep`): `sweep.csv` (one row per point), `sweep.json`
+//! (every metric's statistics per point), `sweep.md` (the printed table) and, for each
+//! charted metric, a chart of the metric against the first swept parameter (median and
+//! 10–90 % band over seeds, one curve per value of the second parameter) and, for two
+//! parameters, a heatmap.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::charts::band::{BandChart, Curve, RefCurve};
+use super::charts::figure::{Scale, CURVE_COLORS};
+use super::charts::heatmap::{Cell, Heatmap};
+use super::charts::style;
+use super::csv::fixed;
+use super::error::ReportError;
+use super::files::Folder;
+use super::seeds::cell;
+use crate::scenario::Metric;
+use crate::study::sweep::{PointResult, SweepResult};
+
+/// `sweep.csv`.
+fn sweep_csv(r: &SweepResult) -> String {
+    let mut out = r.params.join(",");
+    out.push_str(",node_count,seeds,stopped,stop_limit,stopped_at_ms");
+    for m in Metric::ALL {
+        for q in ["median", "p10", "p90", "mean"] {
+            let _ = write!(out, ",{}_{q}", m.name());
+        }
+    }
+    out.push('\n');
+    for p in &r.points {
+        let values: Vec<String> = p.values.iter().map(ToString::to_string).collect();
+        let first_stop = p
+            .guard_stops
+            .iter()
+            .min_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
+        let _ = write!(
+            out,
+            "{},{},{},{},{},{}",
+            values.join(","),
+            p.nodes,
+            p.seeds.len(),
+            p.guard_stops.len(),
+            first_stop.map_or("", |s| s.limit.as_str()),
+            first_stop.map_or_else(String::new, |s| fixed(s.at_ms, 3))
+        );
+        for (_, st) in &p.metrics.0 {
+            let q = st.quantiles.as_ref();
+            for v in [
+                q.map(|q| q.median),
+                q.map(|q| q.p10),
+                q.map(|q| q.p90),
+                q.map(|q| q.mean),
+            ] {
+                let _ = write!(out, ",{}", cell(v));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn median(p: &PointResult, m: Metric) -> Option<f64> {
+    p.metrics.get(m)?.quantiles.as_ref().map(|q| q.median)
+}
+
+/// The table printed after a sweep (Markdown; also written as `sweep.md`).
+pub fn sweep_table(r: &SweepResult) -> String {
+    let metrics = &r.spec.metrics;
+    let mut out = String::new();
+    let mut head = r.params.clone();
+    head.extend(metrics.iter().map(|m| format!("{m} (median)")));
+    head.push("explosion guard".to_owned());
+    let _ = writeln!(out, "| {} |", head.join(" | "));
+    let _ = writeln!(out, "|{}", "---:|".repeat(head.len()));
+    for p in &r.points {
+        let mut row: Vec<String> = p.values.iter().map(ToString::to_string).collect();
+        for &m in metrics {
+            let missing = p.metrics.get(m).map_or(0, |s| s.missing);
+            let text = match median(p, m) {
+                Some(v) if v.abs() >= 100.0 || v == v.round() => fixed(v, 0),
+                Some(v) if v.abs() < 1.0 => fixed(v, 4),
+                Some(v) => fixed(v, 2),
+                None if !p.guard_stops.is_empty() => "–".to_owned(),
+                None if m == Metric::ConvergenceMs => "never".to_owned(),
+                None => "n/a".to_owned(),
+            };
+            row.push(if missing > 0 && median(p, m).is_some() {
+                format!("{text} ({missing} never)")
+            } else {
+                text
+            });
+        }
+        row.push(match p.guard_stops.first() {
+            Some(s) => format!(
+                "stopped {}/{} seeds ({} at {} s)",
+                p.guard_stops.len(),
+                p.seeds.len(),
+                s.limit,
+                fixed(s.at_ms / 1000.0, 2)
+            ),
+            None => String::new(),
+        });
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
+    out
+}
+
+fn subtitle(r: &SweepResult) -> String {
+    format!(
+        "{} per point · {} s of virtual time each",
+        style::count(r.seeds_per_point as usize, "seed"),
+        fixed(r.duration_ms as f64 / 1000.0, 0)
+    )
+}
+
+fn band_chart(r: &SweepResult, m: Metric) -> BandChart {
+    let numeric = r.spec.axes.first().is_some_and(|a| a.is_numeric());
+    let x_of = |p: &PointResult, i0: usize| {
+        if numeric {
+            p.values.first().map_or(0.0, |v| v.as_f64())
+        } else {
+            i0 as f64
+        }
+    };
+    let n0 = r.axes.first().map_or(0, Vec::len);
+    let n1 = r.axes.get(1).map_or(1, Vec::len).max(1);
+    let mut curves = Vec::new();
+    for i1 in 0..n1 {
+        let mut curve = Curve {
+            label: match (r.params.get(1), r.axes.get(1).and_then(|a| a.get(i1))) {
+                (Some(param), Some(v)) if param == "forwarding" => v.to_string(),
+                (Some(param), Some(v)) => format!("{param} {v}"),
+                _ => r.scenario.clone(),
+            },
+            color: CURVE_COLORS[i1 % CURVE_COLORS.len()],
+            points: Vec::new(),
+            stopped: Vec::new(),
+        };
+        for i0 in 0..n0 {
+            let Some(p) = r.points.get(i0 * n1 + i1) else {
+                continue;
+            };
+            let x = x_of(p, i0);
+            if let Some(q) = p.metrics.get(m).and_then(|s| s.quantiles.as_ref()) {
+                // A stopped run measured only its start: a marker, not part of the curve.
+                if p.guard_stops.is_empty() {
+                    curve.points.push((x, q.p10, q.median, q.p90));
+                } else {
+                    curve.stopped.push((x, q.median));
+                }
+            }
+        }
+        curves.push(curve);
+    }
+    let log_y = r.spec.log_y.contains(&m);
+    BandChart {
+        title: format!("{}: {} vs {}", r.scenario, m.label(), r.params.join(" × ")),
+        subtitle: format!("median and 10–90 % band over seeds · {}", subtitle(r)),
+        x_desc: r.params.first().cloned().unwrap_or_default(),
+        y_desc: format!("{}{}", m.label(), if log_y { " (log scale)" } else { "" }),
+        x_scale: if r.spec.log_x {
+            Scale::Log
+        } else {
+            Scale::Linear
+        },
+        y_scale: if log_y { Scale::Log } else { Scale::Linear },
+        x_names: (!numeric).then(|| {
+            r.axes
+                .first()
+                .map(|a| a.iter().map(ToString::to_string).collect())
+                .unwrap_or_default()
+        }),
+        curves,
+        references: r
+            .spec
+            .references
+            .iter()
+            .filter(|x| x.metric == m)
+            .map(|x| RefCurve {
+                label: x.label.clone(),
+                points: x.points.iter().map(|p| (p[0], p[1])).collect(),
+                line: x.line,
+            })
+            .collect(),
+    }
+}
+
+fn cells_iter(cells: &[Vec<Cell>]) -> impl Iterator<Item = f64> + '_ {
+    cells.iter().flatten().filter_map(|c| match c {
+        Cell::Value(v) => Some(*v),
+        _ => None,
+    })
+}
+
+fn heatmap(r: &SweepResult, m: Metric) -> Heatmap {
+    let names = |k: usize| -> Vec<String> {
+        r.axes
+            .get(k)
+            .map(|a| a.iter().map(ToString::to_string).collect())
+            .unwrap_or_default()
+    };
+    let (x_names, y_names) = (names(0), names(1));
+    let n1 = y_names.len().max(1);
+    let cells: Vec<Vec<Cell>> = (0..x_names.len())
+        .map(|i0| {
+            (0..n1)
+                .map(|i1| match r.points.get(i0 * n1 + i1) {
+                    Some(p) if !p.guard_stops.is_empty() => Cell::Stopped(median(p, m)),
+                    Some(p) => median(p, m).map_or(Cell::Missing, Cell::Value),
+                    None => Cell::Missing,
+                })
+                .collect()
+        })
+        .collect();
+    // Colours on a log scale when asked, or when the positive values span over two decades
+    // (false removals from 1 to 90k: a linear scale would show one bright cell).
+    let positive = cells_iter(&cells).filter(|v| *v > 0.0);
+    let wide = style::finite_range(positive).is_some_and(|(lo, hi)| hi > 100.0 * lo);
+    let log = r.spec.log_y.contains(&m) || wide;
+    Heatmap {
+        title: format!("{}: {} (median)", r.scenario, m.label()),
+        subtitle: format!(
+            "{}{}",
+            subtitle(r),
+            if log { " · log colour scale" } else { "" }
+        ),
+        x_desc: r.params.first().cloned().unwrap_or_default(),
+        y_desc: r.params.get(1).cloned().unwrap_or_default(),
+        x_names,
+        y_names,
+        cells,
+        scale: if log { Scale::Log } else { Scale::Linear },
+    }
+}
+
+/// Writes the sweep's report into `dir`; returns the files written.
+pub fn write_sweep(r: &SweepResult, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    let mut f = Folder::create(dir)?;
+    f.put("sweep.csv", sweep_csv(r).as_bytes())?;
+    f.json("sweep.json", r)?;
+    f.put("sweep.md", sweep_table(r).as_bytes())?;
+    for &m in &r.spec.metrics {
+        f.figure(m.name(), &band_chart(r, m))?;
+        if r.axes.len() == 2 {
+            f.figure(&format!("{}_heatmap", m.name()), &heatmap(r, m))?;
+        }
+    }
+    Ok(f.written)
+}

@@ -1,0 +1,367 @@
+//! Parameter sweeps: a scenario run at every point of a grid over one or two parameters, with
+//! several seeds per point (`pekonode sweep`). The types of the `sweep` block, its validation
+//! (every point must itself be a valid scenario) and the scenario of one point.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::metric::Metric;
+use super::nodes::NodesSpec;
+use super::schema::{Forwarding, ScenarioSpec};
+use super::validate::Checker;
+
+/// Most points a sweep may have (product of the axes' lengths).
+pub const MAX_SWEEP_POINTS: usize = 1_000;
+/// Most runs a sweep may make (points × seeds).
+pub const MAX_SWEEP_RUNS: u64 = 20_000;
+
+/// A sweep over one or two parameters (the `sweep` block of a scenario).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSpec {
+    /// One or two axes, e.g. `[{"nodes": [4, 7, 10]}, {"forwarding": ["faithful", "first-copy"]}]`.
+    /// The first axis is the x axis of the charts; a second one gives one curve per value.
+    pub axes: Vec<SweepAxis>,
+    /// Seeds per point (seed, seed + 1, …). Default: the scenario's `seeds` (1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seeds: Option<u32>,
+    /// The metrics charted (all metrics go to the table). Default: datagrams per heartbeat,
+    /// coverage, convergence time and false removals.
+    #[serde(default = "default_metrics")]
+    pub metrics: Vec<Metric>,
+    /// Metrics charted on a logarithmic y axis.
+    #[serde(default)]
+    pub log_y: Vec<Metric>,
+    /// Draw the x axis (the first axis) on a logarithmic scale. Default false.
+    #[serde(default)]
+    pub log_x: bool,
+    /// Reference values drawn on the charts (e.g. measurements of Go nodes, a formula).
+    #[serde(default)]
+    pub references: Vec<Reference>,
+}
+
+fn default_metrics() -> Vec<Metric> {
+    vec![
+        Metric::DatagramsPerHeartbeat,
+        Metric::Coverage,
+        Metric::ConvergenceMs,
+        Metric::FalseRemovals,
+    ]
+}
+
+/// One swept parameter and its values, e.g. `{"nodes": [4, 7, 10]}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum SweepAxis {
+    /// `nodes.count` (only for generated nodes, `{"count": N, ...}`).
+    Nodes(Vec<u32>),
+    /// `protocol.amount` (fan-out).
+    Amount(Vec<u32>),
+    /// `network.loss`.
+    Loss(Vec<f64>),
+    /// `protocol.forwarding`.
+    Forwarding(Vec<Forwarding>),
+    /// `protocol.cycle_ms`.
+    CycleMs(Vec<u64>),
+    /// `protocol.timeout_ms`.
+    TimeoutMs(Vec<u64>),
+}
+
+/// Reference points drawn on one metric's chart, as markers or a dashed line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// Legend label, e.g. `Go PekoNode v1.0.8, measured`.
+    pub label: String,
+    /// The chart it belongs on (must be one of `metrics`).
+    pub metric: Metric,
+    /// `[x, y]` pairs, x in the first axis' unit.
+    pub points: Vec<[f64; 2]>,
+    /// Join the points with a dashed line instead of drawing markers. Default false.
+    #[serde(default)]
+    pub line: bool,
+}
+
+/// One value of one axis.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum AxisValue {
+    /// An integer parameter (nodes, amount, cycle, timeout).
+    Int(u64),
+    /// A fractional parameter (loss).
+    Float(f64),
+    /// A forwarding rule.
+    Forwarding(Forwarding),
+}
+
+impl AxisValue {
+    /// The value as a number for charts; forwarding rules are 0 (faithful) and 1 (first-copy).
+    pub fn as_f64(self) -> f64 {
+        match self {
+            AxisValue::Int(v) => v as f64,
+            AxisValue::Float(v) => v,
+            AxisValue::Forwarding(Forwarding::Faithful) => 0.0,
+            AxisValue::Forwarding(Forwarding::FirstCopy) => 1.0,
+        }
+    }
+}
+
+impl fmt::Display for AxisValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AxisValue::Int(v) => write!(f, "{v}"),
+            AxisValue::Float(v) => write!(f, "{v}"),
+            AxisValue::Forwarding(Forwarding::Faithful) => f.write_str("faithful"),
+            AxisValue::Forwarding(Forwarding::FirstCopy) => f.write_str("first-copy"),
+        }
+    }
+}
+
+impl SweepAxis {
+    /// The parameter's name, as in the file (`nodes`, `amount`, `loss`, ...).
+    pub fn param(&self) -> &'static str {
+        match self {
+            SweepAxis::Nodes(_) => "nodes",
+            SweepAxis::Amount(_) => "amount",
+            SweepAxis::Loss(_) => "loss",
+            SweepAxis::Forwarding(_) => "forwarding",
+            SweepAxis::CycleMs(_) => "cycle_ms",
+            SweepAxis::TimeoutMs(_) => "timeout_ms",
+        }
+    }
+
+    /// Its values, in file order.
+    pub fn values(&self) -> Vec<AxisValue> {
+        match self {
+            SweepAxis::Nodes(v) | SweepAxis::Amount(v) => {
+                v.iter().map(|&x| AxisValue::Int(x.into())).collect()
+            }
+            SweepAxis::CycleMs(v) | SweepAxis::TimeoutMs(v) => {
+                v.iter().map(|&x| AxisValue::Int(x)).collect()
+            }
+            SweepAxis::Loss(v) => v.iter().map(|&x| AxisValue::Float(x)).collect(),
+            SweepAxis::Forwarding(v) => v.iter().map(|&x| AxisValue::Forwarding(x)).collect(),
+        }
+    }
+
+    /// Whether the values are numbers (a forwarding axis is categorical).
+    pub fn is_numeric(&self) -> bool {
+        !matches!(self, SweepAxis::Forwarding(_))
+    }
+
+    /// Sets this parameter to its `index`-th value in `spec`.
+    fn apply(&self, spec: &mut ScenarioSpec, index: usize) {
+        match self {
+            SweepAxis::Nodes(v) => {
+                if let NodesSpec::Generated(g) = &mut spec.nodes {
+                    g.count = v[index];
+                }
+            }
+            SweepAxis::Amount(v) => spec.protocol.amount = v[index],
+            SweepAxis::Loss(v) => spec.network.loss = v[index],
+            SweepAxis::Forwarding(v) => spec.protocol.forwarding = v[index],
+            SweepAxis::CycleMs(v) => spec.protocol.cycle_ms = v[index],
+            SweepAxis::TimeoutMs(v) => spec.protocol.timeout_ms = v[index],
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.values().len()
+    }
+}
+
+impl SweepSpec {
+    /// Every point of the grid as one index per axis, the last axis varying fastest.
+    pub fn points(&self) -> Vec<Vec<usize>> {
+        let mut points = vec![Vec::new()];
+        for axis in &self.axes {
+            points = points
+                .into_iter()
+                .flat_map(|p| {
+                    (0..axis.len()).map(move |i| {
+                        let mut q = p.clone();
+                        q.push(i);
+                        q
+                    })
+                })
+                .collect();
+        }
+        points
+    }
+
+    /// The values of a point given as indexes.
+    pub fn values_at(&self, point: &[usize]) -> Vec<AxisValue> {
+        self.axes
+            .iter()
+            .zip(point)
+            .filter_map(|(a, &i)| a.values().get(i).copied())
+            .collect()
+    }
+
+    /// `nodes = 4, forwarding = faithful`.
+    pub fn label(&self, point: &[usize]) -> String {
+        self.axes
+            .iter()
+            .zip(self.values_at(point))
+            .map(|(a, v)| format!("{} = {v}", a.param()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The spec of one point: the base spec with the point's values, without its sweep.
+pub(super) fn point_spec(base: &ScenarioSpec, sweep: &SweepSpec, point: &[usize]) -> ScenarioSpec {
+    let mut spec = base.clone();
+    spec.sweep = None;
+    for (axis, &i) in sweep.axes.iter().zip(point) {
+        axis.apply(&mut spec, i);
+    }
+    spec
+}
+
+/// Checks the sweep's shape, then validates the scenario of every point.
+pub(super) fn check(ck: &mut Checker, spec: &ScenarioSpec, sweep: &SweepSpec) {
+    let before = ck.count();
+    if !(1..=2).contains(&sweep.axes.len()) {
+        ck.err(
+            "sweep.axes",
+            format!(
+                "{} axes given; a sweep has one or two (e.g. [{{\"nodes\": [4, 8]}}, {{\"forwarding\": [\"faithful\", \"first-copy\"]}}])",
+                sweep.axes.len()
+            ),
+        );
+    }
+    if sweep.axes.len() == 2 && sweep.axes[0].param() == sweep.axes[1].param() {
+        ck.err(
+            "sweep.axes[1]",
+            format!(
+                "{} is swept twice; use two different parameters",
+                sweep.axes[1].param()
+            ),
+        );
+    }
+    for (i, axis) in sweep.axes.iter().enumerate() {
+        check_axis(ck, spec, &format!("sweep.axes[{i}].{}", axis.param()), axis);
+    }
+    if sweep.axes.first().is_some_and(|a| !a.is_numeric()) && sweep.log_x {
+        ck.err(
+            "sweep.log_x",
+            "the first axis is not numeric; a log scale needs numbers",
+        );
+    }
+    let points: usize = sweep.axes.iter().map(SweepAxis::len).product();
+    let seeds = u64::from(sweep.seeds.or(spec.seeds).unwrap_or(1));
+    if points > MAX_SWEEP_POINTS {
+        ck.err(
+            "sweep.axes",
+            format!("{points} points; a sweep has at most {MAX_SWEEP_POINTS}"),
+        );
+    } else if points as u64 * seeds > MAX_SWEEP_RUNS {
+        ck.err(
+            "sweep.seeds",
+            format!(
+                "{points} points × {seeds} seeds = {} runs; at most {MAX_SWEEP_RUNS}",
+                points as u64 * seeds
+            ),
+        );
+    }
+    if sweep.seeds == Some(0) {
+        ck.err("sweep.seeds", "must be at least 1");
+    }
+    if sweep.metrics.is_empty() {
+        ck.err("sweep.metrics", "name at least one metric to chart");
+    }
+    for (i, m) in sweep.log_y.iter().enumerate() {
+        if !sweep.metrics.contains(m) {
+            ck.err(
+                format!("sweep.log_y[{i}]"),
+                format!("{m} is not charted; add it to sweep.metrics"),
+            );
+        }
+    }
+    for (i, r) in sweep.references.iter().enumerate() {
+        let path = format!("sweep.references[{i}]");
+        if !sweep.metrics.contains(&r.metric) {
+            ck.err(
+                format!("{path}.metric"),
+                format!("{} is not charted; add it to sweep.metrics", r.metric),
+            );
+        }
+        for (j, [x, y]) in r.points.iter().enumerate() {
+            let log = sweep.log_y.contains(&r.metric);
+            if !x.is_finite() || !y.is_finite() || (log && *y <= 0.0) {
+                ck.err(
+                    format!("{path}.points[{j}]"),
+                    format!("[{x}, {y}] is not a point this chart can draw (finite; y > 0 on a log axis)"),
+                );
+            }
+        }
+    }
+    // Every point must be a valid scenario; report where, once per distinct problem.
+    if ck.count() == before && points <= MAX_SWEEP_POINTS {
+        for point in sweep.points() {
+            let sub = point_spec(spec, sweep, &point);
+            if let Err(super::ScenarioError::Invalid { problems, .. }) =
+                super::validate::validate(sub, "")
+            {
+                for p in problems {
+                    ck.err(
+                        "sweep.axes",
+                        format!(
+                            "at the point {}: `{}`: {}",
+                            sweep.label(&point),
+                            p.path,
+                            p.message
+                        ),
+                    );
+                }
+                return;
+            }
+        }
+    }
+}
+
+fn check_axis(ck: &mut Checker, spec: &ScenarioSpec, path: &str, axis: &SweepAxis) {
+    let values = axis.values();
+    if values.is_empty() {
+        ck.err(path, "no values; list at least one");
+    }
+    for (i, v) in values.iter().enumerate() {
+        if values[..i].contains(v) {
+            ck.err(format!("{path}[{i}]"), format!("{v} is listed twice"));
+        }
+    }
+    match axis {
+        SweepAxis::Nodes(v) => {
+            if !matches!(spec.nodes, NodesSpec::Generated(_)) {
+                ck.err(
+                    path,
+                    "only generated nodes ({\"count\": N, ...}) can be swept over; this scenario lists its nodes",
+                );
+            }
+            for (i, &n) in v.iter().enumerate() {
+                if n == 0 {
+                    ck.err(format!("{path}[{i}]"), "a cluster needs at least 1 node");
+                }
+            }
+        }
+        SweepAxis::Amount(v) => {
+            for (i, &n) in v.iter().enumerate() {
+                if n == 0 {
+                    ck.err(
+                        format!("{path}[{i}]"),
+                        "0 would mean the default (3); sweep over explicit fan-outs ≥ 1",
+                    );
+                }
+            }
+        }
+        SweepAxis::Loss(v) => {
+            for (i, &p) in v.iter().enumerate() {
+                ck.probability(&format!("{path}[{i}]"), p);
+            }
+        }
+        SweepAxis::Forwarding(_) | SweepAxis::CycleMs(_) | SweepAxis::TimeoutMs(_) => {}
+    }
+}

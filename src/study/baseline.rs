@@ -1,0 +1,199 @@
+//! Baselines: a run compared with a stored `summary.json`, metric by metric, so a change to
+//! the protocol shows its effect in numbers (`pekonode run … --baseline FILE`).
+//!
+//! Both sides are read from summary JSON, single-seed (`pekonode run`) or multi-seed
+//! (`--seeds N`, where each metric's mean over the seeds is compared), so any summary can be
+//! compared with any other. A change is the relative difference `(current − baseline) /
+//! |baseline|`; past the tolerance it is an *improvement* or a *regression* depending on the
+//! metric's direction (coverage up is better; cost, delay and false removals up are worse).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::error::StudyError;
+use crate::scenario::Metric;
+
+/// The verdict on one metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Within the tolerance.
+    Same,
+    /// Better by more than the tolerance (or newly measured).
+    Improved,
+    /// Worse by more than the tolerance (or no longer measured, e.g. never converges now).
+    Regressed,
+}
+
+/// One metric compared.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// The metric.
+    pub metric: Metric,
+    /// Its value in the baseline.
+    pub baseline: Option<f64>,
+    /// Its value now.
+    pub current: Option<f64>,
+    /// `(current − baseline) / |baseline|`, when both exist (±∞ from a baseline of 0).
+    pub change: Option<f64>,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+/// Reads a stored summary.
+pub fn load(path: &Path) -> Result<Value, StudyError> {
+    let text = std::fs::read_to_string(path).map_err(|source| StudyError::BaselineIo {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| StudyError::BaselineFormat {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    metric_values(&value).map_err(|message| StudyError::BaselineFormat {
+        path: path.to_path_buf(),
+        message,
+    })?;
+    Ok(value)
+}
+
+fn num(v: &Value, pointer: &str) -> Option<f64> {
+    v.pointer(pointer).and_then(Value::as_f64)
+}
+
+/// The slowest of a list's `field`; `None` if the list is empty or any is null.
+fn slowest(v: &Value, list: &str, field: &str) -> Option<f64> {
+    let items = v.get(list)?.as_array()?;
+    let mut max: Option<f64> = None;
+    for item in items {
+        let x = item.get(field)?.as_f64()?;
+        max = Some(max.map_or(x, |m| m.max(x)));
+    }
+    max
+}
+
+/// Every metric of a summary (single- or multi-seed), in [`Metric::ALL`] order.
+pub fn metric_values(summary: &Value) -> Result<Vec<(Metric, Option<f64>)>, String> {
+    if let Some(metrics) = summary.get("metrics").and_then(Value::as_object) {
+        return Ok(Metric::ALL
+            .iter()
+            .map(|&m| (m, metrics.get(m.name()).and_then(|s| num(s, "/mean"))))
+            .collect());
+    }
+    if summary.pointer("/traffic/sent").is_none() {
+        return Err("it has neither `metrics` (multi-seed) nor `traffic` (single run)".into());
+    }
+    let heartbeats = num(summary, "/traffic/heartbeats").unwrap_or(0.0) > 0.0;
+    let sampled = num(summary, "/infection/coverage/count").unwrap_or(0.0) > 0.0;
+    let when = |ok: bool, p: &str| if ok { num(summary, p) } else { None };
+    Ok(Metric::ALL
+        .iter()
+        .map(|&m| {
+            let v = match m {
+                Metric::PacketsPerHeartbeat => when(heartbeats, "/traffic/packets_per_heartbeat"),
+                Metric::DatagramsPerHeartbeat => {
+                    when(heartbeats, "/traffic/datagrams_per_heartbeat")
+                }
+                Metric::PerNodePerCycle => num(summary, "/traffic/per_node_per_cycle"),
+                Metric::Coverage => when(sampled, "/infection/coverage/mean"),
+                Metric::CoverageMin => when(sampled, "/infection/coverage/min"),
+                Metric::ConvergenceMs => num(summary, "/convergence/first_converged_ms"),
+                Metric::FinalConvergedFraction => num(summary, "/convergence/final_fraction"),
+                Metric::FalseRemovals => num(summary, "/false_removals"),
+                Metric::Duplicates => num(summary, "/traffic/duplicates"),
+                Metric::CrashDetectionMs => {
+                    slowest(summary, "failure_detection", "all_removed_after_ms")
+                }
+                Metric::MetadataSpreadMs => slowest(summary, "metadata", "everywhere_after_ms"),
+                Metric::PacketsSent => num(summary, "/traffic/sent"),
+            };
+            (m, v)
+        })
+        .collect())
+}
+
+/// Compares `current` with `baseline` (both summary JSON) with a relative `tolerance`.
+pub fn compare(
+    baseline: &Value,
+    current: &Value,
+    tolerance: f64,
+) -> Result<Vec<Comparison>, String> {
+    let base = metric_values(baseline)?;
+    let now = metric_values(current)?;
+    Ok(base
+        .into_iter()
+        .zip(now)
+        .map(|((metric, b), (_, c))| {
+            let (change, verdict) = match (b, c) {
+                (None, None) => (None, Verdict::Same),
+                (Some(_), None) => (None, Verdict::Regressed),
+                (None, Some(_)) => (None, Verdict::Improved),
+                (Some(b), Some(c)) => {
+                    let change = if c == b {
+                        0.0
+                    } else if b == 0.0 {
+                        f64::INFINITY.copysign(c)
+                    } else {
+                        (c - b) / b.abs()
+                    };
+                    let worse = if metric.higher_is_better() {
+                        c < b
+                    } else {
+                        c > b
+                    };
+                    let verdict = if change.abs() <= tolerance {
+                        Verdict::Same
+                    } else if worse {
+                        Verdict::Regressed
+                    } else {
+                        Verdict::Improved
+                    };
+                    (Some(change), verdict)
+                }
+            };
+            Comparison {
+                metric,
+                baseline: b,
+                current: c,
+                change,
+                verdict,
+            }
+        })
+        .collect())
+}
+
+/// The comparison as an aligned table, newline-terminated.
+pub fn render(rows: &[Comparison], tolerance: f64) -> String {
+    let value = |v: Option<f64>| v.map_or_else(|| "none".to_string(), |v| format!("{v:.3}"));
+    let mut out = format!(
+        "{:<26} {:>16} {:>16} {:>10}  verdict (tolerance {:.1} %)\n",
+        "metric",
+        "baseline",
+        "current",
+        "change",
+        tolerance * 100.0
+    );
+    for r in rows {
+        let change = match r.change {
+            Some(c) if c.is_infinite() => "new".to_string(),
+            Some(c) => format!("{:+.1} %", c * 100.0),
+            None if r.baseline.is_none() && r.current.is_none() => String::new(),
+            None => "-".to_string(),
+        };
+        let verdict = match r.verdict {
+            Verdict::Same => "same",
+            Verdict::Improved => "improved",
+            Verdict::Regressed => "REGRESSED",
+        };
+        let _ = writeln!(
+            out,
+            "{:<26} {:>16} {:>16} {:>10}  {verdict}",
+            r.metric.name(),
+            value(r.baseline),
+            value(r.current),
+            change
+        );
+    }
+    out
+}
