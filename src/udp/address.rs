@@ -1,6 +1,6 @@
 //! From announced addresses to socket addresses: the listen address, and where to send.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
@@ -46,14 +46,14 @@ pub(crate) fn strip_brackets(host: &str) -> &str {
 #[derive(Debug)]
 pub(crate) struct Resolver {
     ipv6_socket: bool,
-    names: HashMap<Endpoint, (Instant, Option<SocketAddr>)>,
+    names: BTreeMap<Endpoint, (Instant, Option<SocketAddr>)>,
 }
 
 impl Resolver {
     pub(crate) fn new(local: SocketAddr) -> Resolver {
         Resolver {
             ipv6_socket: local.is_ipv6(),
-            names: HashMap::new(),
+            names: BTreeMap::new(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! The running nodes of a loopback cluster: one real [`NodeList`] per plan node, created at its
 //! join, dropped at its crash, rebuilt (on the same port when it is free) at its restart.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::mpsc::Receiver;
 
 use crate::sim::NodeIndex;
@@ -53,7 +53,7 @@ impl Totals {
 pub(crate) struct Members {
     names: Vec<String>,
     members: Vec<Member>,
-    by_endpoint: HashMap<Endpoint, usize>,
+    by_endpoint: BTreeMap<Endpoint, usize>,
     config: Config,
     seed: u64,
     /// Counters of the node lists already dropped.
@@ -75,7 +75,7 @@ impl Members {
         Members {
             names,
             members,
-            by_endpoint: HashMap::new(),
+            by_endpoint: BTreeMap::new(),
             config,
             seed,
             retired: Totals::default(),

@@ -2,7 +2,7 @@
 //! the up set (converged fraction, view sizes) and the summed socket counters, bucketed by
 //! cycle; convergence times are read from the series afterwards.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use crate::sim::outcome::{Convergence, ConvergenceAfter, CycleTraffic, Mark, Sample};
 use crate::wire::Endpoint;
@@ -42,7 +42,7 @@ impl Series {
     /// explosion guard).
     pub(crate) fn sample(&mut self, members: &Members, t: f64) -> u64 {
         let up = members.up();
-        let up_set: HashSet<Endpoint> = up
+        let up_set: BTreeSet<Endpoint> = up
             .iter()
             .filter_map(|&i| members.endpoint(i).cloned())
             .collect();
@@ -52,7 +52,7 @@ impl Series {
             let Some(list) = members.list(i) else {
                 continue;
             };
-            let view: HashSet<Endpoint> = list.get().iter().map(|n| n.endpoint()).collect();
+            let view: BTreeSet<Endpoint> = list.get().iter().map(|n| n.endpoint()).collect();
             if view == up_set {
                 converged += 1;
             }
