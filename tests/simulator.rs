@@ -79,22 +79,25 @@ fn a_crashed_node_is_removed_everywhere_within_timeout_plus_cycle_plus_latency()
     );
 }
 
+/// `plan` with nodes 0..10 cut from the rest at `from` s and healed at `heal` s.
+fn halves_cut(mut plan: pekonode::sim::Plan, from: u64, heal: u64) -> pekonode::sim::Plan {
+    let left: Vec<u32> = (0..10).collect();
+    let cut = Action::Partition {
+        groups: vec![left],
+        oneway: false,
+    };
+    plan.timeline.push(at(from, cut));
+    plan.timeline.push(at(heal, Action::Heal));
+    plan
+}
+
 #[test]
 fn a_partition_splits_views_and_a_heal_brings_convergence_back() {
     // Cut for 17 s: cross entries were last refreshed up to a cycle before the cut, so they
     // expire between 14 and 20 s into it (joins are staggered over a cycle). Views diverge,
     // but a few cross entries survive until the heal and carry heartbeats across again.
-    let mut plan = staggered(cluster(20, Forwarding::Faithful, Bootstrap::Seed, 120));
-    let left: Vec<u32> = (0..10).collect();
-    plan.timeline.push(at(
-        30,
-        Action::Partition {
-            groups: vec![left],
-            oneway: false,
-        },
-    ));
-    plan.timeline.push(at(47, Action::Heal));
-    let out = Simulator::new(plan).unwrap().run();
+    let plan = staggered(cluster(20, Forwarding::Faithful, Bootstrap::Seed, 120));
+    let out = Simulator::new(halves_cut(plan, 30, 47)).unwrap().run();
     let during = out.samples.iter().find(|s| s.t_ms == 46_000.0).unwrap();
     assert!(
         during.converged_fraction < 1.0,
@@ -115,17 +118,8 @@ fn a_partition_splits_views_and_a_heal_brings_convergence_back() {
 fn a_partition_that_outlasts_every_cross_entry_splits_the_cluster_for_good() {
     // PekoNode has no rejoin: once no node on one side holds a node of the other, nothing
     // ever sends across again, healed network or not.
-    let mut plan = cluster(20, Forwarding::FirstCopy, Bootstrap::Seed, 180);
-    let left: Vec<u32> = (0..10).collect();
-    plan.timeline.push(at(
-        30,
-        Action::Partition {
-            groups: vec![left],
-            oneway: false,
-        },
-    ));
-    plan.timeline.push(at(90, Action::Heal));
-    let out = Simulator::new(plan).unwrap().run();
+    let plan = cluster(20, Forwarding::FirstCopy, Bootstrap::Seed, 180);
+    let out = Simulator::new(halves_cut(plan, 30, 90)).unwrap().run();
     let last = out.samples.last().unwrap();
     assert_eq!(last.converged_fraction, 0.0);
     assert_eq!(last.max_view, 10);
