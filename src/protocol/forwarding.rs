@@ -5,16 +5,13 @@ use std::time::Duration;
 use super::config::Forwarding;
 use super::member::Identity;
 use super::packet::PacketKind;
+use super::id_map::IdMap;
 use super::time::Time;
-use super::view::find;
 
 /// Remembers, per origin, when this node last forwarded one of its heartbeats (first-copy).
-///
-/// Sorted parallel vectors, found like view entries (about one probe for dense ids).
 #[derive(Clone, Debug)]
 pub(crate) struct ForwardLog<Id> {
-    origins: Vec<Id>,
-    last: Vec<Time>,
+    last: IdMap<Id, Time>,
     window: Duration,
 }
 
@@ -22,8 +19,7 @@ impl<Id: Identity> ForwardLog<Id> {
     /// A log that suppresses repeats within `window` (`cycle / 2`).
     pub(crate) fn new(window: Duration) -> ForwardLog<Id> {
         ForwardLog {
-            origins: Vec::new(),
-            last: Vec::new(),
+            last: IdMap::new(),
             window,
         }
     }
@@ -42,15 +38,14 @@ impl<Id: Identity> ForwardLog<Id> {
         match (mode, kind) {
             (Forwarding::Faithful, _) => true,
             (Forwarding::FirstCopy, PacketKind::Update) => adopted,
-            (Forwarding::FirstCopy, _) => match find(&self.origins, origin) {
-                Ok(i) if now.saturating_since(self.last[i]) < self.window => false,
-                Ok(i) => {
-                    self.last[i] = now;
+            (Forwarding::FirstCopy, _) => match self.last.get_mut(origin) {
+                Some(last) if now.saturating_since(*last) < self.window => false,
+                Some(last) => {
+                    *last = now;
                     true
                 }
-                Err(i) => {
-                    self.origins.insert(i, origin.clone());
-                    self.last.insert(i, now);
+                None => {
+                    self.last.insert(origin.clone(), now);
                     true
                 }
             },
@@ -61,20 +56,12 @@ impl<Id: Identity> ForwardLog<Id> {
     /// than `bound` origins: memory stays proportional to the view without re-inserting live
     /// origins every cycle.
     pub(crate) fn prune(&mut self, now: Time, bound: usize) {
-        if self.origins.len() <= bound {
+        if self.last.len() <= bound {
             return;
         }
         let window = self.window;
-        let mut kept = 0;
-        for i in 0..self.origins.len() {
-            if now.saturating_since(self.last[i]) < window {
-                self.origins.swap(kept, i);
-                self.last.swap(kept, i);
-                kept += 1;
-            }
-        }
-        self.origins.truncate(kept);
-        self.last.truncate(kept);
+        self.last
+            .retain(|last| now.saturating_since(*last) < window);
     }
 }
 
@@ -153,7 +140,7 @@ mod tests {
             Time::ZERO,
         );
         log.prune(Time::ZERO + HALF, 1);
-        assert_eq!(log.origins.len(), 1, "within bound: kept");
+        assert_eq!(log.last.len(), 1, "within bound: kept");
         log.decide(
             Forwarding::FirstCopy,
             PacketKind::Heartbeat,
@@ -162,6 +149,6 @@ mod tests {
             Time::ZERO,
         );
         log.prune(Time::ZERO + HALF, 1);
-        assert!(log.origins.is_empty());
+        assert_eq!(log.last.len(), 0);
     }
 }

@@ -10,6 +10,7 @@
 mod config;
 mod event;
 mod forwarding;
+mod id_map;
 mod member;
 mod node;
 mod packet;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::id_map::IdMap;
 use super::member::{Identity, NodeInfo};
 use super::packet::Infected;
 use super::time::Time;
@@ -21,19 +22,25 @@ pub(crate) enum Refresh {
     Refreshed,
 }
 
-/// Entries sorted by identity, kept as parallel vectors.
+/// Entries keyed by identity, with the identities also kept in a sorted vector.
 ///
-/// Sorted vectors rather than a map: lookups are a binary search over the compact `ids`
-/// alone (a thousand-node view's ids fit in a few cache lines per probe), and picking a random
-/// entry is an index, which keeps target selection O(amount). Inserts are O(n) but rare (a
-/// node joins a view once).
+/// The sorted `members` make a pick an index (target selection stays O(amount)) and give
+/// iteration and expiry their identity order; an insert moves only identities, not entries.
+/// The entries themselves sit in an [`IdMap`], one indexed load away for dense identities, so
+/// a refresh (once per received heartbeat) touches one entry and nothing else.
 #[derive(Clone, Debug)]
 pub(crate) struct View<Id> {
-    ids: Vec<Id>,
-    seen: Vec<Time>,
-    infos: Vec<NodeInfo<Id>>,
+    members: Vec<Id>,
+    entries: IdMap<Id, Entry<Id>>,
     /// No entry expires before this time: a lower bound, so a wake-up may find nothing to do.
     next_expiry: Option<Time>,
+}
+
+/// One node in the view: its record and when it was last refreshed.
+#[derive(Clone, Debug)]
+struct Entry<Id> {
+    seen: Time,
+    info: NodeInfo<Id>,
 }
 
 /// The first instant at which an entry seen at `last_seen` counts as expired (silent for
@@ -83,25 +90,28 @@ pub(crate) fn find<Id: Identity>(ids: &[Id], id: &Id) -> Result<usize, usize> {
 impl<Id: Identity> View<Id> {
     pub(crate) fn new() -> View<Id> {
         View {
-            ids: Vec::new(),
-            seen: Vec::new(),
-            infos: Vec::new(),
+            members: Vec::new(),
+            entries: IdMap::new(),
             next_expiry: None,
         }
     }
 
     /// Number of entries.
     pub(crate) fn len(&self) -> usize {
-        self.ids.len()
+        self.members.len()
     }
 
     /// The entries by identity, with when each was last refreshed.
     pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = (&NodeInfo<Id>, Time)> + '_ {
-        self.infos.iter().zip(self.seen.iter().copied())
+        self.members.iter().map(|id| match self.entries.get(id) {
+            Some(e) => (&e.info, e.seen),
+            // Every member has an entry: both change together, in `refresh` and `expire`.
+            None => unreachable!("view member without an entry"),
+        })
     }
 
     pub(crate) fn contains(&self, id: &Id) -> bool {
-        find(&self.ids, id).is_ok()
+        self.entries.get(id).is_some()
     }
 
     /// When the driver must look for expired entries next.
@@ -113,26 +123,26 @@ impl<Id: Identity> View<Id> {
     pub(crate) fn refresh(&mut self, now: Time, info: &NodeInfo<Id>, timeout: Duration) -> Refresh {
         let due = deadline(now, timeout);
         self.next_expiry = Some(self.next_expiry.map_or(due, |t| t.min(due)));
-        match find(&self.ids, &info.id) {
-            Ok(i) => {
-                self.seen[i] = now;
-                let e = &mut self.infos[i];
-                // Arc<str> equality checks the pointer first: copies of one announcement
-                // share their strings, so this rarely reads them.
-                if e.name != info.name || e.private_data != info.private_data {
-                    *e = info.clone();
-                    Refresh::Updated
-                } else {
-                    Refresh::Refreshed
-                }
-            }
-            Err(i) => {
-                self.ids.insert(i, info.id.clone());
-                self.seen.insert(i, now);
-                self.infos.insert(i, info.clone());
-                Refresh::Joined
-            }
+        if let Some(e) = self.entries.get_mut(&info.id) {
+            e.seen = now;
+            // Arc<str> equality checks the pointer first: copies of one announcement
+            // share their strings, so this rarely reads them.
+            return if e.info.name != info.name || e.info.private_data != info.private_data {
+                e.info = info.clone();
+                Refresh::Updated
+            } else {
+                Refresh::Refreshed
+            };
         }
+        if let Err(at) = find(&self.members, &info.id) {
+            self.members.insert(at, info.id.clone());
+        }
+        let entry = Entry {
+            seen: now,
+            info: info.clone(),
+        };
+        self.entries.insert(info.id.clone(), entry);
+        Refresh::Joined
     }
 
     /// Removes every entry silent for more than `timeout`, calling `expired` for each in
@@ -148,22 +158,21 @@ impl<Id: Identity> View<Id> {
             _ => return false,
         }
         let mut next: Option<Time> = None;
-        let mut kept = 0;
-        for i in 0..self.ids.len() {
-            let due = deadline(self.seen[i], timeout);
-            if due <= now {
-                expired(self.ids[i].clone());
-            } else {
-                next = Some(next.map_or(due, |t| t.min(due)));
-                self.ids.swap(kept, i);
-                self.seen.swap(kept, i);
-                self.infos.swap(kept, i);
-                kept += 1;
+        let entries = &mut self.entries;
+        self.members.retain(|id| {
+            let due = entries.get(id).map(|e| deadline(e.seen, timeout));
+            match due {
+                Some(due) if due > now => {
+                    next = Some(next.map_or(due, |t| t.min(due)));
+                    true
+                }
+                _ => {
+                    entries.remove(id);
+                    expired(id.clone());
+                    false
+                }
             }
-        }
-        self.ids.truncate(kept);
-        self.seen.truncate(kept);
-        self.infos.truncate(kept);
+        });
         self.next_expiry = next;
         true
     }
@@ -182,7 +191,8 @@ impl<Id: Identity> View<Id> {
         picked: &mut Vec<Id>,
         scratch: &mut Vec<usize>,
     ) {
-        let n = self.ids.len();
+        let ids = &self.members;
+        let n = ids.len();
         if n == 0 || amount == 0 {
             return;
         }
@@ -191,7 +201,7 @@ impl<Id: Identity> View<Id> {
             let mut tries = 4 * amount + 4;
             while picked.len() - start < amount && tries > 0 {
                 tries -= 1;
-                let id = &self.ids[rng.gen_range(0..n)];
+                let id = &ids[rng.gen_range(0..n)];
                 if infected.insert(id.clone()) {
                     picked.push(id.clone());
                 }
@@ -202,12 +212,12 @@ impl<Id: Identity> View<Id> {
             return;
         }
         scratch.clear();
-        scratch.extend((0..n).filter(|&i| !infected.contains(&self.ids[i])));
+        scratch.extend((0..n).filter(|&i| !infected.contains(&ids[i])));
         let take = need.min(scratch.len());
         for j in 0..take {
             let k = rng.gen_range(j..scratch.len());
             scratch.swap(j, k);
-            let id = &self.ids[scratch[j]];
+            let id = &ids[scratch[j]];
             infected.insert(id.clone());
             picked.push(id.clone());
         }
@@ -215,15 +225,16 @@ impl<Id: Identity> View<Id> {
 
     /// One entry other than `local`, uniformly at random (the swap partner).
     pub(crate) fn pick_other(&self, rng: &mut ChaCha8Rng, local: &Id) -> Option<Id> {
-        let n = self.ids.len();
-        match find(&self.ids, local) {
+        let ids = &self.members;
+        let n = ids.len();
+        match find(ids, local) {
             Ok(at) if n > 1 => {
                 // Draw among the others, skipping the local entry's slot.
                 let k = rng.gen_range(0..n - 1);
-                Some(self.ids[if k >= at { k + 1 } else { k }].clone())
+                Some(ids[if k >= at { k + 1 } else { k }].clone())
             }
             Ok(_) => None,
-            Err(_) if n > 0 => Some(self.ids[rng.gen_range(0..n)].clone()),
+            Err(_) if n > 0 => Some(ids[rng.gen_range(0..n)].clone()),
             Err(_) => None,
         }
     }
