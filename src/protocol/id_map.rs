@@ -17,7 +17,6 @@ const DENSE_LIMIT: usize = 1 << 16;
 pub(crate) struct IdMap<Id, T> {
     dense: Vec<Option<T>>,
     sparse: BTreeMap<Id, T>,
-    len: usize,
 }
 
 fn slot<Id: Identity>(id: &Id) -> Option<usize> {
@@ -29,13 +28,7 @@ impl<Id: Identity, T> IdMap<Id, T> {
         IdMap {
             dense: Vec::new(),
             sparse: BTreeMap::new(),
-            len: 0,
         }
-    }
-
-    /// Number of entries.
-    pub(crate) fn len(&self) -> usize {
-        self.len
     }
 
     pub(crate) fn get(&self, id: &Id) -> Option<&T> {
@@ -54,7 +47,7 @@ impl<Id: Identity, T> IdMap<Id, T> {
 
     /// Inserts or replaces; returns the value that was there.
     pub(crate) fn insert(&mut self, id: Id, value: T) -> Option<T> {
-        let old = match slot(&id) {
+        match slot(&id) {
             Some(d) => {
                 if d >= self.dense.len() {
                     self.dense.resize_with(d + 1, || None);
@@ -62,39 +55,14 @@ impl<Id: Identity, T> IdMap<Id, T> {
                 self.dense[d].replace(value)
             }
             None => self.sparse.insert(id, value),
-        };
-        if old.is_none() {
-            self.len += 1;
         }
-        old
     }
 
     pub(crate) fn remove(&mut self, id: &Id) -> Option<T> {
-        let old = match slot(id) {
+        match slot(id) {
             Some(d) => self.dense.get_mut(d)?.take(),
             None => self.sparse.remove(id),
-        };
-        if old.is_some() {
-            self.len -= 1;
         }
-        old
-    }
-
-    /// Keeps only the values for which `keep` returns true.
-    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&mut T) -> bool) {
-        let mut removed = 0;
-        for cell in &mut self.dense {
-            if let Some(v) = cell {
-                if !keep(v) {
-                    *cell = None;
-                    removed += 1;
-                }
-            }
-        }
-        let before = self.sparse.len();
-        self.sparse.retain(|_, v| keep(v));
-        removed += before - self.sparse.len();
-        self.len -= removed;
     }
 }
 
@@ -115,16 +83,15 @@ mod tests {
                 0 => rng.gen_range(0..64),
                 _ => DENSE_LIMIT as u64 + rng.gen_range(0..64),
             };
-            match rng.gen_range(0..4) {
+            match rng.gen_range(0..3) {
                 0 | 1 => assert_eq!(map.insert(id, step), model.insert(id, step)),
-                2 => assert_eq!(map.remove(&id), model.remove(&id)),
-                _ => {
-                    map.retain(|v| *v % 3 != 0);
-                    model.retain(|_, v| *v % 3 != 0);
-                }
+                _ => assert_eq!(map.remove(&id), model.remove(&id)),
             }
             assert_eq!(map.get(&id), model.get(&id));
-            assert_eq!(map.len(), model.len());
+            if let Some(v) = map.get_mut(&id) {
+                *v += 1;
+                *model.get_mut(&id).unwrap() += 1;
+            }
         }
     }
 
@@ -134,7 +101,6 @@ mod tests {
         map.insert(u64::MAX, ());
         map.insert(3, ());
         assert_eq!(map.dense.len(), 4);
-        assert_eq!(map.len(), 2);
         assert!(map.get_mut(&u64::MAX).is_some());
     }
 }

@@ -3,9 +3,9 @@
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
 
-use super::config::{Config, ConfigError, Forwarding};
+use super::config::{Config, ConfigError};
 use super::event::{Decode, Event, RejectReason};
-use super::forwarding::ForwardLog;
+use super::forwarding;
 use super::member::{Identity, Metadata, NodeInfo};
 use super::packet::{Infected, Packet, PacketKind, Transmit};
 use super::time::{Time, UnixNanos};
@@ -49,7 +49,6 @@ pub struct Node<Id> {
     rng: ChaCha8Rng,
     view: View<Id>,
     metadata: Metadata,
-    forward_log: ForwardLog<Id>,
     /// Go's `status`: heartbeats run while it is true (after `join`).
     started: bool,
     joined: bool,
@@ -75,7 +74,6 @@ impl<Id: Identity> Node<Id> {
         view.refresh(now, &local, config.timeout);
         Ok(Node {
             local,
-            forward_log: ForwardLog::new(config.cycle / 2),
             config,
             rng,
             view,
@@ -143,12 +141,13 @@ impl<Id: Identity> Node<Id> {
         }
         self.refresh(now, &packet.node);
         let adopted = packet.kind == PacketKind::Update && self.adopt(&packet.metadata);
-        let forward = self.forward_log.decide(
+        let forward = forwarding::decide(
             self.config.forwarding,
             packet.kind,
-            &packet.node.id,
             adopted,
+            self.view.last_forward(&packet.node.id),
             now,
+            self.config.cycle / 2,
         );
         if forward {
             self.broadcast(packet);
@@ -391,13 +390,9 @@ impl<Id: Identity> Node<Id> {
 
     fn expire(&mut self, now: Time) {
         let events = &mut self.events;
-        let scanned = self.view.expire(now, self.config.timeout, |id| {
+        self.view.expire(now, self.config.timeout, |id| {
             events.push_back(Event::MemberExpired(id))
         });
-        // Piggyback on the (rare) expiry scan so that pruning costs nothing per packet.
-        if scanned && self.config.forwarding == Forwarding::FirstCopy {
-            self.forward_log.prune(now, 2 * self.view.len() + 16);
-        }
     }
 }
 

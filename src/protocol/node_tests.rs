@@ -6,6 +6,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::*;
+use crate::protocol::Forwarding;
 
 const CYCLE: Duration = Duration::from_secs(6);
 const TIMEOUT: Duration = Duration::from_secs(20);

@@ -6,6 +6,7 @@ use std::time::Duration;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::forwarding::LastForward;
 use super::id_map::IdMap;
 use super::member::{Identity, NodeInfo};
 use super::packet::Infected;
@@ -36,10 +37,14 @@ pub(crate) struct View<Id> {
     next_expiry: Option<Time>,
 }
 
-/// One node in the view: its record and when it was last refreshed.
+/// One node in the view: when it was last refreshed, when this node last forwarded one of its
+/// heartbeats, and its record. A cache line each (for dense ids), because a received heartbeat
+/// reads and writes all three.
 #[derive(Clone, Debug)]
+#[repr(align(64))]
 struct Entry<Id> {
     seen: Time,
+    forwarded: LastForward,
     info: NodeInfo<Id>,
 }
 
@@ -139,23 +144,24 @@ impl<Id: Identity> View<Id> {
         }
         let entry = Entry {
             seen: now,
+            forwarded: LastForward::default(),
             info: info.clone(),
         };
         self.entries.insert(info.id.clone(), entry);
         Refresh::Joined
     }
 
+    /// The record of when this node last forwarded a heartbeat of `id`, if `id` is in the view.
+    pub(crate) fn last_forward(&mut self, id: &Id) -> Option<&mut LastForward> {
+        self.entries.get_mut(id).map(|e| &mut e.forwarded)
+    }
+
     /// Removes every entry silent for more than `timeout`, calling `expired` for each in
-    /// identity order. Does nothing before [`View::next_expiry`]; returns whether it scanned.
-    pub(crate) fn expire(
-        &mut self,
-        now: Time,
-        timeout: Duration,
-        mut expired: impl FnMut(Id),
-    ) -> bool {
+    /// identity order. Does nothing before [`View::next_expiry`].
+    pub(crate) fn expire(&mut self, now: Time, timeout: Duration, mut expired: impl FnMut(Id)) {
         match self.next_expiry {
             Some(t) if t <= now => {}
-            _ => return false,
+            _ => return,
         }
         let mut next: Option<Time> = None;
         let entries = &mut self.entries;
@@ -174,7 +180,6 @@ impl<Id: Identity> View<Id> {
             }
         });
         self.next_expiry = next;
-        true
     }
 
     /// Picks up to `amount` entries not in `infected`, uniformly at random, adding each to
