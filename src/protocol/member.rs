@@ -18,6 +18,13 @@ pub trait Identity: Clone + Ord + Debug {
     fn dense_index(&self) -> Option<usize> {
         None
     }
+
+    /// The identity whose [`dense_index`](Identity::dense_index) is `index`, for types that
+    /// have dense indices (the inverse of `dense_index`). A view holding exactly the dense
+    /// identities `0..n` uses it to name its `k`-th member without reading its member list.
+    fn from_dense_index(_index: usize) -> Option<Self> {
+        None
+    }
 }
 
 macro_rules! dense {
@@ -25,6 +32,10 @@ macro_rules! dense {
         impl Identity for $t {
             fn dense_index(&self) -> Option<usize> {
                 usize::try_from(*self).ok()
+            }
+
+            fn from_dense_index(index: usize) -> Option<Self> {
+                <$t>::try_from(index).ok()
             }
         }
     )*};

@@ -32,6 +32,9 @@ pub(crate) enum Refresh {
 #[derive(Clone, Debug)]
 pub(crate) struct View<Id> {
     members: Vec<Id>,
+    /// The members are exactly the dense identities `0..len`: member `k` is identity `k`, so a
+    /// random pick needs no read of `members` (a cache miss in a large view).
+    complete: bool,
     entries: IdMap<Id, Entry<Id>>,
     /// No entry expires before this time: a lower bound, so a wake-up may find nothing to do.
     next_expiry: Option<Time>,
@@ -96,6 +99,7 @@ impl<Id: Identity> View<Id> {
     pub(crate) fn new() -> View<Id> {
         View {
             members: Vec::new(),
+            complete: false,
             entries: IdMap::new(),
             next_expiry: None,
         }
@@ -141,6 +145,7 @@ impl<Id: Identity> View<Id> {
         }
         if let Err(at) = find(&self.members, &info.id) {
             self.members.insert(at, info.id.clone());
+            self.complete = self.holds_exactly_dense_ids();
         }
         let entry = Entry {
             seen: now,
@@ -180,6 +185,23 @@ impl<Id: Identity> View<Id> {
             }
         });
         self.next_expiry = next;
+        self.complete = self.holds_exactly_dense_ids();
+    }
+
+    /// Distinct sorted naturals whose largest is `len - 1` are exactly `0..len`.
+    fn holds_exactly_dense_ids(&self) -> bool {
+        let last = self.members.last().and_then(Identity::dense_index);
+        last.is_some_and(|d| d + 1 == self.members.len())
+    }
+
+    /// The `k`-th member in identity order.
+    fn member(&self, k: usize) -> Id {
+        if self.complete {
+            if let Some(id) = Id::from_dense_index(k) {
+                return id;
+            }
+        }
+        self.members[k].clone()
     }
 
     /// Picks up to `amount` entries not in `infected`, uniformly at random, adding each to
@@ -206,9 +228,9 @@ impl<Id: Identity> View<Id> {
             let mut tries = 4 * amount + 4;
             while picked.len() - start < amount && tries > 0 {
                 tries -= 1;
-                let id = &ids[rng.gen_range(0..n)];
+                let id = self.member(rng.gen_range(0..n));
                 if infected.insert(id.clone()) {
-                    picked.push(id.clone());
+                    picked.push(id);
                 }
             }
         }
@@ -236,10 +258,10 @@ impl<Id: Identity> View<Id> {
             Ok(at) if n > 1 => {
                 // Draw among the others, skipping the local entry's slot.
                 let k = rng.gen_range(0..n - 1);
-                Some(ids[if k >= at { k + 1 } else { k }].clone())
+                Some(self.member(if k >= at { k + 1 } else { k }))
             }
             Ok(_) => None,
-            Err(_) if n > 0 => Some(ids[rng.gen_range(0..n)].clone()),
+            Err(_) if n > 0 => Some(self.member(rng.gen_range(0..n))),
             Err(_) => None,
         }
     }
@@ -346,6 +368,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_view_knows_when_it_holds_exactly_the_dense_ids() {
+        let mut v = View::new();
+        for id in (0..10u32).filter(|&id| id != 3) {
+            v.refresh(Time::ZERO, &NodeInfo::bare(id), T);
+        }
+        assert!(!v.complete, "3 is missing");
+        v.refresh(Time::from_secs(1), &NodeInfo::bare(3), T);
+        assert!(v.complete);
+        for k in 0..v.len() {
+            assert_eq!(v.member(k), v.members[k]);
+        }
+        // Everything but 3 expires: {3} is not {0}.
+        v.expire(Time::ZERO + T + Duration::from_micros(1), T, |_| {});
+        assert_eq!(v.members, vec![3]);
+        assert!(!v.complete);
+        let mut rng = ChaCha8Rng::seed_from_u64(6);
+        assert_eq!(v.pick_other(&mut rng, &0), Some(3));
     }
 
     #[test]

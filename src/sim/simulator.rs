@@ -1,9 +1,11 @@
 //! The simulator: an event loop that drives protocol nodes over the network model.
 
+use std::sync::Arc;
+
 use rand_chacha::ChaCha8Rng;
 
 use crate::protocol::{Config, Event, Node, NodeInfo, PacketKind, Time, Transmit};
-use crate::wire::encoded_len_by;
+use crate::wire::{encoded_len_with_record, record_len_by};
 
 use super::error::SimError;
 use super::infection::InfectionTracker;
@@ -72,7 +74,10 @@ pub struct Simulator {
     pub(crate) infos: Vec<NodeInfo<NodeIndex>>,
     pub(crate) incarnations: Vec<u64>,
     link_rngs: Vec<ChaCha8Rng>,
-    key_len: Vec<usize>,
+    /// Each node's `addr:port` key length, and its record's share of a packet's length: the
+    /// sizes of a packet without encoding it or measuring its strings again.
+    key_len: Vec<u8>,
+    record_len: Vec<usize>,
     pub(crate) network: Network,
     pub(crate) queue: Queue,
     timers: Vec<Option<Time>>,
@@ -96,9 +101,17 @@ pub struct Simulator {
 }
 
 /// The `addr:port` key length of a simulated node at 10.a.b.c:7946, for packet sizes.
-fn key_len(i: usize) -> usize {
-    let octet = |v: usize| (v & 255).to_string().len();
-    "10...:7946".len() + octet(i >> 16) + octet(i >> 8) + octet(i)
+fn key_len(i: usize) -> u8 {
+    let octet = |v: usize| {
+        if v & 255 >= 100 {
+            3
+        } else if v & 255 >= 10 {
+            2
+        } else {
+            1
+        }
+    };
+    ("10...:7946".len() + octet(i >> 16) + octet(i >> 8) + octet(i)) as u8
 }
 
 impl Simulator {
@@ -149,6 +162,14 @@ impl Simulator {
         let expected = (n as u64).saturating_mul(
             plan.duration.as_micros() as u64 / config.cycle.as_micros().max(1) as u64 + 1,
         );
+        let key_lens: Vec<u8> = (0..n).map(key_len).collect();
+        let infos: Vec<NodeInfo<NodeIndex>> = (0..n)
+            .map(|i| NodeInfo::new(i as NodeIndex, &plan.nodes[i]))
+            .collect();
+        let record_len = infos
+            .iter()
+            .map(|info| record_len_by(info, |id| usize::from(key_lens[*id as usize])))
+            .collect();
         let mut queue = Queue::default();
         for (k, t) in plan.timeline.iter().enumerate() {
             queue.push(Time::ZERO + t.at, What::Action(k as u32));
@@ -158,12 +179,11 @@ impl Simulator {
             link_rngs: (0..n)
                 .map(|i| stream(plan.seed, Domain::Link, i as u64))
                 .collect(),
-            key_len: (0..n).map(key_len).collect(),
+            key_len: key_lens,
+            record_len,
             network: Network::new(plan.network.clone()),
             nodes: (0..n).map(|_| None).collect(),
-            infos: (0..n)
-                .map(|i| NodeInfo::new(i as NodeIndex, &plan.nodes[i]))
-                .collect(),
+            infos,
             incarnations: vec![0; n],
             timers: vec![None; n],
             busy_until: vec![Time::ZERO; n],
@@ -422,7 +442,19 @@ impl Simulator {
     fn send(&mut self, from: NodeIndex, t: Transmit<NodeIndex>, heartbeat: Option<(u64, u16)>) {
         let now = self.now;
         let keys = &self.key_len;
-        let len = encoded_len_by(&t.packet, 0, |id| keys[*id as usize]) as u64;
+        let key_len = |id: &NodeIndex| keys.get(*id as usize).map_or(0, |&k| usize::from(k));
+        let node = &t.packet.node;
+        let record = match self.infos.get(node.id as usize) {
+            // Every record a simulated node sends is one of `infos`, shared by pointer.
+            Some(info)
+                if Arc::ptr_eq(&info.name, &node.name)
+                    && Arc::ptr_eq(&info.private_data, &node.private_data) =>
+            {
+                self.record_len[node.id as usize]
+            }
+            _ => record_len_by(node, key_len),
+        };
+        let len = encoded_len_with_record(&t.packet, 0, record, key_len) as u64;
         let is_heartbeat = t.packet.kind == PacketKind::Heartbeat;
         let this_cycle = self.traffic.sent(now, len, is_heartbeat);
         let verdict = self

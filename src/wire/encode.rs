@@ -2,7 +2,7 @@
 
 use base64::Engine;
 
-use crate::protocol::{Packet, PacketKind};
+use crate::protocol::{NodeInfo, Packet, PacketKind};
 
 use super::endpoint::Endpoint;
 
@@ -140,11 +140,26 @@ pub fn encoded_len_by<Id>(
     secret_len: usize,
     key_len: impl Fn(&Id) -> usize,
 ) -> usize {
-    let fixed: usize = FIXED.iter().map(|s| s.len()).sum();
-    let node = &packet.node;
+    let record = record_len_by(&packet.node, &key_len);
+    encoded_len_with_record(packet, secret_len, record, key_len)
+}
+
+/// The part of a packet's encoded length that its node record decides: the record's key, name
+/// and private data, as [`encoded_len_by`] counts them.
+pub fn record_len_by<Id>(node: &NodeInfo<Id>, key_len: impl Fn(&Id) -> usize) -> usize {
     // `"addr"` and the port digits: the key minus its colon, plus two quotes.
-    let node_len =
-        key_len(&node.id) + 1 + go_string_len(&node.name) + go_string_len(&node.private_data);
+    key_len(&node.id) + 1 + go_string_len(&node.name) + go_string_len(&node.private_data)
+}
+
+/// [`encoded_len_by`] with the node record's part already known (from [`record_len_by`]): a
+/// driver that sends many packets of the same few records measures each record once.
+pub fn encoded_len_with_record<Id>(
+    packet: &Packet<Id>,
+    secret_len: usize,
+    record_len: usize,
+    key_len: impl Fn(&Id) -> usize,
+) -> usize {
+    let fixed: usize = FIXED.iter().map(|s| s.len()).sum();
     let infected: usize = packet
         .infected
         .iter()
@@ -157,7 +172,7 @@ pub fn encoded_len_by<Id>(
     };
     let (is_update, is_swap) = flags(packet.kind);
     fixed
-        + node_len
+        + record_len
         + infected
         + data
         + i64_len(packet.metadata.version)

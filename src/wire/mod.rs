@@ -17,7 +17,7 @@ mod encode;
 mod endpoint;
 
 pub use decode::DecodeError;
-pub use encode::encoded_len_by;
+pub use encode::{encoded_len_by, encoded_len_with_record, record_len_by};
 pub use endpoint::Endpoint;
 
 use crate::protocol::{Decode, Packet, RejectReason, MAX_SIZE};
