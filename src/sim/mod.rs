@@ -5,9 +5,10 @@
 //! sequence number); every random choice comes from ChaCha streams derived from the plan's
 //! seed, so the same plan gives the same outcome, bit for bit. Nodes are the very
 //! [`crate::protocol::Node`] the UDP runtime drives, with dense integer identities; packets
-//! stay typed (never encoded), their sizes computed by [`crate::wire::encoded_len_by`].
+//! stay typed (never encoded), their sizes computed by [`crate::wire::encoded_len_with_record`].
 
 mod actions;
+mod calendar;
 mod error;
 mod infection;
 mod inspect;

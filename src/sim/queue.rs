@@ -2,11 +2,9 @@
 //!
 //! Packets in flight live in a slab so that the heap moves small keys, not packets.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use crate::protocol::{Packet, Time};
 
+use super::calendar::Calendar;
 use super::plan::NodeIndex;
 
 /// A packet on its way, with what the observers need to follow its heartbeat.
@@ -38,11 +36,11 @@ pub(crate) enum What {
 /// The queue of scheduled events plus the slab of in-flight packets.
 ///
 /// Each scheduled event is one `u128` key — time (48 bits of µs), sequence number (40 bits),
-/// kind (8 bits) and payload (32 bits), most significant first — so the heap orders by
-/// (time, sequence) with a single comparison and moves 16 bytes per entry.
+/// kind (8 bits) and payload (32 bits), most significant first — so keys order by
+/// (time, sequence) with a single comparison, and the calendar moves 16 bytes per entry.
 #[derive(Default)]
 pub(crate) struct Queue {
-    heap: BinaryHeap<Reverse<u128>>,
+    keys: Calendar,
     seq: u64,
     slab: Vec<Option<Envelope>>,
     free: Vec<u32>,
@@ -80,19 +78,20 @@ fn unpack(key: u128) -> (Time, What) {
 }
 
 impl Queue {
+    /// Schedules `what` at `at`, which must not be before the last event popped.
     pub(crate) fn push(&mut self, at: Time, what: What) {
         self.seq += 1;
-        self.heap.push(Reverse(pack(at, self.seq, what)));
+        self.keys.push(pack(at, self.seq, what));
     }
 
     pub(crate) fn pop(&mut self) -> Option<(Time, What)> {
-        self.heap.pop().map(|Reverse(key)| unpack(key))
+        self.keys.pop().map(unpack)
     }
 
-    pub(crate) fn peek_time(&self) -> Option<Time> {
-        self.heap
+    pub(crate) fn peek_time(&mut self) -> Option<Time> {
+        self.keys
             .peek()
-            .map(|Reverse(key)| Time::from_micros((*key >> 80) as u64))
+            .map(|key| Time::from_micros((key >> 80) as u64))
     }
 
     /// Stores a packet in flight; returns its slot.
