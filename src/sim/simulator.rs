@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::protocol::{Config, Event, Node, NodeInfo, PacketKind, Time, Transmit};
+use crate::protocol::{Config, Event, Node, NodeInfo, Packet, PacketKind, Time, Transmit};
 use crate::wire::{encoded_len_with_record, record_len_by};
 
 use super::error::SimError;
@@ -417,7 +417,15 @@ impl Simulator {
         }
         let mut emission: Option<u64> = None;
         let mut batch = std::mem::take(&mut self.transmits);
-        for t in batch.drain(..) {
+        // The copies of one broadcast are equal packets: measure the first, reuse its length.
+        let mut known_len: Option<u64> = None;
+        let mut copies = batch.drain(..).peekable();
+        while let Some(t) = copies.next() {
+            let len = known_len.unwrap_or_else(|| self.packet_len(&t.packet));
+            known_len = copies
+                .peek()
+                .filter(|next| next.packet == t.packet)
+                .map(|_| len);
             let heartbeat = match (t.packet.kind, cause) {
                 (PacketKind::Heartbeat, Cause::Copy(id, hops)) => {
                     Some((id, hops.saturating_add(1)))
@@ -430,20 +438,21 @@ impl Simulator {
                 }
                 _ => None,
             };
-            self.send(i, t, heartbeat);
+            self.send(i, t, len, heartbeat);
             if self.stopped.is_some() {
                 break;
             }
         }
+        drop(copies);
         self.transmits = batch;
         self.transmits.clear();
     }
 
-    fn send(&mut self, from: NodeIndex, t: Transmit<NodeIndex>, heartbeat: Option<(u64, u16)>) {
-        let now = self.now;
+    /// The encoded length of `packet`, without encoding it.
+    fn packet_len(&self, packet: &Packet<NodeIndex>) -> u64 {
         let keys = &self.key_len;
         let key_len = |id: &NodeIndex| keys.get(*id as usize).map_or(0, |&k| usize::from(k));
-        let node = &t.packet.node;
+        let node = &packet.node;
         let record = match self.infos.get(node.id as usize) {
             // Every record a simulated node sends is one of `infos`, shared by pointer.
             Some(info)
@@ -454,7 +463,17 @@ impl Simulator {
             }
             _ => record_len_by(node, key_len),
         };
-        let len = encoded_len_with_record(&t.packet, 0, record, key_len) as u64;
+        encoded_len_with_record(packet, 0, record, key_len) as u64
+    }
+
+    fn send(
+        &mut self,
+        from: NodeIndex,
+        t: Transmit<NodeIndex>,
+        len: u64,
+        heartbeat: Option<(u64, u16)>,
+    ) {
+        let now = self.now;
         let is_heartbeat = t.packet.kind == PacketKind::Heartbeat;
         let this_cycle = self.traffic.sent(now, len, is_heartbeat);
         let verdict = self
