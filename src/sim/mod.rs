@@ -14,6 +14,7 @@ mod infection;
 mod inspect;
 mod membership;
 mod network;
+mod outbox;
 pub mod outcome;
 mod plan;
 mod queue;

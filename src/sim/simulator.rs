@@ -1,22 +1,20 @@
 //! The simulator: an event loop that drives protocol nodes over the network model.
 
-use std::sync::Arc;
-
 use rand_chacha::ChaCha8Rng;
 
-use crate::protocol::{Config, Event, Node, NodeInfo, Packet, PacketKind, Time, Transmit};
-use crate::wire::{encoded_len_with_record, record_len_by};
+use crate::protocol::{Config, Event, Node, NodeInfo, Time, Transmit};
+use crate::wire::record_len_by;
 
 use super::error::SimError;
 use super::infection::InfectionTracker;
 use super::membership::Membership;
-use super::network::{Network, Verdict};
+use super::network::Network;
 use super::outcome::{GuardStop, Mark, Outcome, ProtocolSummary, Sample};
 use super::plan::{NodeIndex, Plan};
 use super::queue::{Envelope, Queue, What};
 use super::rng::{stream, Domain};
 use super::stats::ms;
-use super::trace::{dropped, packet_info, DropReason, PacketInfo, TraceEvent, TraceSink};
+use super::trace::{dropped, packet_info, DropReason, TraceEvent, TraceSink};
 use super::traffic::{Drop, TrafficCounter};
 
 /// The largest number of nodes one run may have.
@@ -73,29 +71,29 @@ pub struct Simulator {
     /// views compare names by pointer.
     pub(crate) infos: Vec<NodeInfo<NodeIndex>>,
     pub(crate) incarnations: Vec<u64>,
-    link_rngs: Vec<ChaCha8Rng>,
+    pub(crate) link_rngs: Vec<ChaCha8Rng>,
     /// Each node's `addr:port` key length, and its record's share of a packet's length: the
     /// sizes of a packet without encoding it or measuring its strings again.
-    key_len: Vec<u8>,
-    record_len: Vec<usize>,
+    pub(crate) key_len: Vec<u8>,
+    pub(crate) record_len: Vec<usize>,
     pub(crate) network: Network,
     pub(crate) queue: Queue,
-    timers: Vec<Option<Time>>,
-    busy_until: Vec<Time>,
-    queued: Vec<u32>,
+    pub(crate) timers: Vec<Option<Time>>,
+    pub(crate) busy_until: Vec<Time>,
+    pub(crate) queued: Vec<u32>,
     pub(crate) now: Time,
     pub(crate) end: Time,
     pub(crate) membership: Membership,
-    infection: InfectionTracker,
-    traffic: TrafficCounter,
-    samples: Vec<Sample>,
+    pub(crate) infection: InfectionTracker,
+    pub(crate) traffic: TrafficCounter,
+    pub(crate) samples: Vec<Sample>,
     pub(crate) marks: Vec<Mark>,
     /// The mark that gathers recent joins, and how many it holds.
     pub(crate) join_group: Option<(usize, u32)>,
-    stopped: Option<GuardStop>,
-    transmits: Vec<Transmit<NodeIndex>>,
-    events: Vec<Event<NodeIndex>>,
-    up_time_sum: f64,
+    pub(crate) stopped: Option<GuardStop>,
+    pub(crate) transmits: Vec<Transmit<NodeIndex>>,
+    pub(crate) events: Vec<Event<NodeIndex>>,
+    pub(crate) up_time_sum: f64,
     /// Where trace events go; `None` (the default) costs one branch per event.
     pub(crate) trace: Option<TraceSink>,
 }
@@ -349,221 +347,6 @@ impl Simulator {
             None => Cause::Other,
         };
         self.drain(to, cause);
-    }
-
-    /// Takes node `i`'s events (observed first, while the up set is as it was) and then its
-    /// transmits, and reschedules its timer.
-    pub(crate) fn drain(&mut self, i: NodeIndex, cause: Cause) {
-        self.drain_events(i);
-        self.drain_transmits(i, cause);
-    }
-
-    pub(crate) fn drain_events(&mut self, i: NodeIndex) {
-        let Some(node) = &mut self.nodes[i as usize] else {
-            return;
-        };
-        self.events.extend(std::iter::from_fn(|| node.poll_event()));
-        let now = self.now;
-        let mut metadata = false;
-        for e in std::mem::take(&mut self.events) {
-            if let Some(sink) = &mut self.trace {
-                match &e {
-                    Event::MemberJoined(info) => {
-                        sink(
-                            now,
-                            &TraceEvent::Learn {
-                                node: i,
-                                member: info.id,
-                            },
-                        );
-                    }
-                    Event::MemberExpired(j) => {
-                        sink(
-                            now,
-                            &TraceEvent::Expire {
-                                node: i,
-                                member: *j,
-                            },
-                        );
-                    }
-                    _ => {}
-                }
-            }
-            match e {
-                Event::MemberJoined(info) => self.membership.view_added(now, i, info.id),
-                Event::MemberExpired(j) => self.membership.view_removed(now, i, j),
-                Event::MetadataChanged { .. } => metadata = true,
-                _ => {}
-            }
-        }
-        if metadata && self.membership.is_up(i) {
-            self.membership.check_publishes(now, &self.nodes);
-        }
-    }
-
-    pub(crate) fn drain_transmits(&mut self, i: NodeIndex, cause: Cause) {
-        let iu = i as usize;
-        let Some(node) = &mut self.nodes[iu] else {
-            return;
-        };
-        self.transmits
-            .extend(std::iter::from_fn(|| node.poll_transmit()));
-        let next = node.poll_timeout().map(|t| t.max(self.now));
-        if next != self.timers[iu] {
-            self.timers[iu] = next;
-            if let Some(t) = next {
-                self.queue.push(t, What::Timer(i));
-            }
-        }
-        let mut emission: Option<u64> = None;
-        let mut batch = std::mem::take(&mut self.transmits);
-        // The copies of one broadcast are equal packets: measure the first, reuse its length.
-        let mut known_len: Option<u64> = None;
-        let mut copies = batch.drain(..).peekable();
-        while let Some(t) = copies.next() {
-            let len = known_len.unwrap_or_else(|| self.packet_len(&t.packet));
-            known_len = copies
-                .peek()
-                .filter(|next| next.packet == t.packet)
-                .map(|_| len);
-            let heartbeat = match (t.packet.kind, cause) {
-                (PacketKind::Heartbeat, Cause::Copy(id, hops)) => {
-                    Some((id, hops.saturating_add(1)))
-                }
-                (PacketKind::Heartbeat, Cause::Own) if t.packet.node.id == i => {
-                    let up = self.membership.up_count();
-                    let now = self.now;
-                    let id = *emission.get_or_insert_with(|| self.infection.emit(now, i, up));
-                    Some((id, 1))
-                }
-                _ => None,
-            };
-            self.send(i, t, len, heartbeat);
-            if self.stopped.is_some() {
-                break;
-            }
-        }
-        drop(copies);
-        self.transmits = batch;
-        self.transmits.clear();
-    }
-
-    /// The encoded length of `packet`, without encoding it.
-    fn packet_len(&self, packet: &Packet<NodeIndex>) -> u64 {
-        let keys = &self.key_len;
-        let key_len = |id: &NodeIndex| keys.get(*id as usize).map_or(0, |&k| usize::from(k));
-        let node = &packet.node;
-        let record = match self.infos.get(node.id as usize) {
-            // Every record a simulated node sends is one of `infos`, shared by pointer.
-            Some(info)
-                if Arc::ptr_eq(&info.name, &node.name)
-                    && Arc::ptr_eq(&info.private_data, &node.private_data) =>
-            {
-                self.record_len[node.id as usize]
-            }
-            _ => record_len_by(node, key_len),
-        };
-        encoded_len_with_record(packet, 0, record, key_len) as u64
-    }
-
-    fn send(
-        &mut self,
-        from: NodeIndex,
-        t: Transmit<NodeIndex>,
-        len: u64,
-        heartbeat: Option<(u64, u16)>,
-    ) {
-        let now = self.now;
-        let is_heartbeat = t.packet.kind == PacketKind::Heartbeat;
-        let this_cycle = self.traffic.sent(now, len, is_heartbeat);
-        let verdict = self
-            .network
-            .verdict(from, t.to, &mut self.link_rngs[from as usize]);
-        if let Some(sink) = &mut self.trace {
-            let packet = PacketInfo {
-                from,
-                to: t.to,
-                kind: t.packet.kind,
-                origin: t.packet.node.id,
-                bytes: len as u32,
-            };
-            sink(now, &TraceEvent::Send(packet));
-            let reason = match verdict {
-                Verdict::Lost => Some(DropReason::Lost),
-                Verdict::Partitioned => Some(DropReason::Partition),
-                Verdict::Deliver(..) => None,
-            };
-            if let Some(reason) = reason {
-                sink(now, &TraceEvent::Drop { packet, reason });
-            }
-        }
-        match verdict {
-            Verdict::Lost => self.traffic.dropped(now, Drop::Lost),
-            Verdict::Partitioned => self.traffic.dropped(now, Drop::Partition),
-            Verdict::Deliver(first, second) => {
-                if let Some(second) = second {
-                    self.traffic.duplicated();
-                    let copy = Envelope {
-                        from,
-                        to: t.to,
-                        packet: t.packet.clone(),
-                        len: len as u32,
-                        heartbeat,
-                    };
-                    let slot = self.queue.store(copy);
-                    self.queue.push(now + second, What::Arrive(slot));
-                }
-                let env = Envelope {
-                    from,
-                    to: t.to,
-                    packet: t.packet,
-                    len: len as u32,
-                    heartbeat,
-                };
-                let slot = self.queue.store(env);
-                self.queue.push(now + first, What::Arrive(slot));
-            }
-        }
-        self.guard(this_cycle);
-    }
-
-    /// The explosion guard: stops the run when a limit is passed.
-    fn guard(&mut self, this_cycle: u64) {
-        let limits = self.plan.limits;
-        let in_flight = self.queue.in_flight();
-        let passed = if in_flight > limits.max_in_flight {
-            Some((
-                "max_in_flight",
-                limits.max_in_flight,
-                in_flight,
-                "packets in flight",
-            ))
-        } else if this_cycle > limits.max_packets_per_cycle {
-            Some((
-                "max_packets_per_cycle",
-                limits.max_packets_per_cycle,
-                this_cycle,
-                "packets sent in one cycle",
-            ))
-        } else {
-            None
-        };
-        if let Some((limit, limit_value, value, what)) = passed {
-            let message = format!(
-                "explosion guard: {value} {what} passed {limit} = {limit_value} at t = {:.3} s; \
-                 {} forwarding sends a number of packets exponential in the cluster size \
-                 (first-copy forwarding avoids it)",
-                self.now.as_secs_f64(),
-                self.config.forwarding,
-            );
-            self.stopped = Some(GuardStop {
-                at_ms: ms(self.now.as_micros()),
-                limit: limit.to_string(),
-                limit_value,
-                value,
-                message,
-            });
-        }
     }
 
     fn sample(&mut self) {

@@ -1,0 +1,132 @@
+//! Rules of a view: picks, expiry, lookups.
+
+use super::*;
+use rand::SeedableRng;
+
+const T: Duration = Duration::from_secs(20);
+
+fn view_of(n: u32) -> View<u32> {
+    let mut v = View::new();
+    for id in 0..n {
+        v.refresh(Time::ZERO, &NodeInfo::bare(id), T);
+    }
+    v
+}
+
+#[test]
+fn picks_never_target_an_infected_node_nor_more_than_amount() {
+    let v = view_of(40);
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    for round in 0..500u32 {
+        let mut infected: Infected<u32> = (0..(round % 40)).step_by(2).collect();
+        let before = infected.clone();
+        let mut picked = Vec::new();
+        v.pick_uninfected(&mut rng, 3, &mut infected, &mut picked, &mut Vec::new());
+        assert!(picked.len() <= 3);
+        for p in &picked {
+            assert!(!before.contains(p), "picked infected {p}");
+            assert!(infected.contains(p), "pick not added to the set");
+        }
+        let mut unique = picked.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), picked.len());
+    }
+}
+
+#[test]
+fn picks_take_every_candidate_when_fewer_than_amount_remain() {
+    let v = view_of(10);
+    let mut rng = ChaCha8Rng::seed_from_u64(2);
+    let mut infected: Infected<u32> = (0..8).collect();
+    let mut picked = Vec::new();
+    v.pick_uninfected(&mut rng, 3, &mut infected, &mut picked, &mut Vec::new());
+    picked.sort();
+    assert_eq!(picked, vec![8, 9]);
+}
+
+#[test]
+fn picks_are_spread_over_the_whole_view() {
+    let v = view_of(10);
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let mut hits = [0u32; 10];
+    for _ in 0..3000 {
+        let mut infected = Infected::of(0);
+        let mut picked = Vec::new();
+        v.pick_uninfected(&mut rng, 3, &mut infected, &mut picked, &mut Vec::new());
+        for p in picked {
+            hits[p as usize] += 1;
+        }
+    }
+    assert_eq!(hits[0], 0);
+    // 9000 picks over 9 nodes: 1000 each on average.
+    assert!(
+        hits[1..].iter().all(|&h| (850..1150).contains(&h)),
+        "{hits:?}"
+    );
+}
+
+#[test]
+fn expiry_boundary_is_more_than_timeout() {
+    let mut v = view_of(1);
+    let mut gone = Vec::new();
+    v.expire(Time::ZERO + T, T, |id| gone.push(id));
+    assert!(
+        gone.is_empty(),
+        "exactly timeout of silence keeps the entry"
+    );
+    v.expire(Time::ZERO + T + Duration::from_micros(1), T, |id| {
+        gone.push(id)
+    });
+    assert_eq!(gone, vec![0]);
+    assert_eq!(v.len(), 0);
+    assert_eq!(v.next_expiry(), None);
+}
+
+#[test]
+fn find_agrees_with_binary_search_on_dense_ids() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    for _ in 0..300 {
+        let mut ids: Vec<u32> = (0..rng.gen_range(0..60))
+            .map(|_| rng.gen_range(0..80))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for probe in 0..90u32 {
+            assert_eq!(
+                find(&ids, &probe),
+                ids.binary_search(&probe),
+                "{ids:?} {probe}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_view_knows_when_it_holds_exactly_the_dense_ids() {
+    let mut v = View::new();
+    for id in (0..10u32).filter(|&id| id != 3) {
+        v.refresh(Time::ZERO, &NodeInfo::bare(id), T);
+    }
+    assert!(!v.complete, "3 is missing");
+    v.refresh(Time::from_secs(1), &NodeInfo::bare(3), T);
+    assert!(v.complete);
+    for k in 0..v.len() {
+        assert_eq!(v.member(k), v.members[k]);
+    }
+    // Everything but 3 expires: {3} is not {0}.
+    v.expire(Time::ZERO + T + Duration::from_micros(1), T, |_| {});
+    assert_eq!(v.members, vec![3]);
+    assert!(!v.complete);
+    let mut rng = ChaCha8Rng::seed_from_u64(6);
+    assert_eq!(v.pick_other(&mut rng, &0), Some(3));
+}
+
+#[test]
+fn swap_partner_is_never_the_local_node() {
+    let v = view_of(3);
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    for _ in 0..100 {
+        assert_ne!(v.pick_other(&mut rng, &1), Some(1));
+    }
+    assert_eq!(view_of(1).pick_other(&mut rng, &0), None);
+}
