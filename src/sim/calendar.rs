@@ -36,6 +36,8 @@ pub(crate) struct Calendar {
     on_ring: usize,
     /// Keys at `cursor + RING` or later.
     far: BinaryHeap<Reverse<u128>>,
+    /// Whether `active` was just filled from the ring and not yet handed out by `fresh`.
+    fresh: bool,
 }
 
 fn bucket(key: u128) -> u64 {
@@ -50,6 +52,7 @@ impl Default for Calendar {
             ring: (0..RING).map(|_| Vec::new()).collect(),
             on_ring: 0,
             far: BinaryHeap::new(),
+            fresh: false,
         }
     }
 }
@@ -76,6 +79,12 @@ impl Calendar {
             self.advance();
         }
         self.active.last().copied()
+    }
+
+    /// The keys of a bucket the clock has just reached, once (largest first): what the next
+    /// few dozen events are, while there is time to fetch their memory together.
+    pub(crate) fn fresh(&mut self) -> Option<&[u128]> {
+        std::mem::take(&mut self.fresh).then_some(self.active.as_slice())
     }
 
     pub(crate) fn pop(&mut self) -> Option<u128> {
@@ -109,6 +118,7 @@ impl Calendar {
                 std::mem::swap(&mut self.active, slot);
                 self.on_ring -= self.active.len();
                 self.active.sort_unstable_by(|a, b| b.cmp(a));
+                self.fresh = true;
                 return;
             }
         }

@@ -233,6 +233,7 @@ impl Simulator {
             let Some((at, what)) = self.queue.pop() else {
                 break;
             };
+            self.warm_bucket();
             // The run covers [0, end): what is due exactly at the end would start a cycle the
             // run never sees. Only the closing sample is taken there.
             if at == self.end && what != What::Sample {
@@ -263,6 +264,22 @@ impl Simulator {
                 });
             }
         }
+    }
+
+    /// When the clock reaches a new bucket of events, reads what its packets will touch: the
+    /// slab slot, the receiver's entry for the origin and its settings, the infected set. Each
+    /// read misses the cache; issued together for a few dozen packets, the misses overlap
+    /// instead of stalling one event at a time (in `perf`, view refresh and packet arrival fell
+    /// from about 17 % of the time each to 2 %). It only reads: no outcome depends on it.
+    fn warm_bucket(&mut self) {
+        let nodes = &self.nodes;
+        self.queue.warm(|env| {
+            if let Some(Some(node)) = nodes.get(env.to as usize) {
+                std::hint::black_box(node.knows(&env.packet.node.id));
+                std::hint::black_box(node.config().size);
+            }
+            std::hint::black_box(env.packet.infected.iter().next());
+        });
     }
 
     fn timer(&mut self, i: NodeIndex) {
