@@ -130,3 +130,10 @@ fn swap_partner_is_never_the_local_node() {
     }
     assert_eq!(view_of(1).pick_other(&mut rng, &0), None);
 }
+
+#[test]
+fn a_simulated_view_entry_is_one_cache_line() {
+    // A received heartbeat reads and writes its origin's entry: one line, not two.
+    assert_eq!(std::mem::size_of::<Option<Entry<u32>>>(), 64);
+    assert_eq!(std::mem::align_of::<Option<Entry<u32>>>(), 64);
+}
