@@ -1,6 +1,6 @@
 //! The event queue: what happens next, ordered by (virtual time, sequence number).
 //!
-//! Packets in flight live in a slab so that the heap moves small keys, not packets.
+//! Packets in flight live in a slab so that the queue moves small keys, not packets.
 
 use crate::protocol::{Packet, Time};
 
