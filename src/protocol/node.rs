@@ -56,6 +56,8 @@ pub struct Node<Id> {
     transmits: VecDeque<Transmit<Id>>,
     events: VecDeque<Event<Id>>,
     picked: Vec<Id>,
+    /// The infected set of the packet being forwarded, while picks are added to it.
+    infected: Vec<Id>,
     scratch: Vec<usize>,
 }
 
@@ -84,6 +86,7 @@ impl<Id: Identity> Node<Id> {
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             picked: Vec::new(),
+            infected: Vec::new(),
             scratch: Vec::new(),
         })
     }
@@ -324,20 +327,20 @@ impl<Id: Identity> Node<Id> {
     /// set enlarged by every pick.
     fn broadcast(&mut self, mut packet: Packet<Id>) {
         self.picked.clear();
-        // A received set is exactly full: one growth for all picks, not one per pick.
-        packet
-            .infected
-            .reserve(self.config.amount.min(self.view.len()));
+        self.infected.clear();
+        self.infected.extend_from_slice(packet.infected.as_slice());
         self.view.pick_uninfected(
             &mut self.rng,
             self.config.amount,
-            &mut packet.infected,
+            &mut self.infected,
             &mut self.picked,
             &mut self.scratch,
         );
         let Some(last) = self.picked.pop() else {
             return;
         };
+        // One set for all copies: each target shares it.
+        packet.infected = Infected::from_sorted(&self.infected);
         for to in self.picked.drain(..) {
             self.transmits.push_back(Transmit {
                 to,

@@ -7,6 +7,8 @@
 //!  B ->[SwapReply(B's newer metadata)] A                     only if A's version was older
 //! ```
 
+use std::sync::Arc;
+
 use super::member::{Metadata, NodeInfo};
 
 /// What a packet is for (Go's `IsUpdate` and `IsSwap` fields).
@@ -31,66 +33,109 @@ impl PacketKind {
 
 /// The set of nodes a packet has already been sent to (Go's `Infected` map), kept sorted.
 ///
-/// Forwarders add their picks before sending, so every target receives the enlarged set.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Infected<Id>(Vec<Id>);
+/// Forwarders add their picks before sending, so every target receives the enlarged set. The
+/// copies of one broadcast carry the very same set, so it is shared: cloning a packet costs a
+/// reference count, not an allocation and a copy per target.
+#[derive(Clone, Debug, Default)]
+pub struct Infected<Id>(Option<Arc<[Id]>>);
 
 impl<Id> Infected<Id> {
     /// An empty set.
     pub fn new() -> Infected<Id> {
-        Infected(Vec::new())
+        Infected(None)
     }
 
     /// Number of nodes in the set.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.as_slice().len()
     }
 
     /// Whether the set is empty.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_slice().is_empty()
     }
 
     /// The members, in ascending order.
     pub fn iter(&self) -> std::slice::Iter<'_, Id> {
-        self.0.iter()
+        self.as_slice().iter()
+    }
+
+    /// The members, in ascending order.
+    pub fn as_slice(&self) -> &[Id] {
+        self.0.as_deref().unwrap_or(&[])
     }
 }
 
-impl<Id: Ord> Infected<Id> {
+impl<Id: Ord + Clone> Infected<Id> {
+    /// The set made of `members`, which must be sorted ascending without repeats.
+    pub(crate) fn from_sorted(members: &[Id]) -> Infected<Id> {
+        debug_assert!(members.windows(2).all(|w| w[0] < w[1]));
+        if members.is_empty() {
+            Infected(None)
+        } else {
+            Infected(Some(Arc::from(members)))
+        }
+    }
+
     /// A set holding only `id`.
     pub fn of(id: Id) -> Infected<Id> {
-        Infected(vec![id])
+        Infected(Some(Arc::from([id])))
     }
 
     /// Whether `id` is in the set.
     pub fn contains(&self, id: &Id) -> bool {
-        self.0.binary_search(id).is_ok()
-    }
-
-    /// Makes room for `more` members without reallocating.
-    pub fn reserve(&mut self, more: usize) {
-        self.0.reserve_exact(more);
+        self.as_slice().binary_search(id).is_ok()
     }
 
     /// Adds `id`; returns false if it was already there.
+    ///
+    /// The set is shared between the copies of a packet, so this rebuilds it: to build a large
+    /// set, collect an iterator instead.
     pub fn insert(&mut self, id: Id) -> bool {
-        match self.0.binary_search(&id) {
+        let members = self.as_slice();
+        match members.binary_search(&id) {
             Ok(_) => false,
             Err(at) => {
-                self.0.insert(at, id);
+                let mut grown = Vec::with_capacity(members.len() + 1);
+                grown.extend_from_slice(&members[..at]);
+                grown.push(id);
+                grown.extend_from_slice(&members[at..]);
+                *self = Infected::from_sorted(&grown);
                 true
             }
         }
     }
 }
 
-impl<Id: Ord> FromIterator<Id> for Infected<Id> {
+/// Adds `id` to the sorted `members`; returns false if it was already there.
+pub(crate) fn insert_sorted<Id: Ord>(members: &mut Vec<Id>, id: Id) -> bool {
+    match members.binary_search(&id) {
+        Ok(_) => false,
+        Err(at) => {
+            members.insert(at, id);
+            true
+        }
+    }
+}
+
+impl<Id: PartialEq> PartialEq for Infected<Id> {
+    fn eq(&self, other: &Infected<Id>) -> bool {
+        match (&self.0, &other.0) {
+            // Copies of one broadcast share their set: equal without a comparison.
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => true,
+            _ => self.as_slice() == other.as_slice(),
+        }
+    }
+}
+
+impl<Id: Eq> Eq for Infected<Id> {}
+
+impl<Id: Ord + Clone> FromIterator<Id> for Infected<Id> {
     fn from_iter<I: IntoIterator<Item = Id>>(iter: I) -> Self {
         let mut v: Vec<Id> = iter.into_iter().collect();
         v.sort();
         v.dedup();
-        Infected(v)
+        Infected::from_sorted(&v)
     }
 }
 

@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use super::forwarding::LastForward;
 use super::id_map::IdMap;
 use super::member::{Identity, NodeInfo};
-use super::packet::Infected;
+use super::packet::insert_sorted;
 use super::time::Time;
 
 /// What [`View::refresh`] did.
@@ -204,8 +204,8 @@ impl<Id: Identity> View<Id> {
         self.members[k].clone()
     }
 
-    /// Picks up to `amount` entries not in `infected`, uniformly at random, adding each to
-    /// `infected` as it is picked and pushing it to `picked`.
+    /// Picks up to `amount` entries not in `infected` (sorted ascending), uniformly at random,
+    /// adding each to `infected` as it is picked and pushing it to `picked`.
     ///
     /// Go walks its map from a random start; we sample uniformly (DESIGN.md §4). Sampling by
     /// index with rejection costs O(amount) when few entries are infected; when many are, a
@@ -214,7 +214,7 @@ impl<Id: Identity> View<Id> {
         &self,
         rng: &mut ChaCha8Rng,
         amount: usize,
-        infected: &mut Infected<Id>,
+        infected: &mut Vec<Id>,
         picked: &mut Vec<Id>,
         scratch: &mut Vec<usize>,
     ) {
@@ -229,7 +229,7 @@ impl<Id: Identity> View<Id> {
             while picked.len() - start < amount && tries > 0 {
                 tries -= 1;
                 let id = self.member(rng.gen_range(0..n));
-                if infected.insert(id.clone()) {
+                if insert_sorted(infected, id.clone()) {
                     picked.push(id);
                 }
             }
@@ -239,13 +239,13 @@ impl<Id: Identity> View<Id> {
             return;
         }
         scratch.clear();
-        scratch.extend((0..n).filter(|&i| !infected.contains(&ids[i])));
+        scratch.extend((0..n).filter(|&i| infected.binary_search(&ids[i]).is_err()));
         let take = need.min(scratch.len());
         for j in 0..take {
             let k = rng.gen_range(j..scratch.len());
             scratch.swap(j, k);
             let id = &ids[scratch[j]];
-            infected.insert(id.clone());
+            insert_sorted(infected, id.clone());
             picked.push(id.clone());
         }
     }

@@ -18,7 +18,7 @@ fn picks_never_target_an_infected_node_nor_more_than_amount() {
     let v = view_of(40);
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     for round in 0..500u32 {
-        let mut infected: Infected<u32> = (0..(round % 40)).step_by(2).collect();
+        let mut infected: Vec<u32> = (0..(round % 40)).step_by(2).collect();
         let before = infected.clone();
         let mut picked = Vec::new();
         v.pick_uninfected(&mut rng, 3, &mut infected, &mut picked, &mut Vec::new());
@@ -37,7 +37,7 @@ fn picks_never_target_an_infected_node_nor_more_than_amount() {
 fn picks_take_every_candidate_when_fewer_than_amount_remain() {
     let v = view_of(10);
     let mut rng = ChaCha8Rng::seed_from_u64(2);
-    let mut infected: Infected<u32> = (0..8).collect();
+    let mut infected: Vec<u32> = (0..8).collect();
     let mut picked = Vec::new();
     v.pick_uninfected(&mut rng, 3, &mut infected, &mut picked, &mut Vec::new());
     picked.sort();
@@ -50,7 +50,7 @@ fn picks_are_spread_over_the_whole_view() {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let mut hits = [0u32; 10];
     for _ in 0..3000 {
-        let mut infected = Infected::of(0);
+        let mut infected = vec![0];
         let mut picked = Vec::new();
         v.pick_uninfected(&mut rng, 3, &mut infected, &mut picked, &mut Vec::new());
         for p in picked {

@@ -162,12 +162,12 @@ pub(crate) fn decode(
         Some(Value::Null) => return Err(DecodeError::NullInfected),
         v => object(v, "Infected")?,
     };
-    let mut set = Infected::new();
+    let mut set = Vec::new();
     for (key, v) in infected.into_iter().flatten() {
         // A key marked false, or one that names no address, is one Go never matches.
         if boolean(Some(v), "Infected value")? {
             if let Some(e) = Endpoint::parse_key(key) {
-                set.insert(e);
+                set.push(e);
             }
         }
     }
@@ -211,7 +211,7 @@ pub(crate) fn decode(
     Ok(Packet {
         kind,
         node: NodeInfo::new(Endpoint::new(addr, port), name).with_private_data(private_data),
-        infected: set,
+        infected: set.into_iter().collect::<Infected<_>>(),
         metadata: Metadata {
             data: data.map(Into::into),
             version,
