@@ -7,7 +7,7 @@ use super::config::{Config, ConfigError};
 use super::event::{Decode, Event, RejectReason};
 use super::forwarding;
 use super::member::{Identity, Metadata, NodeInfo};
-use super::packet::{Infected, Packet, PacketKind, Transmit};
+use super::packet::{merge_into, Infected, Packet, PacketKind, Transmit};
 use super::time::{Time, UnixNanos};
 use super::view::{Refresh, View};
 
@@ -56,7 +56,8 @@ pub struct Node<Id> {
     transmits: VecDeque<Transmit<Id>>,
     events: VecDeque<Event<Id>>,
     picked: Vec<Id>,
-    /// The infected set of the packet being forwarded, while picks are added to it.
+    /// The picks of a broadcast in ascending order, then its enlarged infected set.
+    sorted_picks: Vec<Id>,
     infected: Vec<Id>,
     scratch: Vec<usize>,
 }
@@ -86,6 +87,7 @@ impl<Id: Identity> Node<Id> {
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             picked: Vec::new(),
+            sorted_picks: Vec::new(),
             infected: Vec::new(),
             scratch: Vec::new(),
         })
@@ -327,27 +329,37 @@ impl<Id: Identity> Node<Id> {
     /// set enlarged by every pick.
     fn broadcast(&mut self, mut packet: Packet<Id>) {
         self.picked.clear();
-        self.infected.clear();
-        self.infected.extend_from_slice(packet.infected.as_slice());
         self.view.pick_uninfected(
             &mut self.rng,
             self.config.amount,
-            &mut self.infected,
+            packet.infected.as_slice(),
             &mut self.picked,
             &mut self.scratch,
         );
-        let Some(last) = self.picked.pop() else {
+        if self.picked.is_empty() {
             return;
-        };
-        // One set for all copies: each target shares it.
+        }
+        // One enlarged set for all copies: each target shares it.
+        self.sorted_picks.clear();
+        self.sorted_picks.extend_from_slice(&self.picked);
+        self.sorted_picks.sort_unstable();
+        merge_into(
+            packet.infected.as_slice(),
+            &self.sorted_picks,
+            &mut self.infected,
+        );
         packet.infected = Infected::from_sorted(&self.infected);
-        for to in self.picked.drain(..) {
+        let mut picks = self.picked.drain(..);
+        let last = picks.next_back();
+        for to in picks {
             self.transmits.push_back(Transmit {
                 to,
                 packet: packet.clone(),
             });
         }
-        self.transmits.push_back(Transmit { to: last, packet });
+        if let Some(to) = last {
+            self.transmits.push_back(Transmit { to, packet });
+        }
     }
 
     /// Swap rules: newer → adopt, no reply; older and a request → reply with ours; equal →

@@ -107,15 +107,18 @@ impl<Id: Ord + Clone> Infected<Id> {
     }
 }
 
-/// Adds `id` to the sorted `members`; returns false if it was already there.
-pub(crate) fn insert_sorted<Id: Ord>(members: &mut Vec<Id>, id: Id) -> bool {
-    match members.binary_search(&id) {
-        Ok(_) => false,
-        Err(at) => {
-            members.insert(at, id);
-            true
-        }
+/// Writes into `out` the union of `members` and `extra`, both sorted ascending and disjoint.
+pub(crate) fn merge_into<Id: Ord + Clone>(members: &[Id], extra: &[Id], out: &mut Vec<Id>) {
+    out.clear();
+    out.reserve(members.len() + extra.len());
+    let mut rest = members;
+    for id in extra {
+        let at = rest.partition_point(|m| m < id);
+        out.extend_from_slice(&rest[..at]);
+        out.push(id.clone());
+        rest = &rest[at..];
     }
+    out.extend_from_slice(rest);
 }
 
 impl<Id: PartialEq> PartialEq for Infected<Id> {
@@ -161,4 +164,35 @@ pub struct Transmit<Id> {
     pub to: Id,
     /// The message.
     pub packet: Packet<Id>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_merge_keeps_every_member_once_in_order() {
+        let mut out = vec![99];
+        merge_into(&[2, 4, 6], &[1, 5, 9], &mut out);
+        assert_eq!(out, [1, 2, 4, 5, 6, 9]);
+        merge_into(&[], &[3], &mut out);
+        assert_eq!(out, [3]);
+        merge_into(&[3, 7], &[], &mut out);
+        assert_eq!(out, [3, 7]);
+    }
+
+    #[test]
+    fn copies_share_a_set_and_equal_sets_compare_equal() {
+        let a: Infected<u32> = [3, 1, 2, 3].into_iter().collect();
+        assert_eq!(a.as_slice(), [1, 2, 3]);
+        let b = a.clone();
+        assert_eq!(a, b);
+        let mut c = Infected::of(1);
+        assert!(c.insert(3));
+        assert!(!c.insert(3));
+        assert!(c.insert(2));
+        assert_eq!(a, c);
+        assert_ne!(a, Infected::of(1));
+        assert!(Infected::<u32>::new().is_empty());
+    }
 }

@@ -9,7 +9,6 @@ use rand_chacha::ChaCha8Rng;
 use super::forwarding::LastForward;
 use super::id_map::IdMap;
 use super::member::{Identity, NodeInfo};
-use super::packet::insert_sorted;
 use super::time::Time;
 
 /// What [`View::refresh`] did.
@@ -204,8 +203,8 @@ impl<Id: Identity> View<Id> {
         self.members[k].clone()
     }
 
-    /// Picks up to `amount` entries not in `infected` (sorted ascending), uniformly at random,
-    /// adding each to `infected` as it is picked and pushing it to `picked`.
+    /// Picks up to `amount` entries neither in `infected` (sorted ascending) nor already in
+    /// `picked`, uniformly at random, pushing each to `picked`.
     ///
     /// Go walks its map from a random start; we sample uniformly (DESIGN.md §4). Sampling by
     /// index with rejection costs O(amount) when few entries are infected; when many are, a
@@ -214,7 +213,7 @@ impl<Id: Identity> View<Id> {
         &self,
         rng: &mut ChaCha8Rng,
         amount: usize,
-        infected: &mut Vec<Id>,
+        infected: &[Id],
         picked: &mut Vec<Id>,
         scratch: &mut Vec<usize>,
     ) {
@@ -224,12 +223,16 @@ impl<Id: Identity> View<Id> {
             return;
         }
         let start = picked.len();
+        // `picked` holds at most `amount` ids: a scan beats keeping it sorted.
+        let taken = |picked: &[Id], id: &Id| {
+            infected.binary_search(id).is_ok() || picked[start..].contains(id)
+        };
         if infected.len() * 2 < n {
             let mut tries = 4 * amount + 4;
             while picked.len() - start < amount && tries > 0 {
                 tries -= 1;
                 let id = self.member(rng.gen_range(0..n));
-                if insert_sorted(infected, id.clone()) {
+                if !taken(picked, &id) {
                     picked.push(id);
                 }
             }
@@ -239,14 +242,12 @@ impl<Id: Identity> View<Id> {
             return;
         }
         scratch.clear();
-        scratch.extend((0..n).filter(|&i| infected.binary_search(&ids[i]).is_err()));
+        scratch.extend((0..n).filter(|&i| !taken(picked, &ids[i])));
         let take = need.min(scratch.len());
         for j in 0..take {
             let k = rng.gen_range(j..scratch.len());
             scratch.swap(j, k);
-            let id = &ids[scratch[j]];
-            insert_sorted(infected, id.clone());
-            picked.push(id.clone());
+            picked.push(ids[scratch[j]].clone());
         }
     }
 

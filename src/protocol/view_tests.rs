@@ -18,14 +18,12 @@ fn picks_never_target_an_infected_node_nor_more_than_amount() {
     let v = view_of(40);
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     for round in 0..500u32 {
-        let mut infected: Vec<u32> = (0..(round % 40)).step_by(2).collect();
-        let before = infected.clone();
+        let infected: Vec<u32> = (0..(round % 40)).step_by(2).collect();
         let mut picked = Vec::new();
-        v.pick_uninfected(&mut rng, 3, &mut infected, &mut picked, &mut Vec::new());
+        v.pick_uninfected(&mut rng, 3, &infected, &mut picked, &mut Vec::new());
         assert!(picked.len() <= 3);
         for p in &picked {
-            assert!(!before.contains(p), "picked infected {p}");
-            assert!(infected.contains(p), "pick not added to the set");
+            assert!(!infected.contains(p), "picked infected {p}");
         }
         let mut unique = picked.clone();
         unique.dedup();
@@ -37,9 +35,9 @@ fn picks_never_target_an_infected_node_nor_more_than_amount() {
 fn picks_take_every_candidate_when_fewer_than_amount_remain() {
     let v = view_of(10);
     let mut rng = ChaCha8Rng::seed_from_u64(2);
-    let mut infected: Vec<u32> = (0..8).collect();
+    let infected: Vec<u32> = (0..8).collect();
     let mut picked = Vec::new();
-    v.pick_uninfected(&mut rng, 3, &mut infected, &mut picked, &mut Vec::new());
+    v.pick_uninfected(&mut rng, 3, &infected, &mut picked, &mut Vec::new());
     picked.sort();
     assert_eq!(picked, vec![8, 9]);
 }
@@ -50,9 +48,9 @@ fn picks_are_spread_over_the_whole_view() {
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let mut hits = [0u32; 10];
     for _ in 0..3000 {
-        let mut infected = vec![0];
+        let infected = [0];
         let mut picked = Vec::new();
-        v.pick_uninfected(&mut rng, 3, &mut infected, &mut picked, &mut Vec::new());
+        v.pick_uninfected(&mut rng, 3, &infected, &mut picked, &mut Vec::new());
         for p in picked {
             hits[p as usize] += 1;
         }

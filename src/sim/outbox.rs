@@ -72,9 +72,8 @@ impl Simulator {
         let Some(node) = &mut self.nodes[iu] else {
             return;
         };
-        self.transmits
-            .extend(std::iter::from_fn(|| node.poll_transmit()));
         let next = node.poll_timeout().map(|t| t.max(self.now));
+        let mut pending = node.poll_transmit();
         if next != self.timers[iu] {
             self.timers[iu] = next;
             if let Some(t) = next {
@@ -82,14 +81,16 @@ impl Simulator {
             }
         }
         let mut emission: Option<u64> = None;
-        let mut batch = std::mem::take(&mut self.transmits);
         // The copies of one broadcast are equal packets: measure the first, reuse its length.
         let mut known_len: Option<u64> = None;
-        let mut copies = batch.drain(..).peekable();
-        while let Some(t) = copies.next() {
+        while let Some(t) = pending {
+            // Polled one by one (no batch to copy through); one ahead to spot equal copies.
+            pending = self.nodes[iu]
+                .as_mut()
+                .and_then(|node| node.poll_transmit());
             let len = known_len.unwrap_or_else(|| self.packet_len(&t.packet));
-            known_len = copies
-                .peek()
+            known_len = pending
+                .as_ref()
                 .filter(|next| next.packet == t.packet)
                 .map(|_| len);
             let heartbeat = match (t.packet.kind, cause) {
@@ -109,9 +110,6 @@ impl Simulator {
                 break;
             }
         }
-        drop(copies);
-        self.transmits = batch;
-        self.transmits.clear();
     }
 
     /// The encoded length of `packet`, without encoding it.

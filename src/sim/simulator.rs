@@ -2,7 +2,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::protocol::{Config, Event, Node, NodeInfo, Time, Transmit};
+use crate::protocol::{Config, Event, Node, NodeInfo, Time};
 use crate::wire::record_len_by;
 
 use super::error::SimError;
@@ -91,7 +91,6 @@ pub struct Simulator {
     /// The mark that gathers recent joins, and how many it holds.
     pub(crate) join_group: Option<(usize, u32)>,
     pub(crate) stopped: Option<GuardStop>,
-    pub(crate) transmits: Vec<Transmit<NodeIndex>>,
     pub(crate) events: Vec<Event<NodeIndex>>,
     pub(crate) up_time_sum: f64,
     /// Where trace events go; `None` (the default) costs one branch per event.
@@ -195,7 +194,6 @@ impl Simulator {
             marks: Vec::new(),
             join_group: None,
             stopped: None,
-            transmits: Vec::new(),
             events: Vec::new(),
             up_time_sum: 0.0,
             trace: None,
