@@ -59,7 +59,7 @@ fn forwarded_heartbeat_keeps_the_origin() {
     let p = codec().decode(&golden("heartbeat-forwarded.json")).unwrap();
     assert_eq!(p.kind, PacketKind::Heartbeat);
     assert_eq!(p.node.id, ep(39601));
-    assert_eq!(&*p.node.name, "A");
+    assert_eq!(p.node.name(), "A");
 }
 
 #[test]

@@ -184,10 +184,10 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
 fn log_event(list: &NodeList, event: Event<pekonode::wire::Endpoint>) {
     match event {
         Event::MemberJoined(n) => info!(
-            node = %n.id, name = %n.name, private_data = %n.private_data, "member joined"
+            node = %n.id, name = %n.name(), private_data = %n.private_data(), "member joined"
         ),
         Event::MemberUpdated(n) => info!(
-            node = %n.id, name = %n.name, private_data = %n.private_data, "member updated"
+            node = %n.id, name = %n.name(), private_data = %n.private_data(), "member updated"
         ),
         Event::MemberExpired(id) => info!(node = %id, "member expired"),
         Event::MetadataChanged { version } => info!(

@@ -1,5 +1,6 @@
 //! The forwarding decision: whether a received heartbeat or update travels on.
 
+use std::num::NonZeroU64;
 use std::time::Duration;
 
 use super::config::Forwarding;
@@ -12,8 +13,21 @@ use super::time::Time;
 /// costs no second lookup. Losing it when the entry expires changes no decision: the entry was
 /// silent for more than `timeout`, which is longer than a cycle, so the record was already
 /// older than the half-cycle window.
+///
+/// Kept as one word (microseconds + 1, zero for never) so that a simulated view entry fits
+/// half a cache line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct LastForward(Option<Time>);
+pub(crate) struct LastForward(Option<NonZeroU64>);
+
+impl LastForward {
+    fn at(self) -> Option<Time> {
+        self.0.map(|v| Time::from_micros(v.get() - 1))
+    }
+
+    fn set(&mut self, now: Time) {
+        self.0 = NonZeroU64::new(now.as_micros().saturating_add(1));
+    }
+}
 
 /// Whether a received packet of `kind` travels on under `mode`.
 ///
@@ -31,11 +45,13 @@ pub(crate) fn decide(
         (Forwarding::Faithful, _) => true,
         (Forwarding::FirstCopy, PacketKind::Update) => adopted,
         (Forwarding::FirstCopy, _) => match last {
-            Some(LastForward(Some(at))) if now.saturating_since(*at) < window => false,
-            Some(last) => {
-                *last = LastForward(Some(now));
-                true
-            }
+            Some(last) => match last.at() {
+                Some(at) if now.saturating_since(at) < window => false,
+                _ => {
+                    last.set(now);
+                    true
+                }
+            },
             None => true,
         },
     }

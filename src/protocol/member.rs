@@ -48,14 +48,27 @@ impl Identity for String {}
 ///
 /// Two records with the same `id` are the same node: a new name or private data updates the
 /// entry in place (Go PekoNode keys by the whole struct and keeps both until one expires).
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Name and private data sit behind one shared pointer: every packet copy carries its origin's
+/// record, so a clone costs one reference count.
+///
+/// ```
+/// use pekonode::protocol::NodeInfo;
+///
+/// let a = NodeInfo::new(7u32, "A").with_private_data("rack 2");
+/// assert_eq!((a.id, a.name(), a.private_data()), (7, "A", "rack 2"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
 pub struct NodeInfo<Id> {
     /// The node's `addr:port` identity.
     pub id: Id,
-    /// Free-form name (`Name`).
-    pub name: Arc<str>,
-    /// Free-form data the node announces about itself (`PrivateData`, once `Tag`).
-    pub private_data: Arc<str>,
+    record: Arc<Record>,
+}
+
+#[derive(PartialEq, Eq)]
+struct Record {
+    name: Box<str>,
+    private_data: Box<str>,
 }
 
 impl<Id> NodeInfo<Id> {
@@ -63,8 +76,10 @@ impl<Id> NodeInfo<Id> {
     pub fn new(id: Id, name: &str) -> NodeInfo<Id> {
         NodeInfo {
             id,
-            name: Arc::from(name),
-            private_data: Arc::from(""),
+            record: Arc::new(Record {
+                name: name.into(),
+                private_data: "".into(),
+            }),
         }
     }
 
@@ -74,9 +89,45 @@ impl<Id> NodeInfo<Id> {
     }
 
     /// The same record with `private_data` set.
-    pub fn with_private_data(mut self, data: &str) -> NodeInfo<Id> {
-        self.private_data = Arc::from(data);
-        self
+    pub fn with_private_data(self, data: &str) -> NodeInfo<Id> {
+        NodeInfo {
+            id: self.id,
+            record: Arc::new(Record {
+                name: self.record.name.clone(),
+                private_data: data.into(),
+            }),
+        }
+    }
+
+    /// Free-form name (`Name`).
+    pub fn name(&self) -> &str {
+        &self.record.name
+    }
+
+    /// Free-form data the node announces about itself (`PrivateData`, once `Tag`).
+    pub fn private_data(&self) -> &str {
+        &self.record.private_data
+    }
+
+    /// Whether both announce the same name and private data. Clones of one record answer
+    /// by pointer, without reading the strings.
+    pub fn same_record(&self, other: &NodeInfo<Id>) -> bool {
+        self.record == other.record
+    }
+
+    /// Whether `other` is a clone of this very record (a pointer comparison only).
+    pub(crate) fn shares_record(&self, other: &NodeInfo<Id>) -> bool {
+        Arc::ptr_eq(&self.record, &other.record)
+    }
+}
+
+impl<Id: Debug> Debug for NodeInfo<Id> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NodeInfo")
+            .field("id", &self.id)
+            .field("name", &self.name())
+            .field("private_data", &self.private_data())
+            .finish()
     }
 }
 

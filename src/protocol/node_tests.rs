@@ -300,7 +300,7 @@ fn a_node_is_identified_by_address_and_a_new_name_updates_it_in_place() {
     n.set(Time::ZERO, NodeInfo::bare(1));
     n.handle_packet(Time::ZERO, heartbeat_from(1, &[1]));
     assert_eq!(ids(&n), vec![0, 1]);
-    assert_eq!(&*n.get().nth(1).unwrap().name, "n1");
+    assert_eq!(n.get().nth(1).unwrap().name(), "n1");
     let events = drain_events(&mut n);
     assert!(events.contains(&Event::MemberUpdated(NodeInfo::new(1, "n1"))));
 }

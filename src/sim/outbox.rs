@@ -2,8 +2,6 @@
 //! transmits, measured, judged by the network model and queued (or stopped by the explosion
 //! guard).
 
-use std::sync::Arc;
-
 use crate::protocol::{Event, Packet, PacketKind, Transmit};
 use crate::wire::{encoded_len_with_record, record_len_by};
 
@@ -119,12 +117,7 @@ impl Simulator {
         let node = &packet.node;
         let record = match self.infos.get(node.id as usize) {
             // Every record a simulated node sends is one of `infos`, shared by pointer.
-            Some(info)
-                if Arc::ptr_eq(&info.name, &node.name)
-                    && Arc::ptr_eq(&info.private_data, &node.private_data) =>
-            {
-                self.record_len[node.id as usize]
-            }
+            Some(info) if info.shares_record(node) => self.record_len[node.id as usize],
             _ => record_len_by(node, key_len),
         };
         encoded_len_with_record(packet, 0, record, key_len) as u64

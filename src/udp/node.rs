@@ -57,8 +57,8 @@ impl Node {
         Node {
             addr: info.id.addr().to_string(),
             port: info.id.port(),
-            name: info.name.to_string(),
-            private_data: info.private_data.to_string(),
+            name: info.name().to_string(),
+            private_data: info.private_data().to_string(),
         }
     }
 }

@@ -91,9 +91,9 @@ pub(crate) fn encode(packet: &Packet<Endpoint>, secret: &str) -> Vec<u8> {
     out.extend_from_slice(FIXED[1].as_bytes());
     out.extend_from_slice(n.id.port().to_string().as_bytes());
     out.extend_from_slice(FIXED[2].as_bytes());
-    write_go_string(&mut out, &n.name);
+    write_go_string(&mut out, n.name());
     out.extend_from_slice(FIXED[3].as_bytes());
-    write_go_string(&mut out, &n.private_data);
+    write_go_string(&mut out, n.private_data());
     out.extend_from_slice(FIXED[4].as_bytes());
     // Go sorts map keys as byte strings, which is not the order of (addr, port).
     let mut keys: Vec<String> = packet.infected.iter().map(Endpoint::key).collect();
@@ -148,7 +148,7 @@ pub fn encoded_len_by<Id>(
 /// and private data, as [`encoded_len_by`] counts them.
 pub fn record_len_by<Id>(node: &NodeInfo<Id>, key_len: impl Fn(&Id) -> usize) -> usize {
     // `"addr"` and the port digits: the key minus its colon, plus two quotes.
-    key_len(&node.id) + 1 + go_string_len(&node.name) + go_string_len(&node.private_data)
+    key_len(&node.id) + 1 + go_string_len(node.name()) + go_string_len(node.private_data())
 }
 
 /// [`encoded_len_by`] with the node record's part already known (from [`record_len_by`]): a

@@ -30,14 +30,14 @@ fn infected_keys_are_sorted_as_strings_like_go() {
 #[test]
 fn strings_are_escaped_as_go_escapes_them() {
     let mut p = packet(PacketKind::Heartbeat);
-    p.node.name = Arc::from("a<b>&\"\\\n\u{1}\u{2028}é");
+    p.node = NodeInfo::new(p.node.id, "a<b>&\"\\\n\u{1}\u{2028}é");
     let text = String::from_utf8(JsonCodec::new("").encode(&p)).unwrap();
     assert!(
         text.contains(r#""Name":"a\u003cb\u003e\u0026\"\\\n\u0001\u2028é""#),
         "{text}"
     );
     let back = JsonCodec::new("").decode(text.as_bytes()).unwrap();
-    assert_eq!(back.node.name, p.node.name);
+    assert_eq!(back.node.name(), p.node.name());
 }
 
 #[test]
@@ -58,7 +58,7 @@ fn encoded_len_matches_encode_for_every_kind_and_shape() {
                 };
                 assert_eq!(codec.encoded_len(&p), codec.encode(&p).len(), "{p:?}");
                 p.infected = Infected::new();
-                p.node.name = Arc::from("<&>\u{2029}");
+                p.node = NodeInfo::new(p.node.id.clone(), "<&>\u{2029}");
                 p.node.id = Endpoint::new("a\"b", 1);
                 assert_eq!(codec.encoded_len(&p), codec.encode(&p).len(), "{p:?}");
             }
