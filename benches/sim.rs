@@ -1,11 +1,11 @@
 //! Simulated packet deliveries per wall-clock second, single thread, on the
 //! `scenarios/scale_1000.json` load (1,000 first-copy nodes joining 6 ms apart):
 //!
-//! - `scale_1000`: the whole scenario, 120 s of virtual time (about 30 s per run);
+//! - `scale_1000`: the whole scenario, 120 s of virtual time (about 25 s per run);
 //! - `scale_1000_first_20s`: its first 20 s only, while every view grows from one entry to a
 //!   thousand, the most expensive stretch per delivery.
 //!
-//! Run: `cargo bench --bench sim` (about 7 minutes; criterion reports the median time per run
+//! Run: `cargo bench --bench sim` (about 9 minutes; criterion reports the median time per run
 //! and, with the delivery count as throughput, deliveries per second).
 
 use std::time::Duration;
