@@ -56,8 +56,9 @@ pub struct Node<Id> {
     transmits: VecDeque<Transmit<Id>>,
     events: VecDeque<Event<Id>>,
     picked: Vec<Id>,
-    /// The picks of a broadcast in ascending order, then its enlarged infected set.
+    /// The picks of the broadcast being built, in ascending order.
     sorted_picks: Vec<Id>,
+    /// The received infected set merged with those picks, before it is shared.
     infected: Vec<Id>,
     scratch: Vec<usize>,
 }
