@@ -4,21 +4,27 @@
 //! infection-style heartbeats over UDP, expire silent nodes, and share cluster metadata by
 //! rumor and anti-entropy.
 //!
-//! - [`protocol`]: the sans-IO state machine of one node ([`protocol::Node`]), with Go
-//!   PekoNode's `faithful` forwarding and our `first-copy` fix.
-//! - [`wire`]: the PekoNode JSON codec, byte-compatible with Go PekoNode v1.0.8.
-//! - [`sim`]: the discrete-event simulator: many nodes on a virtual clock and a seeded
-//!   network model, measured by observers into an [`sim::Outcome`].
-//! - [`udp`]: the real runtime: that state machine on a UDP socket, behind Go PekoNode's API
-//!   ([`udp::NodeList`]: new / set / get / join / stop / start / publish / read).
+//! This is the testbed crate of a workspace whose layers the compiler enforces:
+//!
+//! - [`protocol`] (crate `pekonode-proto`): the sans-IO state machine of one node
+//!   ([`protocol::Node`]), with Go PekoNode's `faithful` forwarding and our `first-copy` fix,
+//!   and [`wire`], the PekoNode JSON codec, byte-compatible with Go PekoNode v1.0.8. It
+//!   depends on no other crate of ours.
+//! - [`sim`] (crate `pekonode-sim`): the discrete-event simulator: many nodes on a virtual
+//!   clock and a seeded network model. It depends on the protocol crate only.
+//! - [`udp`] (crate `pekonode-udp`): the real runtime: that state machine on a UDP socket,
+//!   behind Go PekoNode's API ([`udp::NodeList`]: new / set / get / join / stop / start /
+//!   publish / read). It depends on the protocol crate only, never on the simulator.
+//! - This crate: scenario files ([`scenario`]), running them ([`experiment`]), the loopback
+//!   cluster on real sockets ([`cluster`]), studies ([`study`]), reports ([`report`]) and the
+//!   `pekonode` binary.
 //!
 //! ```
-//! use pekonode::protocol::{Config, Node, NodeInfo, Time};
+//! use pekonode::protocol::{ChaCha8Rng, Config, Node, NodeInfo, SeedableRng, Time};
 //! use pekonode::wire::{Endpoint, JsonCodec};
-//! use rand::SeedableRng;
 //!
 //! let a = Endpoint::new("127.0.0.1", 8000);
-//! let rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+//! let rng = ChaCha8Rng::seed_from_u64(1);
 //! let mut node = Node::new(NodeInfo::new(a, "A"), Config::default(), rng, Time::ZERO).unwrap();
 //! node.set(Time::ZERO, NodeInfo::bare(Endpoint::new("127.0.0.1", 8001)));
 //! node.join(Time::ZERO);
@@ -30,11 +36,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cluster;
 pub mod experiment;
-pub mod protocol;
 pub mod report;
 pub mod scenario;
-pub mod sim;
 pub mod study;
-pub mod udp;
-pub mod wire;
+
+pub use pekonode_proto as protocol;
+pub use pekonode_proto::wire;
+pub use pekonode_sim as sim;
+pub use pekonode_udp as udp;

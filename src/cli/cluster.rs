@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::Args;
+use pekonode::cluster::{self, Progress};
 use pekonode::experiment;
 use pekonode::protocol::{self, Forwarding};
 use pekonode::scenario::Scenario;
@@ -13,7 +14,6 @@ use pekonode::sim::{
     bootstrap_contacts, bootstrap_stream, Action, Bootstrap, Latency, Limits, NetworkSpec, Plan,
     Timed,
 };
-use pekonode::udp::cluster::{self, Progress};
 use rand::seq::index;
 
 /// Examples shown by `pekonode cluster --help`.

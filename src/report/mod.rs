@@ -1,4 +1,4 @@
-//! Reports of one simulated run (DESIGN.md §7): files for people and tools, built from an
+//! Reports of one simulated run: files for people and tools, built from an
 //! [`Outcome`] alone.
 //!
 //! [`write()`] fills a folder with

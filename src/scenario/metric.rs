@@ -1,5 +1,5 @@
 //! The names of the metrics that studies aggregate, sweep, chart and compare with baselines.
-//! What each means is defined on the run's `Outcome` (DESIGN.md §6); this is only the name.
+//! What each means is defined on the run's `Outcome` (docs/metrics.md); this is only the name.
 
 use std::fmt;
 

@@ -1,5 +1,5 @@
 //! Scenario files: the JSON schema of a simulation run, its parsing, semantic validation and
-//! typed errors (DESIGN.md §7). Pure data: nothing here runs a simulation.
+//! typed errors. Pure data: nothing here runs a simulation.
 //!
 //! A scenario names a run (`name`, also its report folder), a `seed`, a `duration_ms` and a
 //! `sample_interval_ms`; the `protocol` parameters (PekoNode's, where 0 means "default", plus

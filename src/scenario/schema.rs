@@ -84,7 +84,7 @@ pub struct ProtocolSpec {
     pub forwarding: Forwarding,
 }
 
-/// Which forwarding rule the nodes use (DESIGN.md §4.1).
+/// Which forwarding rule the nodes use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Forwarding {
@@ -196,7 +196,7 @@ pub struct LinkSpec {
     pub duplicate: Option<f64>,
 }
 
-/// The explosion guard (DESIGN.md §6).
+/// The explosion guard (docs/metrics.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {

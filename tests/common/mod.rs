@@ -153,7 +153,7 @@ impl Net {
     }
 }
 
-/// Packets one heartbeat costs under faithful forwarding with full views (DESIGN.md §4.2):
+/// Packets one heartbeat costs under faithful forwarding with full views (docs/protocol.md):
 /// P(m) = k + k·P(m − k), k = min(amount, m), P(0) = 0.
 pub fn faithful_cost(m: u64, amount: u64) -> u64 {
     if m == 0 {

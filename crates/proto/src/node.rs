@@ -1,0 +1,422 @@
+//! The PekoNode state machine of one node.
+
+use rand_chacha::ChaCha8Rng;
+use std::collections::VecDeque;
+
+use super::config::{Config, ConfigError};
+use super::event::{Decode, Event, RejectReason};
+use super::forwarding;
+use super::member::{Identity, Metadata, NodeInfo};
+use super::packet::{merge_into, Infected, Packet, PacketKind, Transmit};
+use super::time::{Time, UnixNanos};
+use super::view::{Refresh, View};
+
+/// One PekoNode node, as a sans-IO state machine.
+///
+/// Methods come in four groups:
+/// - **A. getters**: [`get`](Node::get), [`read`](Node::read), [`local`](Node::local), ...
+/// - **B. handlers** of inputs, named `handle_*`: a packet, a datagram, a timeout;
+/// - **C. commands** of PekoNode's API: [`set`](Node::set), [`join`](Node::join),
+///   [`stop`](Node::stop), [`start`](Node::start), [`publish`](Node::publish);
+/// - **D. polling** of outputs, named `poll_*`.
+///
+/// **The drain rule**: after every B or C call, the driver calls [`poll_transmit`](Node::poll_transmit)
+/// and [`poll_event`](Node::poll_event) until they return `None`, then reads
+/// [`poll_timeout`](Node::poll_timeout) and calls [`handle_timeout`](Node::handle_timeout) when
+/// that time comes. Early or repeated `handle_timeout` calls are harmless.
+///
+/// ```
+/// use pekonode_proto::{Config, Node, NodeInfo, Time};
+/// use rand::SeedableRng;
+/// use rand_chacha::ChaCha8Rng;
+///
+/// let rng = ChaCha8Rng::seed_from_u64(7);
+/// let mut a = Node::new(NodeInfo::new(1u32, "A"), Config::default(), rng, Time::ZERO).unwrap();
+/// a.set(Time::ZERO, NodeInfo::bare(2));
+/// a.join(Time::ZERO);
+/// // The first heartbeat goes to node 2 (A itself is infected), then a swap request.
+/// let hb = a.poll_transmit().unwrap();
+/// assert_eq!(hb.to, 2);
+/// let swap = a.poll_transmit().unwrap();
+/// assert!(swap.packet.kind.is_swap());
+/// assert!(a.poll_transmit().is_none());
+/// assert_eq!(a.poll_timeout(), Some(Time::from_secs(6)));
+/// ```
+#[derive(Debug)]
+// Fields in declaration order, cache-line aligned: what every received packet touches (view
+// headers, config, timer, output queues) shares the first lines; what only a broadcast needs
+// (random stream, buffers) comes after. A simulator visits a thousand nodes in turn, so each
+// visit starts cold.
+#[repr(C, align(64))]
+pub struct Node<Id> {
+    view: View<Id>,
+    config: Config,
+    heartbeat_at: Option<Time>,
+    transmits: VecDeque<Transmit<Id>>,
+    events: VecDeque<Event<Id>>,
+    /// Go's `status`: heartbeats run while it is true (after `join`).
+    started: bool,
+    joined: bool,
+    local: NodeInfo<Id>,
+    metadata: Metadata,
+    rng: ChaCha8Rng,
+    picked: Vec<Id>,
+    /// The picks of the broadcast being built, in ascending order.
+    sorted_picks: Vec<Id>,
+    /// The received infected set merged with those picks, before it is shared.
+    infected: Vec<Id>,
+    scratch: Vec<usize>,
+}
+
+impl<Id: Identity> Node<Id> {
+    /// A node that knows only itself, not yet joined (Go's `New`).
+    ///
+    /// `config` zeros take PekoNode's defaults; a config no node can run with is an error.
+    pub fn new(
+        local: NodeInfo<Id>,
+        config: Config,
+        rng: ChaCha8Rng,
+        now: Time,
+    ) -> Result<Node<Id>, ConfigError> {
+        let config = config.resolve()?;
+        let mut view = View::new();
+        view.refresh(now, &local, config.timeout);
+        Ok(Node {
+            local,
+            config,
+            rng,
+            view,
+            metadata: Metadata::initial(),
+            started: true,
+            joined: false,
+            heartbeat_at: None,
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            picked: Vec::new(),
+            sorted_picks: Vec::new(),
+            infected: Vec::new(),
+            scratch: Vec::new(),
+        })
+    }
+
+    // A. getters
+
+    /// The view: every non-expired node, this one included while it heartbeats, by identity.
+    pub fn get(&self) -> impl Iterator<Item = &NodeInfo<Id>> + '_ {
+        self.view.iter().map(|(info, _)| info)
+    }
+
+    /// The view's entries with the time each was last refreshed, by identity.
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = (&NodeInfo<Id>, Time)> + '_ {
+        self.view.iter()
+    }
+
+    /// Number of entries in the view.
+    pub fn view_len(&self) -> usize {
+        self.view.len()
+    }
+
+    /// Whether `id` is in the view.
+    pub fn knows(&self, id: &Id) -> bool {
+        self.view.contains(id)
+    }
+
+    /// The cluster metadata as this node holds it (Go's `Read`).
+    pub fn read(&self) -> &Metadata {
+        &self.metadata
+    }
+
+    /// This node's own record.
+    pub fn local(&self) -> &NodeInfo<Id> {
+        &self.local
+    }
+
+    /// The resolved configuration (defaults filled in).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Whether the node heartbeats: joined and not stopped.
+    pub fn is_heartbeating(&self) -> bool {
+        self.heartbeat_at.is_some()
+    }
+
+    // B. handlers
+
+    /// Handles one received packet (a typed message; the simulator's input).
+    pub fn handle_packet(&mut self, now: Time, packet: Packet<Id>) {
+        self.expire(now);
+        if packet.kind.is_swap() {
+            self.handle_swap(packet);
+            return;
+        }
+        self.refresh(now, &packet.node);
+        let adopted = packet.kind == PacketKind::Update && self.adopt(&packet.metadata);
+        let forward = forwarding::decide(
+            self.config.forwarding,
+            packet.kind,
+            adopted,
+            self.view.last_forward(&packet.node.id),
+            now,
+            self.config.cycle / 2,
+        );
+        if forward {
+            self.broadcast(packet);
+        }
+    }
+
+    /// Handles one received datagram: checks its size, decodes it with `codec`, then handles
+    /// the packet. A rejected datagram changes nothing but queues [`Event::PacketRejected`].
+    pub fn handle_datagram(&mut self, now: Time, datagram: &[u8], codec: &impl Decode<Id>) {
+        let len = datagram.len();
+        if !self.accepts_len(len) {
+            return;
+        }
+        match codec.decode(datagram) {
+            Ok(packet) => self.handle_packet(now, packet),
+            Err(reason) => self.events.push_back(Event::PacketRejected { len, reason }),
+        }
+    }
+
+    /// Handles a typed packet whose encoding is `len` bytes long: the simulator's input, which
+    /// applies the same size rule as [`handle_datagram`](Node::handle_datagram) without
+    /// encoding anything. Returns whether the packet was accepted.
+    pub fn handle_sized_packet(&mut self, now: Time, packet: Packet<Id>, len: usize) -> bool {
+        if !self.accepts_len(len) {
+            return false;
+        }
+        self.handle_packet(now, packet);
+        true
+    }
+
+    /// PekoNode's size rule: datagrams of `size` bytes or more are dropped.
+    fn accepts_len(&mut self, len: usize) -> bool {
+        let limit = self.config.size;
+        if len >= limit {
+            self.events.push_back(Event::PacketRejected {
+                len,
+                reason: RejectReason::Oversize { len, limit },
+            });
+            return false;
+        }
+        true
+    }
+
+    /// Runs whatever is due at `now`: expiry of silent entries, the periodic heartbeat.
+    pub fn handle_timeout(&mut self, now: Time) {
+        self.expire(now);
+        if let Some(at) = self.heartbeat_at {
+            if at <= now {
+                let mut next = at + self.config.cycle;
+                if next <= now {
+                    // The driver fell behind by more than a cycle: resume the rhythm from now
+                    // rather than firing a burst of late heartbeats.
+                    next = now + self.config.cycle;
+                }
+                self.heartbeat_at = Some(next);
+                self.heartbeat(now);
+            }
+        }
+    }
+
+    // C. commands
+
+    /// Adds `node` to the view (or refreshes it), as a contact to gossip with (Go's `Set`).
+    pub fn set(&mut self, now: Time, node: NodeInfo<Id>) {
+        self.expire(now);
+        self.refresh(now, &node);
+    }
+
+    /// Starts heartbeating: one heartbeat now, then one every `cycle` (Go's `Join`).
+    /// A second call does nothing.
+    pub fn join(&mut self, now: Time) {
+        if self.joined {
+            return;
+        }
+        self.joined = true;
+        if self.started {
+            self.resume(now);
+        }
+    }
+
+    /// Stops this node's heartbeats and swap requests. It still receives, forwards, answers
+    /// swaps and can publish; its own entry expires everywhere, its own view included.
+    pub fn stop(&mut self, _now: Time) {
+        self.started = false;
+        self.heartbeat_at = None;
+    }
+
+    /// Resumes heartbeats after [`stop`](Node::stop), with one heartbeat now; the entries added
+    /// with [`set`](Node::set) meanwhile are the contacts it rejoins through.
+    pub fn start(&mut self, now: Time) {
+        if self.started {
+            return;
+        }
+        self.started = true;
+        if self.joined {
+            self.resume(now);
+        }
+    }
+
+    /// Publishes cluster metadata with `version` (Unix ns; the driver's wall clock on a
+    /// socket, so Go nodes order it right) and spreads it in an update packet (Go's `Publish`).
+    pub fn publish(&mut self, now: Time, version: UnixNanos, data: &[u8]) {
+        self.expire(now);
+        let local = self.local.clone();
+        self.refresh(now, &local);
+        self.metadata = Metadata::new(data, version);
+        self.events.push_back(Event::MetadataChanged { version });
+        let packet = Packet {
+            kind: PacketKind::Update,
+            infected: Infected::of(local.id.clone()),
+            node: local,
+            metadata: self.metadata.clone(),
+        };
+        self.broadcast(packet);
+    }
+
+    // D. polling
+
+    /// Returns the next packet to send, if any.
+    #[must_use]
+    pub fn poll_transmit(&mut self) -> Option<Transmit<Id>> {
+        self.transmits.pop_front()
+    }
+
+    /// Returns the next event, if any.
+    #[must_use]
+    pub fn poll_event(&mut self) -> Option<Event<Id>> {
+        self.events.pop_front()
+    }
+
+    /// Returns the next time at which [`handle_timeout`](Node::handle_timeout) should be called:
+    /// the next heartbeat or the next possible expiry, whichever is first. `None` when neither
+    /// can happen (a stopped node whose view is empty).
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Time> {
+        match (self.heartbeat_at, self.view.next_expiry()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    // internals
+
+    fn resume(&mut self, now: Time) {
+        self.heartbeat_at = Some(now + self.config.cycle);
+        self.heartbeat(now);
+    }
+
+    /// Refreshes the local entry, broadcasts a fresh heartbeat, then sends one swap request.
+    fn heartbeat(&mut self, now: Time) {
+        let local = self.local.clone();
+        self.refresh(now, &local);
+        let packet = Packet {
+            kind: PacketKind::Heartbeat,
+            infected: Infected::of(local.id.clone()),
+            node: local.clone(),
+            metadata: Metadata::default(),
+        };
+        self.broadcast(packet);
+        if let Some(to) = self.view.pick_other(&mut self.rng, &local.id) {
+            self.transmits.push_back(Transmit {
+                to,
+                packet: Packet {
+                    kind: PacketKind::SwapRequest,
+                    node: local,
+                    infected: Infected::new(),
+                    metadata: self.metadata.clone(),
+                },
+            });
+        }
+    }
+
+    /// Sends `packet` to up to `amount` random uninfected view entries, each copy carrying the
+    /// set enlarged by every pick.
+    fn broadcast(&mut self, mut packet: Packet<Id>) {
+        self.picked.clear();
+        self.view.pick_uninfected(
+            &mut self.rng,
+            self.config.amount,
+            packet.infected.as_slice(),
+            &mut self.picked,
+            &mut self.scratch,
+        );
+        if self.picked.is_empty() {
+            return;
+        }
+        // One enlarged set for all copies: each target shares it.
+        self.sorted_picks.clear();
+        self.sorted_picks.extend_from_slice(&self.picked);
+        self.sorted_picks.sort_unstable();
+        merge_into(
+            packet.infected.as_slice(),
+            &self.sorted_picks,
+            &mut self.infected,
+        );
+        packet.infected = Infected::from_sorted(&self.infected);
+        let mut picks = self.picked.drain(..);
+        let last = picks.next_back();
+        for to in picks {
+            self.transmits.push_back(Transmit {
+                to,
+                packet: packet.clone(),
+            });
+        }
+        if let Some(to) = last {
+            self.transmits.push_back(Transmit { to, packet });
+        }
+    }
+
+    /// Swap rules: newer → adopt, no reply; older and a request → reply with ours; equal →
+    /// nothing. Swaps never refresh liveness.
+    fn handle_swap(&mut self, packet: Packet<Id>) {
+        if self.adopt(&packet.metadata) {
+            return;
+        }
+        if packet.kind == PacketKind::SwapRequest && packet.metadata.version < self.metadata.version
+        {
+            self.transmits.push_back(Transmit {
+                to: packet.node.id,
+                packet: Packet {
+                    kind: PacketKind::SwapReply,
+                    node: self.local.clone(),
+                    infected: Infected::new(),
+                    metadata: self.metadata.clone(),
+                },
+            });
+        }
+    }
+
+    /// Takes `offered` if its version is newer than ours.
+    fn adopt(&mut self, offered: &Metadata) -> bool {
+        if offered.version > self.metadata.version {
+            self.metadata = offered.clone();
+            self.events.push_back(Event::MetadataChanged {
+                version: offered.version,
+            });
+            true
+        } else {
+            false
+        }
+    }
+
+    fn refresh(&mut self, now: Time, node: &NodeInfo<Id>) {
+        match self.view.refresh(now, node, self.config.timeout) {
+            Refresh::Joined => self.events.push_back(Event::MemberJoined(node.clone())),
+            Refresh::Updated => self.events.push_back(Event::MemberUpdated(node.clone())),
+            Refresh::Refreshed => {}
+        }
+    }
+
+    fn expire(&mut self, now: Time) {
+        let events = &mut self.events;
+        self.view.expire(now, self.config.timeout, |id| {
+            events.push_back(Event::MemberExpired(id))
+        });
+    }
+}
+
+#[cfg(test)]
+#[path = "node_tests.rs"]
+mod tests;

@@ -1,0 +1,232 @@
+//! Following every heartbeat from its origin: whom it reached, when, in how many hops, and how
+//! many copies arrived twice.
+
+use std::collections::VecDeque;
+
+use pekonode_proto::Time;
+
+use super::outcome::Infection;
+use super::plan::NodeIndex;
+use super::stats::{band, ms, stats};
+
+/// At most this many heartbeats keep their full spread curve; the rest only their coverage.
+const MAX_SAMPLED: u64 = 2_000;
+/// Points on the time axis of the spread curve.
+const GRID: usize = 60;
+
+struct Record {
+    emitted: Time,
+    up: u32,
+    reached: Vec<u64>,
+    count: u32,
+    last: Time,
+    /// (delay µs, hops) of each first arrival at an up node, when sampled.
+    curve: Option<Vec<(u64, u16)>>,
+}
+
+struct Curve {
+    up: u32,
+    arrivals: Vec<(u64, u16)>,
+}
+
+/// Tracks open heartbeats and folds closed ones into the run's statistics.
+pub(crate) struct InfectionTracker {
+    words: usize,
+    /// A heartbeat is closed this long after emission (one cycle: its successor is out).
+    window: std::time::Duration,
+    open: VecDeque<Record>,
+    first_open: u64,
+    stride: u64,
+    pool: Vec<Vec<u64>>,
+    coverage: Vec<f64>,
+    spread: Vec<f64>,
+    curves: Vec<Curve>,
+}
+
+impl InfectionTracker {
+    /// `expected` is a guess of how many heartbeats the run will emit, to space the samples.
+    pub(crate) fn new(nodes: usize, window: std::time::Duration, expected: u64) -> Self {
+        InfectionTracker {
+            words: nodes.div_ceil(64),
+            window,
+            open: VecDeque::new(),
+            first_open: 0,
+            stride: expected.div_ceil(MAX_SAMPLED).max(1),
+            pool: Vec::new(),
+            coverage: Vec::new(),
+            spread: Vec::new(),
+            curves: Vec::new(),
+        }
+    }
+
+    /// Heartbeats emitted so far.
+    pub(crate) fn emitted(&self) -> u64 {
+        self.first_open + self.open.len() as u64
+    }
+
+    /// A new heartbeat of `origin` while `up` nodes are up; returns its id.
+    pub(crate) fn emit(&mut self, now: Time, origin: NodeIndex, up: usize) -> u64 {
+        self.close_before(now);
+        let id = self.emitted();
+        let mut reached = self.pool.pop().unwrap_or_default();
+        reached.clear();
+        reached.resize(self.words, 0);
+        reached[origin as usize / 64] |= 1 << (origin % 64);
+        self.open.push_back(Record {
+            emitted: now,
+            up: up.max(1) as u32,
+            reached,
+            count: 1,
+            last: now,
+            curve: (id % self.stride == 0).then(Vec::new),
+        });
+        id
+    }
+
+    /// A copy of heartbeat `id` after `hops` hops reached `to`; returns whether `to` had
+    /// already received it (a duplicate).
+    pub(crate) fn deliver(
+        &mut self,
+        now: Time,
+        id: u64,
+        hops: u16,
+        to: NodeIndex,
+        to_up: bool,
+    ) -> bool {
+        let Some(record) = id
+            .checked_sub(self.first_open)
+            .and_then(|i| self.open.get_mut(i as usize))
+        else {
+            return false;
+        };
+        let (word, bit) = (to as usize / 64, 1u64 << (to % 64));
+        if record.reached[word] & bit != 0 {
+            return true;
+        }
+        record.reached[word] |= bit;
+        if to_up {
+            record.count += 1;
+            record.last = now;
+            if let Some(curve) = &mut record.curve {
+                curve.push((now.as_micros() - record.emitted.as_micros(), hops));
+            }
+        }
+        false
+    }
+
+    fn close_before(&mut self, now: Time) {
+        while self
+            .open
+            .front()
+            .is_some_and(|r| r.emitted + self.window < now)
+        {
+            self.close_front();
+        }
+    }
+
+    fn close_front(&mut self) {
+        let Some(r) = self.open.pop_front() else {
+            return;
+        };
+        self.first_open += 1;
+        self.coverage
+            .push((f64::from(r.count) / f64::from(r.up)).min(1.0));
+        if r.count > 1 {
+            self.spread
+                .push(ms(r.last.as_micros() - r.emitted.as_micros()));
+        }
+        if let Some(arrivals) = r.curve {
+            self.curves.push(Curve { up: r.up, arrivals });
+        }
+        self.pool.push(r.reached);
+    }
+
+    /// Closes the heartbeats whose window ended by `end` and summarises them. Heartbeats
+    /// still within their window when the run ended are counted as emitted but left out of
+    /// coverage and spread: the run did not watch them long enough.
+    pub(crate) fn finish(mut self, end: Time) -> Infection {
+        self.close_before(end + std::time::Duration::from_micros(1));
+        let heartbeats = self.emitted();
+        let spread = stats(self.spread);
+        // The time axis reaches the slowest sampled arrival (at least 1 ms).
+        let horizon = self
+            .curves
+            .iter()
+            .flat_map(|c| c.arrivals.iter().map(|a| a.0))
+            .max()
+            .unwrap_or(0)
+            .max(1_000);
+        let by_time = (0..=GRID)
+            .map(|k| {
+                let delta = horizon * k as u64 / GRID as u64;
+                let shares = self
+                    .curves
+                    .iter()
+                    .map(|c| share(c, |a| a.0 <= delta))
+                    .collect();
+                band(ms(delta), shares)
+            })
+            .collect();
+        let max_hop = self
+            .curves
+            .iter()
+            .flat_map(|c| c.arrivals.iter().map(|a| a.1))
+            .max()
+            .unwrap_or(0);
+        let by_hop = (0..=max_hop)
+            .map(|h| {
+                let shares = self.curves.iter().map(|c| share(c, |a| a.1 <= h)).collect();
+                band(f64::from(h), shares)
+            })
+            .collect();
+        Infection {
+            heartbeats,
+            sampled: self.curves.len() as u64,
+            by_time,
+            by_hop,
+            coverage: stats(self.coverage),
+            spread_ms: spread,
+        }
+    }
+}
+
+/// Share of up nodes reached (the origin counts) by arrivals satisfying `within`.
+fn share(c: &Curve, within: impl Fn(&(u64, u16)) -> bool) -> f64 {
+    let n = 1 + c.arrivals.iter().filter(|a| within(a)).count();
+    (n as f64 / f64::from(c.up)).min(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_second_copy_is_a_duplicate_and_coverage_counts_up_nodes() {
+        let mut t = InfectionTracker::new(4, Duration::from_secs(6), 1);
+        let id = t.emit(Time::ZERO, 0, 4);
+        assert!(!t.deliver(Time::from_millis(5), id, 1, 1, true));
+        assert!(t.deliver(Time::from_millis(6), id, 2, 1, true));
+        assert!(!t.deliver(Time::from_millis(9), id, 2, 2, true));
+        let inf = t.finish(Time::from_secs(6));
+        assert_eq!(inf.heartbeats, 1);
+        assert_eq!(inf.coverage.median, 0.75);
+        assert_eq!(inf.spread_ms.max, 9.0);
+        assert_eq!(inf.by_hop.len(), 3);
+        assert_eq!(inf.by_hop[0].median, 0.25);
+        assert_eq!(inf.by_hop[2].median, 0.75);
+        assert_eq!(inf.by_time.last().map(|p| p.median), Some(0.75));
+    }
+
+    #[test]
+    fn heartbeats_close_after_the_window() {
+        let mut t = InfectionTracker::new(2, Duration::from_secs(1), 10);
+        let old = t.emit(Time::ZERO, 0, 2);
+        t.emit(Time::from_secs(2), 1, 2);
+        assert!(
+            !t.deliver(Time::from_secs(2), old, 1, 1, true),
+            "closed: ignored"
+        );
+        assert_eq!(t.emitted(), 2);
+    }
+}

@@ -1,0 +1,337 @@
+//! Watching views against the up set: converged fraction and convergence times, failure
+//! detection, false removals, metadata spread (docs/metrics.md).
+//!
+//! Kept incrementally: for every up node, the size of the symmetric difference between its
+//! view and the up set. Node i is converged when it is 0, so the converged fraction changes
+//! exactly when a view or the up set changes, and convergence times are exact.
+
+use std::time::Duration;
+
+use pekonode_proto::{Node, Time};
+
+use super::outcome::{Convergence, ConvergenceAfter, Detection, Mark, MetadataSpread};
+use super::plan::NodeIndex;
+use super::stats::ms;
+
+/// The nodes of the run, by index (`None`: not running).
+pub(crate) type Nodes = [Option<Node<NodeIndex>>];
+
+fn knows(nodes: &Nodes, i: usize, j: NodeIndex) -> bool {
+    nodes[i].as_ref().is_some_and(|n| n.knows(&j))
+}
+
+struct PendingDetection {
+    node: NodeIndex,
+    cause: &'static str,
+    at: Time,
+    holders: Vec<bool>,
+    remaining: usize,
+    removal_sum: u64,
+    removals: u64,
+    done: Option<Time>,
+    aborted: bool,
+}
+
+struct PendingPublish {
+    node: NodeIndex,
+    at: Time,
+    version: i64,
+    done: Option<Time>,
+}
+
+/// The membership observer.
+pub(crate) struct Membership {
+    up: Vec<bool>,
+    up_count: usize,
+    mismatch: Vec<u32>,
+    converged: usize,
+    cycle: Duration,
+    since: Option<Time>,
+    /// Intervals of full convergence that lasted at least one cycle.
+    intervals: Vec<(Time, Time)>,
+    converged_total: u64,
+    detections: Vec<PendingDetection>,
+    false_removals: u64,
+    publishes: Vec<PendingPublish>,
+}
+
+impl Membership {
+    pub(crate) fn new(nodes: usize, cycle: Duration) -> Membership {
+        Membership {
+            up: vec![false; nodes],
+            up_count: 0,
+            mismatch: vec![0; nodes],
+            converged: 0,
+            cycle,
+            since: Some(Time::ZERO),
+            intervals: Vec::new(),
+            converged_total: 0,
+            detections: Vec::new(),
+            false_removals: 0,
+            publishes: Vec::new(),
+        }
+    }
+
+    pub(crate) fn is_up(&self, i: NodeIndex) -> bool {
+        self.up[i as usize]
+    }
+
+    pub(crate) fn up_count(&self) -> usize {
+        self.up_count
+    }
+
+    /// Share of up nodes whose view is the up set (1 with no node up).
+    pub(crate) fn fraction(&self) -> f64 {
+        if self.up_count == 0 {
+            1.0
+        } else {
+            self.converged as f64 / self.up_count as f64
+        }
+    }
+
+    fn set_mismatch(&mut self, i: usize, value: u32) {
+        let was = self.mismatch[i] == 0;
+        self.mismatch[i] = value;
+        match (was, value == 0) {
+            (true, false) => self.converged -= 1,
+            (false, true) => self.converged += 1,
+            _ => {}
+        }
+    }
+
+    fn adjust(&mut self, i: usize, grow: bool) {
+        let m = self.mismatch[i];
+        self.set_mismatch(i, if grow { m + 1 } else { m.saturating_sub(1) });
+    }
+
+    fn recount(&mut self, nodes: &Nodes, i: usize) {
+        let Some(node) = &nodes[i] else {
+            return;
+        };
+        let inside = node.get().filter(|info| self.up[info.id as usize]).count();
+        let value = (node.view_len() - inside) + (self.up_count - inside);
+        // A node that just came up is counted as converged before recount.
+        self.set_mismatch(i, value as u32);
+    }
+
+    fn settle(&mut self, now: Time) {
+        let full = self.up_count == 0 || self.converged == self.up_count;
+        match (full, self.since) {
+            (true, None) => self.since = Some(now),
+            (false, Some(start)) => {
+                self.close(start, now);
+                self.since = None;
+            }
+            _ => {}
+        }
+    }
+
+    fn close(&mut self, start: Time, end: Time) {
+        self.converged_total += end.as_micros() - start.as_micros();
+        if end.saturating_since(start) >= self.cycle {
+            self.intervals.push((start, end));
+        }
+    }
+
+    /// Node `j` started heartbeating.
+    pub(crate) fn went_up(&mut self, now: Time, nodes: &Nodes, j: NodeIndex) {
+        let ju = j as usize;
+        if self.up[ju] {
+            return;
+        }
+        for i in 0..self.up.len() {
+            if self.up[i] {
+                let known = knows(nodes, i, j);
+                self.adjust(i, !known);
+            }
+        }
+        self.up[ju] = true;
+        self.up_count += 1;
+        self.mismatch[ju] = 0;
+        self.converged += 1;
+        self.recount(nodes, ju);
+        for d in &mut self.detections {
+            if d.node == j && d.done.is_none() {
+                d.aborted = true;
+            }
+        }
+        self.settle(now);
+    }
+
+    /// Node `j` stopped heartbeating (`stop`) or died (`crash`); call before its state goes.
+    pub(crate) fn went_down(
+        &mut self,
+        now: Time,
+        nodes: &Nodes,
+        j: NodeIndex,
+        cause: &'static str,
+    ) {
+        let ju = j as usize;
+        if !self.up[ju] {
+            return;
+        }
+        self.up[ju] = false;
+        self.up_count -= 1;
+        if self.mismatch[ju] == 0 {
+            self.converged -= 1;
+        }
+        self.mismatch[ju] = 0;
+        let holders: Vec<bool> = (0..self.up.len())
+            .map(|i| self.up[i] && knows(nodes, i, j))
+            .collect();
+        let mut remaining = 0;
+        for (i, &known) in holders.iter().enumerate() {
+            if self.up[i] {
+                self.adjust(i, known);
+                remaining += usize::from(known);
+            }
+        }
+        // The node that went down no longer needs to be removed from anyone it held.
+        for d in &mut self.detections {
+            if d.holders.get(ju).copied().unwrap_or(false) {
+                d.holders[ju] = false;
+                d.remaining -= 1;
+                if d.remaining == 0 && d.done.is_none() && !d.aborted {
+                    d.done = Some(now);
+                }
+            }
+        }
+        self.detections.push(PendingDetection {
+            node: j,
+            cause,
+            at: now,
+            holders,
+            remaining,
+            removal_sum: 0,
+            removals: 0,
+            done: (remaining == 0).then_some(now),
+            aborted: false,
+        });
+        self.check_publishes(now, nodes);
+        self.settle(now);
+    }
+
+    /// Node `i`'s view gained `j`.
+    pub(crate) fn view_added(&mut self, now: Time, i: NodeIndex, j: NodeIndex) {
+        if self.up[i as usize] {
+            let fits = self.up[j as usize];
+            self.adjust(i as usize, !fits);
+            self.settle(now);
+        }
+    }
+
+    /// Node `i`'s view lost `j`.
+    pub(crate) fn view_removed(&mut self, now: Time, i: NodeIndex, j: NodeIndex) {
+        let iu = i as usize;
+        if !self.up[iu] {
+            return;
+        }
+        let j_up = self.up[j as usize];
+        self.adjust(iu, j_up);
+        if j_up && i != j {
+            self.false_removals += 1;
+        }
+        for d in &mut self.detections {
+            if d.node == j && d.done.is_none() && !d.aborted && d.holders[iu] {
+                d.holders[iu] = false;
+                d.remaining -= 1;
+                d.removals += 1;
+                d.removal_sum += now.as_micros() - d.at.as_micros();
+                if d.remaining == 0 {
+                    d.done = Some(now);
+                }
+            }
+        }
+        self.settle(now);
+    }
+
+    /// Node `p` published `version`.
+    pub(crate) fn published(&mut self, now: Time, nodes: &Nodes, p: NodeIndex, version: i64) {
+        self.publishes.push(PendingPublish {
+            node: p,
+            at: now,
+            version,
+            done: None,
+        });
+        self.check_publishes(now, nodes);
+    }
+
+    /// Some node adopted new metadata.
+    pub(crate) fn check_publishes(&mut self, now: Time, nodes: &Nodes) {
+        for p in self.publishes.iter_mut().filter(|p| p.done.is_none()) {
+            let everywhere = (0..self.up.len()).filter(|&i| self.up[i]).all(|i| {
+                nodes[i]
+                    .as_ref()
+                    .is_some_and(|n| n.read().version >= p.version)
+            });
+            if everywhere {
+                p.done = Some(now);
+            }
+        }
+    }
+
+    /// Closes the books at `end`.
+    pub(crate) fn finish(
+        mut self,
+        end: Time,
+        marks: &[Mark],
+        names: &[String],
+    ) -> (Convergence, Vec<Detection>, u64, Vec<MetadataSpread>) {
+        if let Some(start) = self.since.take() {
+            self.close(start, end);
+        }
+        let cycle_us = self.cycle.as_micros() as u64;
+        let first = self.intervals.first().map(|(s, _)| ms(s.as_micros()));
+        let after_events = marks
+            .iter()
+            .map(|m| {
+                let e = (m.at_ms * 1_000.0).round() as u64;
+                let after = self.intervals.iter().find_map(|(s, t)| {
+                    let from = s.as_micros().max(e);
+                    (t.as_micros() > from && t.as_micros() - from >= cycle_us).then(|| ms(from - e))
+                });
+                ConvergenceAfter {
+                    label: m.label.clone(),
+                    at_ms: m.at_ms,
+                    converged_after_ms: after,
+                }
+            })
+            .collect();
+        let name = |i: NodeIndex| names.get(i as usize).cloned().unwrap_or_default();
+        let convergence = Convergence {
+            first_converged_ms: first,
+            final_fraction: self.fraction(),
+            converged_time_share: if end.as_micros() == 0 {
+                0.0
+            } else {
+                self.converged_total as f64 / end.as_micros() as f64
+            },
+            after_events,
+        };
+        let detections = self
+            .detections
+            .iter()
+            .map(|d| Detection {
+                node: name(d.node),
+                cause: d.cause.to_string(),
+                at_ms: ms(d.at.as_micros()),
+                all_removed_after_ms: d
+                    .done
+                    .filter(|_| !d.aborted || d.done.is_some())
+                    .map(|t| ms(t.as_micros() - d.at.as_micros())),
+                mean_removal_after_ms: (d.removals > 0).then(|| ms(d.removal_sum / d.removals)),
+            })
+            .collect();
+        let metadata = self
+            .publishes
+            .iter()
+            .map(|p| MetadataSpread {
+                node: name(p.node),
+                at_ms: ms(p.at.as_micros()),
+                version: p.version,
+                everywhere_after_ms: p.done.map(|t| ms(t.as_micros() - p.at.as_micros())),
+            })
+            .collect();
+        (convergence, detections, self.false_removals, metadata)
+    }
+}

@@ -1,0 +1,225 @@
+//! What a node hands back after each input: its events, observed by the metrics, and its
+//! transmits, measured, judged by the network model and queued (or stopped by the explosion
+//! guard).
+
+use pekonode_proto::wire::{encoded_len_with_record, record_len_by};
+use pekonode_proto::{Event, Packet, PacketKind, Transmit};
+
+use super::network::Verdict;
+use super::outcome::GuardStop;
+use super::plan::NodeIndex;
+use super::queue::{Envelope, What};
+use super::simulator::{Cause, Simulator};
+use super::stats::ms;
+use super::trace::{DropReason, PacketInfo, TraceEvent};
+use super::traffic::Drop;
+
+impl Simulator {
+    /// Takes node `i`'s events (observed first, while the up set is as it was) and then its
+    /// transmits, and reschedules its timer.
+    pub(crate) fn drain(&mut self, i: NodeIndex, cause: Cause) {
+        self.drain_events(i);
+        self.drain_transmits(i, cause);
+    }
+
+    pub(crate) fn drain_events(&mut self, i: NodeIndex) {
+        let Some(node) = &mut self.nodes[i as usize] else {
+            return;
+        };
+        self.events.extend(std::iter::from_fn(|| node.poll_event()));
+        let now = self.now;
+        let mut metadata = false;
+        for e in std::mem::take(&mut self.events) {
+            if let Some(sink) = &mut self.trace {
+                match &e {
+                    Event::MemberJoined(info) => {
+                        sink(
+                            now,
+                            &TraceEvent::Learn {
+                                node: i,
+                                member: info.id,
+                            },
+                        );
+                    }
+                    Event::MemberExpired(j) => {
+                        sink(
+                            now,
+                            &TraceEvent::Expire {
+                                node: i,
+                                member: *j,
+                            },
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            match e {
+                Event::MemberJoined(info) => self.membership.view_added(now, i, info.id),
+                Event::MemberExpired(j) => self.membership.view_removed(now, i, j),
+                Event::MetadataChanged { .. } => metadata = true,
+                _ => {}
+            }
+        }
+        if metadata && self.membership.is_up(i) {
+            self.membership.check_publishes(now, &self.nodes);
+        }
+    }
+
+    pub(crate) fn drain_transmits(&mut self, i: NodeIndex, cause: Cause) {
+        let iu = i as usize;
+        let Some(node) = &mut self.nodes[iu] else {
+            return;
+        };
+        let next = node.poll_timeout().map(|t| t.max(self.now));
+        let mut pending = node.poll_transmit();
+        if next != self.timers[iu] {
+            self.timers[iu] = next;
+            if let Some(t) = next {
+                self.queue.push(t, What::Timer(i));
+            }
+        }
+        let mut emission: Option<u64> = None;
+        // The copies of one broadcast are equal packets: measure the first, reuse its length.
+        let mut known_len: Option<u64> = None;
+        while let Some(t) = pending {
+            // Polled one by one (no batch to copy through); one ahead to spot equal copies.
+            pending = self.nodes[iu]
+                .as_mut()
+                .and_then(|node| node.poll_transmit());
+            let len = known_len.unwrap_or_else(|| self.packet_len(&t.packet));
+            known_len = pending
+                .as_ref()
+                .filter(|next| next.packet == t.packet)
+                .map(|_| len);
+            let heartbeat = match (t.packet.kind, cause) {
+                (PacketKind::Heartbeat, Cause::Copy(id, hops)) => {
+                    Some((id, hops.saturating_add(1)))
+                }
+                (PacketKind::Heartbeat, Cause::Own) if t.packet.node.id == i => {
+                    let up = self.membership.up_count();
+                    let now = self.now;
+                    let id = *emission.get_or_insert_with(|| self.infection.emit(now, i, up));
+                    Some((id, 1))
+                }
+                _ => None,
+            };
+            self.send(i, t, len, heartbeat);
+            if self.stopped.is_some() {
+                break;
+            }
+        }
+    }
+
+    /// The encoded length of `packet`, without encoding it.
+    fn packet_len(&self, packet: &Packet<NodeIndex>) -> u64 {
+        let keys = &self.key_len;
+        let key_len = |id: &NodeIndex| keys.get(*id as usize).map_or(0, |&k| usize::from(k));
+        let node = &packet.node;
+        let record = match self.infos.get(node.id as usize) {
+            // Every record a simulated node sends is one of `infos`, shared by pointer.
+            Some(info) if info.shares_record(node) => self.record_len[node.id as usize],
+            _ => record_len_by(node, key_len),
+        };
+        encoded_len_with_record(packet, 0, record, key_len) as u64
+    }
+
+    fn send(
+        &mut self,
+        from: NodeIndex,
+        t: Transmit<NodeIndex>,
+        len: u64,
+        heartbeat: Option<(u64, u16)>,
+    ) {
+        let now = self.now;
+        let is_heartbeat = t.packet.kind == PacketKind::Heartbeat;
+        let this_cycle = self.traffic.sent(now, len, is_heartbeat);
+        let verdict = self
+            .network
+            .verdict(from, t.to, &mut self.link_rngs[from as usize]);
+        if let Some(sink) = &mut self.trace {
+            let packet = PacketInfo {
+                from,
+                to: t.to,
+                kind: t.packet.kind,
+                origin: t.packet.node.id,
+                bytes: len as u32,
+            };
+            sink(now, &TraceEvent::Send(packet));
+            let reason = match verdict {
+                Verdict::Lost => Some(DropReason::Lost),
+                Verdict::Partitioned => Some(DropReason::Partition),
+                Verdict::Deliver(..) => None,
+            };
+            if let Some(reason) = reason {
+                sink(now, &TraceEvent::Drop { packet, reason });
+            }
+        }
+        match verdict {
+            Verdict::Lost => self.traffic.dropped(now, Drop::Lost),
+            Verdict::Partitioned => self.traffic.dropped(now, Drop::Partition),
+            Verdict::Deliver(first, second) => {
+                if let Some(second) = second {
+                    self.traffic.duplicated();
+                    let copy = Envelope {
+                        from,
+                        to: t.to,
+                        packet: t.packet.clone(),
+                        len: len as u32,
+                        heartbeat,
+                    };
+                    let slot = self.queue.store(copy);
+                    self.queue.push(now + second, What::Arrive(slot));
+                }
+                let env = Envelope {
+                    from,
+                    to: t.to,
+                    packet: t.packet,
+                    len: len as u32,
+                    heartbeat,
+                };
+                let slot = self.queue.store(env);
+                self.queue.push(now + first, What::Arrive(slot));
+            }
+        }
+        self.guard(this_cycle);
+    }
+
+    /// The explosion guard: stops the run when a limit is passed.
+    fn guard(&mut self, this_cycle: u64) {
+        let limits = self.plan.limits;
+        let in_flight = self.queue.in_flight();
+        let passed = if in_flight > limits.max_in_flight {
+            Some((
+                "max_in_flight",
+                limits.max_in_flight,
+                in_flight,
+                "packets in flight",
+            ))
+        } else if this_cycle > limits.max_packets_per_cycle {
+            Some((
+                "max_packets_per_cycle",
+                limits.max_packets_per_cycle,
+                this_cycle,
+                "packets sent in one cycle",
+            ))
+        } else {
+            None
+        };
+        if let Some((limit, limit_value, value, what)) = passed {
+            let message = format!(
+                "explosion guard: {value} {what} passed {limit} = {limit_value} at t = {:.3} s; \
+                 {} forwarding sends a number of packets exponential in the cluster size \
+                 (first-copy forwarding avoids it)",
+                self.now.as_secs_f64(),
+                self.config.forwarding,
+            );
+            self.stopped = Some(GuardStop {
+                at_ms: ms(self.now.as_micros()),
+                limit: limit.to_string(),
+                limit_value,
+                value,
+                message,
+            });
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! What the simulator runs: nodes, protocol settings, network, a timeline of actions, limits.
+//!
+//! A `Plan` is the simulator's own input type, so that `sim/` depends on nothing but the
+//! protocol; the CLI turns a scenario file into one.
+
+use std::time::Duration;
+
+use rand::seq::index;
+use rand_chacha::ChaCha8Rng;
+
+use pekonode_proto::Config;
+
+use super::network::NetworkSpec;
+
+/// A node index: nodes are numbered densely from 0 in the order of [`Plan::nodes`].
+pub type NodeIndex = u32;
+
+/// A whole simulated run.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// Name of the run (the scenario's), copied into the outcome.
+    pub name: String,
+    /// Master seed: every random choice of the run derives from it.
+    pub seed: u64,
+    /// Virtual time the run lasts.
+    pub duration: Duration,
+    /// Time between two rows of the time series.
+    pub sample_interval: Duration,
+    /// Protocol settings shared by every node (zeros take PekoNode's defaults).
+    pub config: Config,
+    /// The network model.
+    pub network: NetworkSpec,
+    /// Node names, by index. A node runs only after a [`Action::Join`] or [`Action::Restart`].
+    pub nodes: Vec<String>,
+    /// Actions in time order (ties keep their order).
+    pub timeline: Vec<Timed>,
+    /// The explosion guard.
+    pub limits: Limits,
+}
+
+/// An action at a virtual time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timed {
+    /// When, from the start of the run.
+    pub at: Duration,
+    /// What.
+    pub action: Action,
+}
+
+/// Something that happens to the cluster or the network.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// The node starts with fresh state, adds `contacts` with `set` and joins.
+    Join {
+        /// The node.
+        node: NodeIndex,
+        /// Whom it knows.
+        contacts: Vec<NodeIndex>,
+    },
+    /// The node's process dies: its state is lost, packets to it are dropped.
+    Crash {
+        /// The node.
+        node: NodeIndex,
+    },
+    /// A crashed (or running) node comes back with fresh state and these contacts.
+    Restart {
+        /// The node.
+        node: NodeIndex,
+        /// Whom it knows.
+        contacts: Vec<NodeIndex>,
+    },
+    /// PekoNode's `Stop`: no more heartbeats or swap requests.
+    Stop {
+        /// The node.
+        node: NodeIndex,
+    },
+    /// PekoNode's `Start`.
+    Start {
+        /// The node.
+        node: NodeIndex,
+    },
+    /// PekoNode's `Set`: the node adds a contact.
+    Set {
+        /// The node.
+        node: NodeIndex,
+        /// The contact.
+        contact: NodeIndex,
+    },
+    /// PekoNode's `Publish`.
+    Publish {
+        /// The node.
+        node: NodeIndex,
+        /// The metadata bytes.
+        data: Vec<u8>,
+    },
+    /// Packets between different groups are dropped (only from the first group to the second
+    /// when `oneway`). Partitions add up until [`Action::Heal`].
+    Partition {
+        /// Disjoint groups of nodes; nodes in no group form one more group.
+        groups: Vec<Vec<NodeIndex>>,
+        /// Cut only traffic from the first group to the second.
+        oneway: bool,
+    },
+    /// Removes every partition.
+    Heal,
+    /// Sets the global loss probability.
+    Loss {
+        /// The new probability, 0..=1.
+        value: f64,
+    },
+}
+
+impl Action {
+    /// A short label for chart markers and reports: `"crash n3"`, `"partition"`, `"loss 0.3"`.
+    /// `names` are the plan's node names, by index.
+    pub fn label(&self, names: &[String]) -> String {
+        let name = |i: &NodeIndex| names.get(*i as usize).map_or("?", String::as_str);
+        match self {
+            Action::Join { node, .. } => format!("join {}", name(node)),
+            Action::Crash { node } => format!("crash {}", name(node)),
+            Action::Restart { node, .. } => format!("restart {}", name(node)),
+            Action::Stop { node } => format!("stop {}", name(node)),
+            Action::Start { node } => format!("start {}", name(node)),
+            Action::Set { node, contact } => format!("set {} += {}", name(node), name(contact)),
+            Action::Publish { node, .. } => format!("publish {}", name(node)),
+            Action::Partition { oneway: true, .. } => "partition (one-way)".to_string(),
+            Action::Partition { .. } => "partition".to_string(),
+            Action::Heal => "heal".to_string(),
+            Action::Loss { value } => format!("loss {value}"),
+        }
+    }
+}
+
+/// The explosion guard (docs/metrics.md): a run that passes either limit stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Packets in flight at once.
+    pub max_in_flight: u64,
+    /// Packets sent during one cycle of virtual time.
+    pub max_packets_per_cycle: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_in_flight: 2_000_000,
+            max_packets_per_cycle: 5_000_000,
+        }
+    }
+}
+
+/// How the initial nodes learn of each other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bootstrap {
+    /// Every node knows node 0 (PekoNode's README: everyone joins through one seed).
+    Seed,
+    /// Every node knows up to `k` distinct earlier nodes, chosen at random.
+    Random {
+        /// Contacts per node.
+        k: usize,
+    },
+    /// Every node knows every other (full views).
+    All,
+}
+
+/// The contacts of node `index` among `count` initial nodes under `bootstrap`.
+///
+/// `rng` is the plan's bootstrap stream; call in index order for a deterministic result.
+pub fn bootstrap_contacts(
+    bootstrap: Bootstrap,
+    index: NodeIndex,
+    count: NodeIndex,
+    rng: &mut ChaCha8Rng,
+) -> Vec<NodeIndex> {
+    match bootstrap {
+        Bootstrap::Seed if index == 0 => Vec::new(),
+        Bootstrap::Seed => vec![0],
+        Bootstrap::All => (0..count).filter(|&j| j != index).collect(),
+        Bootstrap::Random { k } => {
+            let earlier = index as usize;
+            let mut picked: Vec<NodeIndex> = index::sample(rng, earlier, k.min(earlier))
+                .into_iter()
+                .map(|j| j as NodeIndex)
+                .collect();
+            picked.sort_unstable();
+            picked
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Event traces: an optional sink the simulator calls for every packet sent, delivered, lost
+//! or dropped, every view change and every timeline action, with the virtual time.
+//!
+//! Off by default; a run without a sink pays one predictable branch per event. Set one with
+//! [`Simulator::with_trace`](super::Simulator::with_trace). Events come in simulation order,
+//! so a trace of one plan is the same on every run.
+//!
+//! ```
+//! use pekonode_sim::{Action, Plan, Simulator, Timed, Limits, NetworkSpec, TraceEvent};
+//! use std::{cell::RefCell, rc::Rc, time::Duration};
+//!
+//! let plan = Plan {
+//!     name: "two".into(), seed: 1,
+//!     duration: Duration::from_secs(10), sample_interval: Duration::from_secs(1),
+//!     config: Default::default(), network: NetworkSpec::default(),
+//!     nodes: vec!["a".into(), "b".into()],
+//!     timeline: vec![
+//!         Timed { at: Duration::ZERO, action: Action::Join { node: 0, contacts: vec![] } },
+//!         Timed { at: Duration::ZERO, action: Action::Join { node: 1, contacts: vec![0] } },
+//!     ],
+//!     limits: Limits::default(),
+//! };
+//! let sends = Rc::new(RefCell::new(0));
+//! let counter = Rc::clone(&sends);
+//! let sim = Simulator::new(plan)?.with_trace(Box::new(move |_, e: &TraceEvent<'_>| {
+//!     if matches!(e, TraceEvent::Send { .. }) { *counter.borrow_mut() += 1; }
+//! }));
+//! let outcome = sim.run();
+//! assert_eq!(*sends.borrow(), outcome.traffic.sent);
+//! # Ok::<(), pekonode_sim::SimError>(())
+//! ```
+
+use pekonode_proto::{PacketKind, Time};
+
+use super::plan::NodeIndex;
+use super::queue::Envelope;
+
+/// Why a packet did not reach its node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// Lost by the network (loss probability).
+    Lost,
+    /// Cut by a partition.
+    Partition,
+    /// `size` bytes or more.
+    Oversize,
+    /// The receiver's queue (`buffer`) was full.
+    Queue,
+    /// The receiver was not running.
+    Down,
+}
+
+impl DropReason {
+    /// A short name: `lost`, `partition`, `oversize`, `queue`, `down`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DropReason::Lost => "lost",
+            DropReason::Partition => "partition",
+            DropReason::Oversize => "oversize",
+            DropReason::Queue => "queue",
+            DropReason::Down => "down",
+        }
+    }
+}
+
+/// A packet as the trace shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PacketInfo {
+    /// Sender.
+    pub from: NodeIndex,
+    /// Receiver.
+    pub to: NodeIndex,
+    /// Heartbeat, update or swap.
+    pub kind: PacketKind,
+    /// The packet's `Node` (the heartbeat's origin; forwarders do not rewrite it).
+    pub origin: NodeIndex,
+    /// Encoded size in bytes.
+    pub bytes: u32,
+}
+
+/// One traced event.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TraceEvent<'a> {
+    /// A node sent a packet.
+    Send(PacketInfo),
+    /// A packet was handed to its receiver.
+    Deliver(PacketInfo),
+    /// A packet did not reach its receiver.
+    Drop {
+        /// The packet.
+        packet: PacketInfo,
+        /// Why.
+        reason: DropReason,
+    },
+    /// `node` added `member` to its view.
+    Learn {
+        /// The node whose view changed.
+        node: NodeIndex,
+        /// The node it now lists.
+        member: NodeIndex,
+    },
+    /// `node` removed `member` from its view (timeout expiry).
+    Expire {
+        /// The node whose view changed.
+        node: NodeIndex,
+        /// The node it no longer lists.
+        member: NodeIndex,
+    },
+    /// A timeline action (join, crash, restart, stop, start, set, publish, partition, heal,
+    /// loss change), described as on chart markers: `crash n3`.
+    Action {
+        /// What happened.
+        label: &'a str,
+    },
+}
+
+/// Where trace events go: called with the virtual time and the event.
+pub type TraceSink = Box<dyn FnMut(Time, &TraceEvent<'_>)>;
+
+/// The trace's view of a packet in flight.
+pub(crate) fn packet_info(env: &Envelope) -> PacketInfo {
+    PacketInfo {
+        from: env.from,
+        to: env.to,
+        kind: env.packet.kind,
+        origin: env.packet.node.id,
+        bytes: env.len,
+    }
+}
+
+pub(crate) fn dropped(env: &Envelope, reason: DropReason) -> TraceEvent<'static> {
+    TraceEvent::Drop {
+        packet: packet_info(env),
+        reason,
+    }
+}

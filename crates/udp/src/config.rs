@@ -1,0 +1,85 @@
+//! The runtime's configuration: PekoNode's `Config`, plus what only a socket needs.
+
+use std::time::Duration;
+
+use pekonode_proto::{self as protocol, Forwarding};
+
+/// Settings of a [`NodeList`](super::NodeList), named and defaulted as Go PekoNode's `Config`.
+///
+/// As in Go, a zero means "use PekoNode's default": `amount` 3, `cycle` 6 s, `buffer`
+/// 3 × amount, `size` 16384, and a `timeout` not longer than `cycle` becomes
+/// 3 × cycle + 2 s (20 s by default). The listen address defaults to `0.0.0.0` and forwarding
+/// to [`Forwarding::FirstCopy`]; pick [`Forwarding::Faithful`] to behave exactly like Go nodes.
+///
+/// ```
+/// use pekonode_udp::Config;
+/// use std::time::Duration;
+/// let config = Config {
+///     cycle: Duration::from_secs(1),
+///     timeout: Duration::from_secs(3),
+///     secret_key: "test_key".into(),
+///     listen_addr: "127.0.0.1".into(),
+///     ..Config::default()
+/// };
+/// let resolved = config.protocol().resolve().unwrap();
+/// assert_eq!((resolved.amount, resolved.buffer), (3, 9));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Fan-out: how many uninfected nodes each broadcast targets (0 ⇒ 3).
+    pub amount: usize,
+    /// Time between two heartbeats (0 ⇒ 6 s).
+    pub cycle: Duration,
+    /// Length of the receive queue between the socket and the state machine (0 ⇒ 3 × amount).
+    /// When it is full, datagrams are dropped and counted in [`Stats::queue_full`](super::Stats).
+    pub buffer: usize,
+    /// Datagrams of `size` bytes or more are dropped (0 ⇒ 16384).
+    pub size: usize,
+    /// An entry not refreshed for more than `timeout` expires (≤ cycle ⇒ 3 × cycle + 2 s).
+    pub timeout: Duration,
+    /// The cluster's shared key; its MD5 digest travels in every packet (empty for none).
+    pub secret_key: String,
+    /// The address the socket binds (an IP address or a host name; default `0.0.0.0`).
+    /// The port is the local node's.
+    pub listen_addr: String,
+    /// The forwarding rule (default [`Forwarding::FirstCopy`]).
+    pub forwarding: Forwarding,
+    /// Seed of the node's random peer choice; `None` derives one from the clock and the port.
+    pub seed: Option<u64>,
+    /// Fault injection: the probability (0 … 1) that each datagram this node is about to send
+    /// is dropped instead, as if the network had lost it; counted in
+    /// [`Stats::dropped_fault`](super::Stats). Drawn from a stream derived from `seed`.
+    /// Default 0 (off). Change it later with [`NodeList::set_drop_probability`](super::NodeList::set_drop_probability).
+    pub drop_probability: f64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            amount: 0,
+            cycle: Duration::ZERO,
+            buffer: 0,
+            size: 0,
+            timeout: Duration::ZERO,
+            secret_key: String::new(),
+            listen_addr: "0.0.0.0".to_string(),
+            forwarding: Forwarding::FirstCopy,
+            seed: None,
+            drop_probability: 0.0,
+        }
+    }
+}
+
+impl Config {
+    /// The protocol part of this configuration (zeros not yet resolved).
+    pub fn protocol(&self) -> protocol::Config {
+        protocol::Config {
+            amount: self.amount,
+            cycle: self.cycle,
+            buffer: self.buffer,
+            size: self.size,
+            timeout: self.timeout,
+            forwarding: self.forwarding,
+        }
+    }
+}
