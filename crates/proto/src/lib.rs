@@ -48,7 +48,7 @@ pub use config::{
 pub use event::{Decode, Event, RejectReason};
 pub use member::{Identity, Metadata, NodeInfo};
 pub use node::Node;
-pub use packet::{Infected, Packet, PacketKind, Transmit};
+pub use packet::{Infected, Lineage, Packet, PacketKind, Transmit};
 pub use time::{Time, UnixNanos};
 
 /// Seeds a [`ChaCha8Rng`]: `ChaCha8Rng::seed_from_u64(seed)`.

@@ -7,7 +7,7 @@ use super::config::{Config, ConfigError};
 use super::event::{Decode, Event, RejectReason};
 use super::forwarding;
 use super::member::{Identity, Metadata, NodeInfo};
-use super::packet::{merge_into, Infected, Packet, PacketKind, Transmit};
+use super::packet::{merge_into, Infected, Lineage, Packet, PacketKind, Transmit};
 use super::time::{Time, UnixNanos};
 use super::view::{Refresh, View};
 
@@ -66,6 +66,8 @@ pub struct Node<Id> {
     /// The received infected set merged with those picks, before it is shared.
     infected: Vec<Id>,
     scratch: Vec<usize>,
+    /// Broadcasts (heartbeats and updates) this node started: the last [`Lineage::emission`].
+    emissions: u64,
 }
 
 impl<Id: Identity> Node<Id> {
@@ -96,6 +98,7 @@ impl<Id: Identity> Node<Id> {
             sorted_picks: Vec::new(),
             infected: Vec::new(),
             scratch: Vec::new(),
+            emissions: 0,
         })
     }
 
@@ -271,6 +274,7 @@ impl<Id: Identity> Node<Id> {
             infected: Infected::of(local.id.clone()),
             node: local,
             metadata: self.metadata.clone(),
+            lineage: Some(self.next_emission()),
         };
         self.broadcast(packet);
     }
@@ -307,6 +311,15 @@ impl<Id: Identity> Node<Id> {
         self.heartbeat(now);
     }
 
+    /// The lineage of a new broadcast of this node, before its first send (hop 0).
+    fn next_emission(&mut self) -> Lineage {
+        self.emissions += 1;
+        Lineage {
+            emission: self.emissions,
+            hops: 0,
+        }
+    }
+
     /// Refreshes the local entry, broadcasts a fresh heartbeat, then sends one swap request.
     fn heartbeat(&mut self, now: Time) {
         let local = self.local.clone();
@@ -316,6 +329,7 @@ impl<Id: Identity> Node<Id> {
             infected: Infected::of(local.id.clone()),
             node: local.clone(),
             metadata: Metadata::default(),
+            lineage: Some(self.next_emission()),
         };
         self.broadcast(packet);
         if let Some(to) = self.view.pick_other(&mut self.rng, &local.id) {
@@ -326,6 +340,7 @@ impl<Id: Identity> Node<Id> {
                     node: local,
                     infected: Infected::new(),
                     metadata: self.metadata.clone(),
+                    lineage: None,
                 },
             });
         }
@@ -355,6 +370,11 @@ impl<Id: Identity> Node<Id> {
             &mut self.infected,
         );
         packet.infected = Infected::from_sorted(&self.infected);
+        // One more send on the way from the origin (unknown stays unknown).
+        packet.lineage = packet.lineage.map(|l| Lineage {
+            hops: l.hops.saturating_add(1),
+            ..l
+        });
         let mut picks = self.picked.drain(..);
         let last = picks.next_back();
         for to in picks {
@@ -383,6 +403,7 @@ impl<Id: Identity> Node<Id> {
                     node: self.local.clone(),
                     infected: Infected::new(),
                     metadata: self.metadata.clone(),
+                    lineage: None,
                 },
             });
         }

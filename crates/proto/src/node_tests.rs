@@ -54,6 +54,7 @@ fn heartbeat_from(origin: u32, infected: &[u32]) -> Packet<u32> {
         node: NodeInfo::new(origin, &format!("n{origin}")),
         infected: infected.iter().copied().collect(),
         metadata: Metadata::default(),
+        lineage: None,
     }
 }
 
@@ -63,6 +64,7 @@ fn swap(kind: PacketKind, from: u32, version: i64) -> Packet<u32> {
         node: NodeInfo::new(from, &format!("n{from}")),
         infected: Infected::new(),
         metadata: Metadata::new(b"v", version),
+        lineage: None,
     }
 }
 
@@ -346,4 +348,53 @@ fn the_same_seed_and_inputs_give_the_same_outputs() {
         (drain(&mut n), drain_events(&mut n))
     };
     assert_eq!(run(), run());
+}
+
+#[test]
+fn transmits_say_which_heartbeat_and_hop_they_carry() {
+    let mut a = full_view(0, 10, Forwarding::Faithful);
+    a.join(Time::ZERO);
+    let first = drain(&mut a);
+    let own: Vec<_> = first.iter().filter_map(Transmit::heartbeat).collect();
+    assert!(!own.is_empty());
+    assert!(own
+        .iter()
+        .all(|(origin, l)| **origin == 0 && l.emission == 1 && l.hops == 1));
+    assert!(first
+        .iter()
+        .filter(|t| t.heartbeat().is_some())
+        .all(|t| t.is_own_heartbeat(&0)));
+    // The swap request carries no heartbeat.
+    assert!(first
+        .iter()
+        .any(|t| t.packet.kind == PacketKind::SwapRequest && t.heartbeat().is_none()));
+
+    // A forward keeps the origin's emission and adds a hop; a packet off the wire (no
+    // lineage) is forwarded without one.
+    let mut b = full_view(5, 10, Forwarding::Faithful);
+    let copy = first
+        .iter()
+        .find(|t| t.heartbeat().is_some())
+        .unwrap()
+        .packet
+        .clone();
+    b.handle_packet(Time::ZERO, copy);
+    let forwards = drain(&mut b);
+    assert!(!forwards.is_empty());
+    for t in &forwards {
+        let (origin, l) = t.heartbeat().unwrap();
+        assert_eq!((*origin, l.emission, l.hops), (0, 1, 2));
+        assert!(!t.is_own_heartbeat(&5));
+    }
+    let mut c = full_view(6, 10, Forwarding::Faithful);
+    c.handle_packet(Time::ZERO, heartbeat_from(0, &[0]));
+    assert!(drain(&mut c).iter().all(|t| t.heartbeat().is_none()));
+
+    // The next heartbeat is the next emission.
+    a.handle_timeout(Time::ZERO + CYCLE);
+    let second = drain(&mut a);
+    assert!(second
+        .iter()
+        .filter_map(Transmit::heartbeat)
+        .all(|(_, l)| l.emission == 2 && l.hops == 1));
 }

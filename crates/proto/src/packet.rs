@@ -142,6 +142,21 @@ impl<Id: Ord + Clone> FromIterator<Id> for Infected<Id> {
     }
 }
 
+/// Which broadcast a heartbeat or update copy belongs to, and how many sends it took to get
+/// here: what the protocol knows it is sending, so that no driver has to infer it.
+///
+/// The origin is the packet's [`node`](Packet::node); `emission` numbers the origin's
+/// broadcasts (1, 2, … for one node instance); `hops` is 1 on the origin's own copies and one
+/// more at each forward. It is **not on the wire** (Go's packet has no such field): a decoded
+/// packet has none, and a node forwarding a packet without one sends none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Lineage {
+    /// The origin's broadcast number, from 1.
+    pub emission: u64,
+    /// Sends from the origin to the receiver of this copy, the last one included.
+    pub hops: u16,
+}
+
 /// One protocol message (Go's `packet` struct, minus the secret key, which is the codec's).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Packet<Id> {
@@ -153,6 +168,9 @@ pub struct Packet<Id> {
     pub infected: Infected<Id>,
     /// Metadata: the new value in an update, the sender's in a swap, unset (nil, 0) in a heartbeat.
     pub metadata: Metadata,
+    /// Which broadcast this heartbeat or update copy belongs to (`None` for swaps and for
+    /// packets off the wire). Never encoded.
+    pub lineage: Option<Lineage>,
 }
 
 /// A packet the driver must send to `to` (PekoNode's `Node.Addr:Node.Port`, never the source
@@ -164,6 +182,25 @@ pub struct Transmit<Id> {
     pub to: Id,
     /// The message.
     pub packet: Packet<Id>,
+}
+
+impl<Id> Transmit<Id> {
+    /// The heartbeat this transmit sends: its origin and lineage, for heartbeats whose lineage
+    /// is known (`None` for updates, swaps and forwards of packets off the wire).
+    pub fn heartbeat(&self) -> Option<(&Id, Lineage)> {
+        match (self.packet.kind, self.packet.lineage) {
+            (PacketKind::Heartbeat, Some(lineage)) => Some((&self.packet.node.id, lineage)),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a copy of the sender's own new heartbeat (`local` is the sender).
+    pub fn is_own_heartbeat(&self, local: &Id) -> bool
+    where
+        Id: PartialEq,
+    {
+        matches!(self.heartbeat(), Some((origin, l)) if l.hops == 1 && origin == local)
+    }
 }
 
 #[cfg(test)]

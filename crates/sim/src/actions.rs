@@ -117,7 +117,7 @@ impl Simulator {
         {
             self.membership.went_up(self.now, &self.nodes, i);
         }
-        self.drain_transmits(i, Cause::Own);
+        self.drain_transmits(i, Cause::Other);
     }
 
     fn crash(&mut self, i: NodeIndex) {

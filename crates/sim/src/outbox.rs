@@ -78,7 +78,8 @@ impl Simulator {
                 self.queue.push(t, What::Timer(i));
             }
         }
-        let mut emission: Option<u64> = None;
+        // This drain's own emission, if it sends one: (its number at the node, tracker id).
+        let mut emission: Option<(u64, u64)> = None;
         // The copies of one broadcast are equal packets: measure the first, reuse its length.
         let mut known_len: Option<u64> = None;
         while let Some(t) = pending {
@@ -91,17 +92,27 @@ impl Simulator {
                 .as_ref()
                 .filter(|next| next.packet == t.packet)
                 .map(|_| len);
-            let heartbeat = match (t.packet.kind, cause) {
-                (PacketKind::Heartbeat, Cause::Copy(id, hops)) => {
-                    Some((id, hops.saturating_add(1)))
-                }
-                (PacketKind::Heartbeat, Cause::Own) if t.packet.node.id == i => {
-                    let up = self.membership.up_count();
-                    let now = self.now;
-                    let id = *emission.get_or_insert_with(|| self.infection.emit(now, i, up));
-                    Some((id, 1))
-                }
-                _ => None,
+            // The protocol says which heartbeat each transmit carries; the simulator maps it
+            // to its tracker: a new emission of this node, or the copy it was just handed.
+            let heartbeat = match t.heartbeat() {
+                Some((&origin, l)) if l.hops == 1 && origin == i => match emission {
+                    Some((number, id)) if number == l.emission => Some(id),
+                    _ => {
+                        let up = self.membership.up_count();
+                        let id = self.infection.emit(self.now, i, up);
+                        emission = Some((l.emission, id));
+                        Some(id)
+                    }
+                },
+                Some((&origin, l)) => match cause {
+                    Cause::Copy {
+                        id,
+                        origin: o,
+                        emission: e,
+                    } if o == origin && e == l.emission => Some(id),
+                    _ => None,
+                },
+                None => None,
             };
             self.send(i, t, len, heartbeat);
             if self.stopped.is_some() {
@@ -123,13 +134,7 @@ impl Simulator {
         encoded_len_with_record(packet, 0, record, key_len) as u64
     }
 
-    fn send(
-        &mut self,
-        from: NodeIndex,
-        t: Transmit<NodeIndex>,
-        len: u64,
-        heartbeat: Option<(u64, u16)>,
-    ) {
+    fn send(&mut self, from: NodeIndex, t: Transmit<NodeIndex>, len: u64, heartbeat: Option<u64>) {
         let now = self.now;
         let is_heartbeat = t.packet.kind == PacketKind::Heartbeat;
         let this_cycle = self.traffic.sent(now, len, is_heartbeat);

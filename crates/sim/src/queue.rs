@@ -14,8 +14,9 @@ pub(crate) struct Envelope {
     pub(crate) to: NodeIndex,
     pub(crate) packet: Packet<NodeIndex>,
     pub(crate) len: u32,
-    /// The heartbeat it is a copy of, and the hops it has taken (1 = straight from origin).
-    pub(crate) heartbeat: Option<(u64, u16)>,
+    /// The infection tracker's number for the heartbeat it is a copy of (its hops are in the
+    /// packet's lineage).
+    pub(crate) heartbeat: Option<u64>,
 }
 
 /// Something scheduled.

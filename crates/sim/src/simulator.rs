@@ -31,14 +31,21 @@ pub struct Progress {
     pub delivered: u64,
 }
 
-/// Why the node was called: decides which heartbeat its transmits belong to.
+/// What the node was handed, so that its forwards can be matched to the tracked heartbeat.
+///
+/// Which heartbeat a transmit carries is the protocol's statement ([`Transmit::heartbeat`]);
+/// the simulator only maps that (origin, emission) to its tracker's number.
+///
+/// [`Transmit::heartbeat`]: pekonode_proto::Transmit::heartbeat
 #[derive(Clone, Copy)]
 pub(crate) enum Cause {
-    /// A timer, join, start or command: heartbeats sent are new emissions.
-    Own,
-    /// Handling a copy of heartbeat `.0` that took `.1` hops.
-    Copy(u64, u16),
-    /// Handling anything else.
+    /// Handling a copy of tracked heartbeat `id`: emission `emission` of `origin`.
+    Copy {
+        id: u64,
+        origin: NodeIndex,
+        emission: u64,
+    },
+    /// Anything else: a timer, a command, an untracked packet.
     Other,
 }
 
@@ -290,7 +297,7 @@ impl Simulator {
         if let Some(node) = &mut self.nodes[iu] {
             node.handle_timeout(now);
         }
-        self.drain(i, Cause::Own);
+        self.drain(i, Cause::Other);
     }
 
     fn arrive(&mut self, slot: u32) {
@@ -338,6 +345,7 @@ impl Simulator {
         };
         let len = env.len as usize;
         let info = self.trace.is_some().then(|| packet_info(&env));
+        let (lineage, origin) = (env.packet.lineage, env.packet.node.id);
         if !node.handle_sized_packet(now, env.packet, len) {
             self.traffic.dropped(now, Drop::Oversize);
             if let (Some(sink), Some(packet)) = (&mut self.trace, info) {
@@ -351,15 +359,19 @@ impl Simulator {
         if let (Some(sink), Some(packet)) = (&mut self.trace, info) {
             sink(now, &TraceEvent::Deliver(packet));
         }
-        let cause = match env.heartbeat {
-            Some((id, hops)) => {
+        let cause = match (env.heartbeat, lineage) {
+            (Some(id), Some(l)) => {
                 let up = self.membership.is_up(to);
-                if self.infection.deliver(now, id, hops, to, up) {
+                if self.infection.deliver(now, id, l.hops, to, up) {
                     self.traffic.duplicate(now);
                 }
-                Cause::Copy(id, hops)
+                Cause::Copy {
+                    id,
+                    origin,
+                    emission: l.emission,
+                }
             }
-            None => Cause::Other,
+            _ => Cause::Other,
         };
         self.drain(to, cause);
     }

@@ -216,5 +216,6 @@ pub(crate) fn decode(
             data: data.map(Into::into),
             version,
         },
+        lineage: None,
     })
 }

@@ -15,6 +15,7 @@ fn packet(kind: PacketKind) -> Packet<Endpoint> {
         node: NodeInfo::new(ep(8000), "A").with_private_data("x"),
         infected: [ep(8000), ep(39601), ep(9)].into_iter().collect(),
         metadata: Metadata::default(),
+        lineage: None,
     }
 }
 
