@@ -12,8 +12,9 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use pekonode::experiment;
+use pekonode::run::Plan;
 use pekonode::scenario::Scenario;
-use pekonode::sim::{Plan, Simulator};
+use pekonode::sim::Simulator;
 
 fn scale_1000_plan() -> Plan {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/scale_1000.json");

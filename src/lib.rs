@@ -10,11 +10,16 @@
 //!   ([`protocol::Node`]), with Go PekoNode's `faithful` forwarding and our `first-copy` fix,
 //!   and [`wire`], the PekoNode JSON codec, byte-compatible with Go PekoNode v1.0.8. It
 //!   depends on no other crate of ours.
+//! - [`run`] (crate `pekonode-run`): one run, whichever driver plays it: the run description
+//!   ([`run::Plan`]), the record stream both drivers emit, and the observers that compute
+//!   every metric from it into a [`run::Outcome`]. It depends on the protocol crate only.
 //! - [`sim`] (crate `pekonode-sim`): the discrete-event simulator: many nodes on a virtual
-//!   clock and a seeded network model. It depends on the protocol crate only.
+//!   clock and a seeded network model. It depends on the protocol and run crates, never on
+//!   the UDP runtime.
 //! - [`udp`] (crate `pekonode-udp`): the real runtime: that state machine on a UDP socket,
 //!   behind Go PekoNode's API ([`udp::NodeList`]: new / set / get / join / stop / start /
-//!   publish / read). It depends on the protocol crate only, never on the simulator.
+//!   publish / read). It depends on the protocol crate only, never on the simulator nor on
+//!   the run crate.
 //! - This crate: scenario files ([`scenario`]), running them ([`experiment`]), the loopback
 //!   cluster on real sockets ([`cluster`]), studies ([`study`]), reports ([`report`]) and the
 //!   `pekonode` binary.
@@ -44,5 +49,6 @@ pub mod study;
 
 pub use pekonode_proto as protocol;
 pub use pekonode_proto::wire;
+pub use pekonode_run as run;
 pub use pekonode_sim as sim;
 pub use pekonode_udp as udp;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use pekonode::cluster::{self, ClusterError};
 use pekonode::protocol::{Config, Forwarding};
-use pekonode::sim::{Action, Latency, Limits, NetworkSpec, NodeIndex, Outcome, Plan, Timed};
+use pekonode::run::{Action, Latency, Limits, NetworkSpec, NodeIndex, Outcome, Plan, Timed};
 use pekonode::udp::{self, NodeList};
 
 const CYCLE: Duration = Duration::from_millis(250);

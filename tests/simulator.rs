@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use common::faithful_cost;
 use common::plans::{at, cluster, staggered, CYCLE};
 use pekonode::protocol::Forwarding;
-use pekonode::sim::{Action, Bootstrap, Latency, Simulator};
+use pekonode::run::{Action, Bootstrap, Latency};
+use pekonode::sim::Simulator;
 
 #[test]
 fn faithful_packets_per_heartbeat_equal_p_of_n_minus_one() {
@@ -80,7 +81,7 @@ fn a_crashed_node_is_removed_everywhere_within_timeout_plus_cycle_plus_latency()
 }
 
 /// `plan` with nodes 0..10 cut from the rest at `from` s and healed at `heal` s.
-fn halves_cut(mut plan: pekonode::sim::Plan, from: u64, heal: u64) -> pekonode::sim::Plan {
+fn halves_cut(mut plan: pekonode::run::Plan, from: u64, heal: u64) -> pekonode::run::Plan {
     let left: Vec<u32> = (0..10).collect();
     let cut = Action::Partition {
         groups: vec![left],

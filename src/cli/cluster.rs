@@ -9,11 +9,11 @@ use clap::Args;
 use pekonode::cluster::{self, Progress};
 use pekonode::experiment;
 use pekonode::protocol::{self, Forwarding};
-use pekonode::scenario::Scenario;
-use pekonode::sim::{
-    bootstrap_contacts, bootstrap_stream, Action, Bootstrap, Latency, Limits, NetworkSpec, Plan,
-    Timed,
+use pekonode::run::{
+    bootstrap_contacts, Action, Bootstrap, Latency, Limits, NetworkSpec, Plan, Timed,
 };
+use pekonode::scenario::Scenario;
+use pekonode::sim::bootstrap_stream;
 use rand::seq::index;
 
 /// Examples shown by `pekonode cluster --help`.

@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pekonode::run::Outcome;
 use pekonode::scenario::Scenario;
-use pekonode::sim::{Outcome, Progress};
+use pekonode::sim::Progress;
 use pekonode::{experiment, report, study};
 
 /// Examples shown by `pekonode run --help`.

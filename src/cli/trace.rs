@@ -11,8 +11,9 @@ use std::time::Duration;
 use anyhow::Context;
 use pekonode::experiment;
 use pekonode::protocol::{PacketKind, Time};
+use pekonode::run::Outcome;
 use pekonode::scenario::Scenario;
-use pekonode::sim::{NodeState, Outcome, PacketInfo, Simulator, TraceEvent};
+use pekonode::sim::{NodeState, PacketInfo, Simulator, TraceEvent};
 
 /// Shared by the sink and the caller: the writer and its first error.
 struct Out {

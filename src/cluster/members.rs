@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::mpsc::Receiver;
 
-use crate::sim::NodeIndex;
+use crate::run::NodeIndex;
 use crate::udp::{Config, Event, Node, NodeList, Stats, UdpError};
 use crate::wire::Endpoint;
 

@@ -25,7 +25,7 @@
 //!   left empty, and said so in the outcome's `notes`.
 //!
 //! ```no_run
-//! # fn demo(plan: &pekonode::sim::Plan) -> Result<(), Box<dyn std::error::Error>> {
+//! # fn demo(plan: &pekonode::run::Plan) -> Result<(), Box<dyn std::error::Error>> {
 //! let outcome = pekonode::cluster::run(plan, |p| eprintln!("{:?}", p.now))?;
 //! pekonode::report::write(&outcome, std::path::Path::new("reports/udp"))?;
 //! # Ok(()) }
@@ -42,8 +42,8 @@ use std::time::{Duration, Instant};
 pub use error::ClusterError;
 pub use timeline::{check, scale, MAX_NODES};
 
-use crate::sim::outcome::{GuardStop, Infection, Mark, ProtocolSummary, Traffic};
-use crate::sim::{Action, Outcome, Plan};
+use crate::run::outcome::{GuardStop, Infection, Mark, ProtocolSummary, Traffic};
+use crate::run::{Action, Outcome, Plan};
 
 use members::Members;
 use observer::Observer;

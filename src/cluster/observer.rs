@@ -5,7 +5,7 @@
 //! an event: events are drained every tick (20 ms), so times are exact to about a tick.
 
 use crate::protocol::Event;
-use crate::sim::outcome::{Detection, MetadataSpread};
+use crate::run::outcome::{Detection, MetadataSpread};
 
 use super::members::Members;
 

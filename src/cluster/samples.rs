@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::sim::outcome::{Convergence, ConvergenceAfter, CycleTraffic, Mark, Sample};
+use crate::run::outcome::{Convergence, ConvergenceAfter, CycleTraffic, Mark, Sample};
 use crate::wire::Endpoint;
 
 use super::members::{Members, Totals};

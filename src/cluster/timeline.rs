@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::sim::{Action, Latency, Plan};
+use crate::run::{Action, Latency, Plan};
 
 use super::error::ClusterError;
 

@@ -16,11 +16,12 @@
 use std::time::Duration;
 
 use crate::protocol::{Config, Forwarding};
-use crate::scenario::{self, Action as Act, Contacts, Scenario};
-use crate::sim::{
-    bootstrap_contacts, bootstrap_stream, Action, Bootstrap, Latency, Limits, LinkRule,
-    NetworkSpec, NodeIndex, Outcome, Plan, Progress, SimError, Simulator, Timed,
+use crate::run::{
+    bootstrap_contacts, Action, Bootstrap, Latency, Limits, LinkRule, NetworkSpec, NodeIndex,
+    Outcome, Plan, Timed,
 };
+use crate::scenario::{self, Action as Act, Contacts, Scenario};
+use crate::sim::{bootstrap_stream, Progress, SimError, Simulator};
 
 fn ms(value: u64) -> Duration {
     Duration::from_millis(value)

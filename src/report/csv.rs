@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::sim::outcome::{CycleTraffic, Sample};
+use crate::run::outcome::{CycleTraffic, Sample};
 
 /// File name of the sample series.
 pub(crate) const TIMESERIES_FILE: &str = "timeseries.csv";

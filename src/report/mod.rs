@@ -4,8 +4,8 @@
 //! [`write()`] fills a folder with
 //!
 //! - `summary.json`: the `Outcome` as pretty JSON, without its two long series, which go to
-//! - `timeseries.csv` (one row per [`Sample`](crate::sim::outcome::Sample)) and
-//!   `per_cycle.csv` (one row per [`CycleTraffic`](crate::sim::outcome::CycleTraffic));
+//! - `timeseries.csv` (one row per [`Sample`](crate::run::outcome::Sample)) and
+//!   `per_cycle.csv` (one row per [`CycleTraffic`](crate::run::outcome::CycleTraffic));
 //! - `convergence`, `infection` and `traffic` charts, each as `.svg` and `.png`
 //!   (1200 × 700 px; text in the DejaVu Sans font embedded in the binary, so no system font
 //!   is needed).
@@ -15,7 +15,7 @@
 //! every file, on every run.
 //!
 //! ```no_run
-//! # fn demo(outcome: &pekonode::sim::Outcome) -> Result<(), pekonode::report::ReportError> {
+//! # fn demo(outcome: &pekonode::run::Outcome) -> Result<(), pekonode::report::ReportError> {
 //! let files = pekonode::report::write(outcome, std::path::Path::new("reports/quickstart"))?;
 //! print!("{}", pekonode::report::table(outcome));
 //! # Ok(()) }
@@ -40,7 +40,7 @@ pub use error::ReportError;
 pub use seeds::{seeds_summary_value, seeds_table, write_seeds, BANDS_FILE, SEEDS_FILE};
 pub use sweep::{sweep_table, write_sweep};
 
-use crate::sim::Outcome;
+use crate::run::Outcome;
 
 /// Writes the report of `outcome` into `dir` (created if needed) and returns the files
 /// written, in a fixed order: `summary.json`, `timeseries.csv`, `per_cycle.csv`, then each

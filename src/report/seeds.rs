@@ -13,9 +13,9 @@ use super::charts::style;
 use super::csv::fixed;
 use super::error::ReportError;
 use super::files::Folder;
+use crate::run::outcome::BandPoint;
+use crate::run::Outcome;
 use crate::scenario::Metric;
-use crate::sim::outcome::BandPoint;
-use crate::sim::Outcome;
 use crate::study::metric;
 use crate::study::seeds::SeedSummary;
 

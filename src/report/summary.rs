@@ -9,7 +9,7 @@
 use serde_json::{Map, Value};
 
 use super::csv::{PER_CYCLE_FILE, TIMESERIES_FILE};
-use crate::sim::Outcome;
+use crate::run::Outcome;
 
 /// The summary as a JSON value (fields in declaration order, series replaced by file names).
 pub(crate) fn summary_value(outcome: &Outcome) -> Result<Value, serde_json::Error> {

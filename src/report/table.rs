@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::csv::fixed;
-use crate::sim::Outcome;
+use crate::run::Outcome;
 
 /// An integer with thousands separators: `1,340,000`.
 fn group(n: u64) -> String {

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
+use crate::run::Outcome;
 use crate::scenario::Scenario;
-use crate::sim::Outcome;
 
 /// One expectation a run did not meet.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Reading each [`Metric`] off one run's [`Outcome`].
 
+use crate::run::Outcome;
 use crate::scenario::Metric;
-use crate::sim::Outcome;
 
 /// The value of `metric` in `outcome`; `None` when the run has none (it never converged, a
 /// crashed node was never removed everywhere, nothing was published, no heartbeat sampled).

@@ -7,7 +7,7 @@
 //!   parameters, with several seeds per point.
 //! - [`baseline`]: a run compared with a stored `summary.json`, metric by metric, with a
 //!   tolerance (a protocol change shows its effect in numbers).
-//! - [`metric`]: each [`Metric`](crate::scenario::Metric) read off an [`Outcome`](crate::sim::Outcome).
+//! - [`metric`]: each [`Metric`](crate::scenario::Metric) read off an [`Outcome`](crate::run::Outcome).
 //!
 //! Runs are independent and deterministic; [`parallel::map`] spreads them over threads and
 //! returns results in job order, so every output is identical whatever the thread count.

@@ -7,10 +7,10 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::error::StudyError;
 use super::{metric, parallel};
 use crate::experiment;
+use crate::run::outcome::{BandPoint, ProtocolSummary};
+use crate::run::stats::{band, quantile};
+use crate::run::Outcome;
 use crate::scenario::{Metric, Scenario};
-use crate::sim::outcome::{BandPoint, ProtocolSummary};
-use crate::sim::stats::{band, quantile};
-use crate::sim::Outcome;
 
 /// How many of the worst seeds each metric names.
 pub const WORST_SEEDS: usize = 5;

@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use pekonode::protocol::{Config, Forwarding};
-use pekonode::sim::{
-    bootstrap_contacts, bootstrap_stream, Action, Bootstrap, Latency, Limits, NetworkSpec, Plan,
-    Timed,
+use pekonode::run::{
+    bootstrap_contacts, Action, Bootstrap, Latency, Limits, NetworkSpec, Plan, Timed,
 };
+use pekonode::sim::bootstrap_stream;
 
 pub const CYCLE: Duration = Duration::from_secs(6);
 

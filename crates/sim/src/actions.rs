@@ -1,9 +1,8 @@
 //! Playing the timeline: churn, PekoNode commands, partitions and loss changes.
 
-use super::outcome::Mark;
-use super::plan::{Action, NodeIndex};
+use pekonode_run::{Action, DownCause, NodeIndex, Record};
+
 use super::simulator::{version_at, Cause, Simulator};
-use super::stats::ms;
 use super::trace::TraceEvent;
 
 /// Every node index an action names (for validation).
@@ -28,7 +27,7 @@ impl Simulator {
     /// Applies timeline action `k`.
     pub(crate) fn apply(&mut self, k: usize) {
         let action = self.plan.timeline[k].action.clone();
-        let label = self.label(&action);
+        self.observers.record(self.now, Record::Action(&action));
         if self.trace.is_some() {
             let text = action.label(&self.plan.nodes);
             if let Some(sink) = &mut self.trace {
@@ -46,7 +45,8 @@ impl Simulator {
                 let now = self.now;
                 if let Some(n) = &mut self.nodes[node as usize] {
                     n.stop(now);
-                    self.membership.went_down(now, &self.nodes, node, "stop");
+                    let cause = DownCause::Stop;
+                    self.observers.record(now, Record::Down { node, cause });
                 }
             }
             Action::Start { node } => {
@@ -70,7 +70,8 @@ impl Simulator {
                 if let Some(n) = &mut self.nodes[node as usize] {
                     n.publish(now, version, &data);
                     self.drain_events(node);
-                    self.membership.published(now, &self.nodes, node, version);
+                    self.observers
+                        .record(now, Record::Published { node, version });
                     self.drain_transmits(node, Cause::Other);
                 }
             }
@@ -79,12 +80,6 @@ impl Simulator {
             }
             Action::Heal => self.network.heal(),
             Action::Loss { value } => self.network.set_loss(value),
-        }
-        if let Some(label) = label {
-            self.marks.push(Mark {
-                at_ms: ms(self.now.as_micros()),
-                label,
-            });
         }
     }
 
@@ -115,45 +110,18 @@ impl Simulator {
             .as_ref()
             .is_some_and(|n| n.is_heartbeating())
         {
-            self.membership.went_up(self.now, &self.nodes, i);
+            self.observers.record(self.now, Record::Up { node: i });
         }
         self.drain_transmits(i, Cause::Other);
     }
 
     fn crash(&mut self, i: NodeIndex) {
         if self.nodes[i as usize].is_some() {
-            self.membership.went_down(self.now, &self.nodes, i, "crash");
+            let cause = DownCause::Crash;
+            self.observers
+                .record(self.now, Record::Down { node: i, cause });
             self.nodes[i as usize] = None;
+            self.observers.record(self.now, Record::Gone { node: i });
         }
-    }
-
-    /// The chart label of an action. Joins within one cycle of the previous join mark are
-    /// merged into it ("start: 50 nodes", "joins: 12 nodes"), so staggered starts make one
-    /// marker, not a thousand.
-    fn label(&mut self, action: &Action) -> Option<String> {
-        if let Action::Join { .. } = action {
-            if let Some((mark, count)) = self.join_group {
-                let recent = self.marks.get(mark).is_some_and(|m| {
-                    self.now.as_micros() as f64 / 1_000.0 - m.at_ms
-                        <= self.config.cycle.as_secs_f64() * 1_000.0
-                });
-                if recent && mark + 1 == self.marks.len() {
-                    let count = count + 1;
-                    let at_start = self.marks[mark].at_ms == 0.0;
-                    self.marks[mark].label = if at_start {
-                        format!("start: {count} nodes")
-                    } else {
-                        format!("joins: {count} nodes")
-                    };
-                    self.join_group = Some((mark, count));
-                    return None;
-                }
-            }
-            self.join_group = Some((self.marks.len(), 1));
-            if self.now.as_micros() == 0 {
-                return Some("start: 1 node".to_string());
-            }
-        }
-        Some(action.label(&self.plan.nodes))
     }
 }

@@ -3,9 +3,9 @@
 
 use pekonode_proto::Time;
 
-use super::plan::NodeIndex;
 use super::simulator::Simulator;
 use super::trace::TraceSink;
+use pekonode_run::NodeIndex;
 
 /// Whether a node runs and heartbeats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

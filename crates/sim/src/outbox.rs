@@ -3,16 +3,15 @@
 //! guard).
 
 use pekonode_proto::wire::{encoded_len_with_record, record_len_by};
-use pekonode_proto::{Event, Packet, PacketKind, Transmit};
+use pekonode_proto::{Event, Packet, Transmit};
+use pekonode_run::outcome::GuardStop;
+use pekonode_run::stats::ms;
+use pekonode_run::{DropReason, NodeIndex, Record};
 
 use super::network::Verdict;
-use super::outcome::GuardStop;
-use super::plan::NodeIndex;
 use super::queue::{Envelope, What};
 use super::simulator::{Cause, Simulator};
-use super::stats::ms;
-use super::trace::{DropReason, PacketInfo, TraceEvent};
-use super::traffic::Drop;
+use super::trace::{PacketInfo, TraceEvent};
 
 impl Simulator {
     /// Takes node `i`'s events (observed first, while the up set is as it was) and then its
@@ -28,7 +27,6 @@ impl Simulator {
         };
         self.events.extend(std::iter::from_fn(|| node.poll_event()));
         let now = self.now;
-        let mut metadata = false;
         for e in std::mem::take(&mut self.events) {
             if let Some(sink) = &mut self.trace {
                 match &e {
@@ -53,15 +51,16 @@ impl Simulator {
                     _ => {}
                 }
             }
-            match e {
-                Event::MemberJoined(info) => self.membership.view_added(now, i, info.id),
-                Event::MemberExpired(j) => self.membership.view_removed(now, i, j),
-                Event::MetadataChanged { .. } => metadata = true,
-                _ => {}
-            }
-        }
-        if metadata && self.membership.is_up(i) {
-            self.membership.check_publishes(now, &self.nodes);
+            let record = match e {
+                Event::MemberJoined(info) => Record::ViewAdded {
+                    node: i,
+                    member: info.id,
+                },
+                Event::MemberExpired(j) => Record::ViewRemoved { node: i, member: j },
+                Event::MetadataChanged { version } => Record::Metadata { node: i, version },
+                _ => continue,
+            };
+            self.observers.record(now, record);
         }
     }
 
@@ -98,8 +97,8 @@ impl Simulator {
                 Some((&origin, l)) if l.hops == 1 && origin == i => match emission {
                     Some((number, id)) if number == l.emission => Some(id),
                     _ => {
-                        let up = self.membership.up_count();
-                        let id = self.infection.emit(self.now, i, up);
+                        let id = self.observers.next_heartbeat();
+                        self.observers.record(self.now, Record::Emitted { node: i });
                         emission = Some((l.emission, id));
                         Some(id)
                     }
@@ -136,8 +135,10 @@ impl Simulator {
 
     fn send(&mut self, from: NodeIndex, t: Transmit<NodeIndex>, len: u64, heartbeat: Option<u64>) {
         let now = self.now;
-        let is_heartbeat = t.packet.kind == PacketKind::Heartbeat;
-        let this_cycle = self.traffic.sent(now, len, is_heartbeat);
+        let kind = t.packet.kind;
+        self.observers
+            .record(now, Record::Sent { kind, bytes: len });
+        let this_cycle = self.observers.sent_in_cycle(now);
         let verdict = self
             .network
             .verdict(from, t.to, &mut self.link_rngs[from as usize]);
@@ -160,11 +161,17 @@ impl Simulator {
             }
         }
         match verdict {
-            Verdict::Lost => self.traffic.dropped(now, Drop::Lost),
-            Verdict::Partitioned => self.traffic.dropped(now, Drop::Partition),
+            Verdict::Lost => {
+                let reason = DropReason::Lost;
+                self.observers.record(now, Record::Dropped { reason });
+            }
+            Verdict::Partitioned => {
+                let reason = DropReason::Partition;
+                self.observers.record(now, Record::Dropped { reason });
+            }
             Verdict::Deliver(first, second) => {
                 if let Some(second) = second {
-                    self.traffic.duplicated();
+                    self.observers.record(now, Record::Duplicated);
                     let copy = Envelope {
                         from,
                         to: t.to,

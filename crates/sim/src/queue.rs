@@ -5,7 +5,7 @@
 use pekonode_proto::{Packet, Time};
 
 use super::calendar::Calendar;
-use super::plan::NodeIndex;
+use pekonode_run::NodeIndex;
 
 /// A packet on its way, with what the observers need to follow its heartbeat.
 #[derive(Debug)]

@@ -4,18 +4,14 @@ use rand_chacha::ChaCha8Rng;
 
 use pekonode_proto::wire::record_len_by;
 use pekonode_proto::{Config, Event, Node, NodeInfo, Time};
+use pekonode_run::outcome::GuardStop;
+use pekonode_run::{DropReason, Measured, NodeIndex, Observers, Outcome, Plan, Record};
 
 use super::error::SimError;
-use super::infection::InfectionTracker;
-use super::membership::Membership;
 use super::network::Network;
-use super::outcome::{GuardStop, Mark, Outcome, ProtocolSummary, Sample};
-use super::plan::{NodeIndex, Plan};
 use super::queue::{Envelope, Queue, What};
 use super::rng::{stream, Domain};
-use super::stats::ms;
-use super::trace::{dropped, packet_info, DropReason, TraceEvent, TraceSink};
-use super::traffic::{Drop, TrafficCounter};
+use super::trace::{dropped, packet_info, TraceEvent, TraceSink};
 
 /// The largest number of nodes one run may have.
 pub const MAX_NODES: usize = 20_000;
@@ -52,21 +48,19 @@ pub(crate) enum Cause {
 /// A discrete-event simulation of one [`Plan`].
 ///
 /// ```
-/// use pekonode_sim::{Action, Plan, Simulator, Timed, Limits, NetworkSpec};
-/// use pekonode_proto::Config;
+/// use pekonode_run::{Action, Plan, Timed};
+/// use pekonode_sim::Simulator;
 /// use std::time::Duration;
 ///
-/// let plan = Plan {
-///     name: "two".into(), seed: 1,
-///     duration: Duration::from_secs(30), sample_interval: Duration::from_secs(1),
-///     config: Config::default(), network: NetworkSpec::default(),
-///     nodes: vec!["a".into(), "b".into()],
-///     timeline: vec![
+/// let mut plan = Plan::new(
+///     "two",
+///     vec!["a".into(), "b".into()],
+///     vec![
 ///         Timed { at: Duration::ZERO, action: Action::Join { node: 0, contacts: vec![] } },
 ///         Timed { at: Duration::ZERO, action: Action::Join { node: 1, contacts: vec![0] } },
 ///     ],
-///     limits: Limits::default(),
-/// };
+/// );
+/// plan.duration = Duration::from_secs(30);
 /// let outcome = Simulator::new(plan).unwrap().run();
 /// assert_eq!(outcome.convergence.final_fraction, 1.0);
 /// ```
@@ -90,16 +84,10 @@ pub struct Simulator {
     pub(crate) queued: Vec<u32>,
     pub(crate) now: Time,
     pub(crate) end: Time,
-    pub(crate) membership: Membership,
-    pub(crate) infection: InfectionTracker,
-    pub(crate) traffic: TrafficCounter,
-    pub(crate) samples: Vec<Sample>,
-    pub(crate) marks: Vec<Mark>,
-    /// The mark that gathers recent joins, and how many it holds.
-    pub(crate) join_group: Option<(usize, u32)>,
+    /// Every metric: the records of the run go there.
+    pub(crate) observers: Observers,
     pub(crate) stopped: Option<GuardStop>,
     pub(crate) events: Vec<Event<NodeIndex>>,
-    pub(crate) up_time_sum: f64,
     /// Where trace events go; `None` (the default) costs one branch per event.
     pub(crate) trace: Option<TraceSink>,
 }
@@ -163,9 +151,6 @@ impl Simulator {
             }
         }
         let end = Time::ZERO + plan.duration;
-        let expected = (n as u64).saturating_mul(
-            plan.duration.as_micros() as u64 / config.cycle.as_micros().max(1) as u64 + 1,
-        );
         let key_lens: Vec<u8> = (0..n).map(key_len).collect();
         let infos: Vec<NodeInfo<NodeIndex>> = (0..n)
             .map(|i| NodeInfo::new(i as NodeIndex, &plan.nodes[i]))
@@ -194,15 +179,9 @@ impl Simulator {
             queued: vec![0; n],
             now: Time::ZERO,
             end,
-            membership: Membership::new(n, config.cycle),
-            infection: InfectionTracker::new(n, config.cycle, expected),
-            traffic: TrafficCounter::new(config.cycle),
-            samples: Vec::new(),
-            marks: Vec::new(),
-            join_group: None,
+            observers: Observers::new(&plan, &config, Measured::ALL),
             stopped: None,
             events: Vec::new(),
-            up_time_sum: 0.0,
             trace: None,
             queue,
             config,
@@ -223,9 +202,8 @@ impl Simulator {
             Some(_) => self.now,
             None => self.end,
         };
-        self.up_time_sum += self.membership.up_count() as f64
-            * (end.as_micros().saturating_sub(self.now.as_micros())) as f64;
-        self.finish(end)
+        self.observers
+            .finish(&self.plan, end, self.stopped, Vec::new())
     }
 
     /// Handles every event due at or before `until` (or until the explosion guard stops).
@@ -244,8 +222,6 @@ impl Simulator {
             if at == self.end && what != What::Sample {
                 continue;
             }
-            self.up_time_sum +=
-                self.membership.up_count() as f64 * (at.as_micros() - self.now.as_micros()) as f64;
             self.now = at;
             match what {
                 What::Action(k) => self.apply(k as usize),
@@ -265,7 +241,7 @@ impl Simulator {
                 progress(Progress {
                     now: self.now,
                     end: self.end,
-                    delivered: self.traffic.totals.delivered,
+                    delivered: self.observers.sent_and_delivered().1,
                 });
             }
         }
@@ -306,7 +282,8 @@ impl Simulator {
         };
         let to = env.to as usize;
         if self.nodes[to].is_none() {
-            self.traffic.dropped(self.now, Drop::Down);
+            let reason = DropReason::Down;
+            self.observers.record(self.now, Record::Dropped { reason });
             if let Some(sink) = &mut self.trace {
                 sink(self.now, &dropped(&env, DropReason::Down));
             }
@@ -326,7 +303,8 @@ impl Simulator {
             let slot = self.queue.store(env);
             self.queue.push(at, What::Process(slot));
         } else {
-            self.traffic.dropped(self.now, Drop::Queue);
+            let reason = DropReason::Queue;
+            self.observers.record(self.now, Record::Dropped { reason });
             if let Some(sink) = &mut self.trace {
                 sink(self.now, &dropped(&env, DropReason::Queue));
             }
@@ -337,7 +315,8 @@ impl Simulator {
         let now = self.now;
         let to = env.to;
         let Some(node) = &mut self.nodes[to as usize] else {
-            self.traffic.dropped(now, Drop::Down);
+            let reason = DropReason::Down;
+            self.observers.record(now, Record::Dropped { reason });
             if let Some(sink) = &mut self.trace {
                 sink(now, &dropped(&env, DropReason::Down));
             }
@@ -347,7 +326,8 @@ impl Simulator {
         let info = self.trace.is_some().then(|| packet_info(&env));
         let (lineage, origin) = (env.packet.lineage, env.packet.node.id);
         if !node.handle_sized_packet(now, env.packet, len) {
-            self.traffic.dropped(now, Drop::Oversize);
+            let reason = DropReason::Oversize;
+            self.observers.record(now, Record::Dropped { reason });
             if let (Some(sink), Some(packet)) = (&mut self.trace, info) {
                 let reason = DropReason::Oversize;
                 sink(now, &TraceEvent::Drop { packet, reason });
@@ -355,49 +335,31 @@ impl Simulator {
             self.drain(to, Cause::Other);
             return;
         }
-        self.traffic.delivered(now, len as u64);
+        let heartbeat = env.heartbeat.zip(lineage).map(|(id, l)| (id, l.hops));
+        self.observers.record(
+            now,
+            Record::Delivered {
+                to,
+                bytes: len as u64,
+                heartbeat,
+            },
+        );
         if let (Some(sink), Some(packet)) = (&mut self.trace, info) {
             sink(now, &TraceEvent::Deliver(packet));
         }
         let cause = match (env.heartbeat, lineage) {
-            (Some(id), Some(l)) => {
-                let up = self.membership.is_up(to);
-                if self.infection.deliver(now, id, l.hops, to, up) {
-                    self.traffic.duplicate(now);
-                }
-                Cause::Copy {
-                    id,
-                    origin,
-                    emission: l.emission,
-                }
-            }
+            (Some(id), Some(l)) => Cause::Copy {
+                id,
+                origin,
+                emission: l.emission,
+            },
             _ => Cause::Other,
         };
         self.drain(to, cause);
     }
 
     fn sample(&mut self) {
-        let (mut sum, mut min, mut max, mut up) = (0usize, usize::MAX, 0usize, 0usize);
-        for (i, node) in self.nodes.iter().enumerate() {
-            if let (Some(node), true) = (node, self.membership.is_up(i as NodeIndex)) {
-                let v = node.view_len();
-                sum += v;
-                min = min.min(v);
-                max = max.max(v);
-                up += 1;
-            }
-        }
-        self.samples.push(Sample {
-            t_ms: ms(self.now.as_micros()),
-            up,
-            converged_fraction: self.membership.fraction(),
-            mean_view: if up == 0 { 0.0 } else { sum as f64 / up as f64 },
-            min_view: if up == 0 { 0 } else { min },
-            max_view: max,
-            in_flight: self.queue.in_flight(),
-            sent: self.traffic.totals.sent,
-            delivered: self.traffic.totals.delivered,
-        });
+        self.observers.sample(self.now, self.queue.in_flight());
         let next = self.now + self.plan.sample_interval;
         if next <= self.end {
             self.queue.push(next, What::Sample);
@@ -418,46 +380,7 @@ impl Simulator {
         // The config was resolved in `new`, so this cannot fail.
         self.nodes[iu] = Node::new(info, self.config.clone(), rng, self.now).ok();
         self.timers[iu] = None;
-    }
-
-    fn finish(self, end: Time) -> Outcome {
-        let heartbeats = self.infection.emitted();
-        let mean_up = if end.as_micros() == 0 {
-            0.0
-        } else {
-            self.up_time_sum / end.as_micros() as f64
-        };
-        let (traffic, per_cycle) = self.traffic.finish(end, heartbeats, mean_up);
-        let infection = self.infection.finish(end);
-        let (convergence, failure_detection, false_removals, metadata) =
-            self.membership.finish(end, &self.marks, &self.plan.nodes);
-        let c = &self.config;
-        Outcome {
-            scenario: self.plan.name.clone(),
-            seed: self.plan.seed,
-            protocol: ProtocolSummary {
-                forwarding: c.forwarding.to_string(),
-                amount: c.amount,
-                cycle_ms: ms(c.cycle.as_micros() as u64),
-                timeout_ms: ms(c.timeout.as_micros() as u64),
-                size: c.size,
-                buffer: c.buffer,
-            },
-            nodes: self.plan.nodes.len(),
-            duration_ms: ms(self.plan.duration.as_micros() as u64),
-            ended_at_ms: ms(end.as_micros()),
-            stopped: self.stopped,
-            samples: self.samples,
-            marks: self.marks,
-            convergence,
-            infection,
-            traffic,
-            per_cycle,
-            failure_detection,
-            false_removals,
-            metadata,
-            notes: Vec::new(),
-        }
+        self.observers.record(self.now, Record::Fresh { node: i });
     }
 }
 

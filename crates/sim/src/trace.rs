@@ -32,36 +32,8 @@
 
 use pekonode_proto::{PacketKind, Time};
 
-use super::plan::NodeIndex;
 use super::queue::Envelope;
-
-/// Why a packet did not reach its node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DropReason {
-    /// Lost by the network (loss probability).
-    Lost,
-    /// Cut by a partition.
-    Partition,
-    /// `size` bytes or more.
-    Oversize,
-    /// The receiver's queue (`buffer`) was full.
-    Queue,
-    /// The receiver was not running.
-    Down,
-}
-
-impl DropReason {
-    /// A short name: `lost`, `partition`, `oversize`, `queue`, `down`.
-    pub fn name(self) -> &'static str {
-        match self {
-            DropReason::Lost => "lost",
-            DropReason::Partition => "partition",
-            DropReason::Oversize => "oversize",
-            DropReason::Queue => "queue",
-            DropReason::Down => "down",
-        }
-    }
-}
+use pekonode_run::{DropReason, NodeIndex};
 
 /// A packet as the trace shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::markers::{guard_note, guard_region, mark_labels, mark_lines, x_extent};
 use super::style::{self, Swatch, AXIS_PX, TICK_PX};
 use super::{Chart, ChartFailure};
-use crate::sim::Outcome;
+use crate::run::Outcome;
 
 /// The convergence chart.
 pub(crate) struct Convergence;

@@ -7,8 +7,8 @@ use plotters::prelude::*;
 
 use super::style::{self, Swatch, AXIS_PX, LEGEND_PX, TICK_PX};
 use super::{Chart, ChartFailure};
-use crate::sim::outcome::BandPoint;
-use crate::sim::Outcome;
+use crate::run::outcome::BandPoint;
+use crate::run::Outcome;
 
 /// The infection spread chart.
 pub(crate) struct InfectionChart;

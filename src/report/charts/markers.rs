@@ -9,8 +9,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{self, NOTE_PX};
 use super::ChartFailure;
-use crate::sim::outcome::Mark;
-use crate::sim::Outcome;
+use crate::run::outcome::Mark;
+use crate::run::Outcome;
 
 /// Labels of events closer than this many pixels are merged into one.
 const MERGE_PX: i32 = 18;

@@ -19,7 +19,7 @@ use std::fmt;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::sim::Outcome;
+use crate::run::Outcome;
 use style::{HEIGHT, WIDTH};
 
 /// A drawing failure, as text (plotters' error types are backend-specific).

@@ -9,8 +9,8 @@ use plotters::prelude::*;
 use super::markers::{guard_note, guard_region, mark_lines, x_extent};
 use super::style::{self, Swatch, AXIS_PX, TICK_PX};
 use super::{Chart, ChartFailure};
-use crate::sim::outcome::CycleTraffic;
-use crate::sim::Outcome;
+use crate::run::outcome::CycleTraffic;
+use crate::run::Outcome;
 
 /// The traffic chart.
 pub(crate) struct TrafficChart;

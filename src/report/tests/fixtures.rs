@@ -1,7 +1,7 @@
 //! Synthetic `Outcome`s for the report tests: a realistic first-copy run, a faithful run
 //! stopped by the explosion guard, and degenerate ones.
 
-use crate::sim::outcome::*;
+use crate::run::outcome::*;
 
 /// A tiny deterministic noise source (an LCG), values in [0, 1).
 struct Noise(u64);

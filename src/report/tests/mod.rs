@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use super::{csv, file_names, summary_json, table, write};
-use crate::sim::Outcome;
+use crate::run::Outcome;
 
 fn all_fixtures() -> Vec<Outcome> {
     vec![

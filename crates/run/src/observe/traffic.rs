@@ -4,18 +4,9 @@ use std::time::Duration;
 
 use pekonode_proto::Time;
 
-use super::outcome::{CycleTraffic, Traffic};
-use super::stats::ms;
-
-/// Why a packet did not reach its node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Drop {
-    Lost,
-    Partition,
-    Oversize,
-    Queue,
-    Down,
-}
+use crate::outcome::{CycleTraffic, Traffic};
+use crate::record::{Counts, DropReason as Drop};
+use crate::stats::ms;
 
 pub(crate) struct TrafficCounter {
     pub(crate) totals: Traffic,
@@ -55,6 +46,11 @@ impl TrafficCounter {
         b.sent
     }
 
+    /// Packets sent so far in the cycle holding `now`.
+    pub(crate) fn sent_in_cycle(&mut self, now: Time) -> u64 {
+        self.bucket(now).sent
+    }
+
     pub(crate) fn delivered(&mut self, now: Time, len: u64) {
         self.totals.delivered += 1;
         self.totals.bytes_delivered += len;
@@ -76,6 +72,25 @@ impl TrafficCounter {
         } else {
             b.dropped += 1;
         }
+    }
+
+    /// Adds socket counters grown since the last call (real sockets); returns the packets
+    /// sent so far in this cycle.
+    pub(crate) fn counted(&mut self, now: Time, c: Counts) -> u64 {
+        let t = &mut self.totals;
+        t.sent += c.sent;
+        t.heartbeat_packets += c.heartbeat_packets;
+        t.bytes_sent += c.bytes_sent;
+        t.delivered += c.delivered;
+        t.lost += c.lost;
+        t.dropped_queue += c.dropped_queue;
+        let b = self.bucket(now);
+        b.sent += c.sent;
+        b.bytes_sent += c.bytes_sent;
+        b.delivered += c.delivered;
+        b.lost += c.lost;
+        b.dropped += c.dropped_queue;
+        b.sent
     }
 
     pub(crate) fn duplicated(&mut self) {

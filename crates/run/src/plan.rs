@@ -1,7 +1,8 @@
-//! What the simulator runs: nodes, protocol settings, network, a timeline of actions, limits.
+//! What a run plays: nodes, protocol settings, network, a timeline of actions, limits.
 //!
-//! A `Plan` is the simulator's own input type, so that `sim/` depends on nothing but the
-//! protocol; the CLI turns a scenario file into one.
+//! One description for both drivers: the simulator plays all of it, the loopback cluster on
+//! real sockets what sockets can (it refuses or notes the rest). Scenario files resolve into
+//! a `Plan`.
 
 use std::time::Duration;
 
@@ -10,12 +11,12 @@ use rand_chacha::ChaCha8Rng;
 
 use pekonode_proto::Config;
 
-use super::network::NetworkSpec;
+use crate::network::NetworkSpec;
 
 /// A node index: nodes are numbered densely from 0 in the order of [`Plan::nodes`].
 pub type NodeIndex = u32;
 
-/// A whole simulated run.
+/// A whole run.
 #[derive(Clone, Debug)]
 pub struct Plan {
     /// Name of the run (the scenario's), copied into the outcome.
@@ -36,6 +37,25 @@ pub struct Plan {
     pub timeline: Vec<Timed>,
     /// The explosion guard.
     pub limits: Limits,
+}
+
+impl Plan {
+    /// A plan of `nodes` (names, by index) playing `timeline`, with defaults for the rest:
+    /// seed 1, 60 s long, a sample every second, PekoNode's protocol defaults, the default
+    /// network (10 ms constant latency, no loss) and limits. Change fields as needed.
+    pub fn new(name: &str, nodes: Vec<String>, timeline: Vec<Timed>) -> Plan {
+        Plan {
+            name: name.to_string(),
+            seed: 1,
+            duration: Duration::from_secs(60),
+            sample_interval: Duration::from_secs(1),
+            config: Config::default(),
+            network: NetworkSpec::default(),
+            nodes,
+            timeline,
+            limits: Limits::default(),
+        }
+    }
 }
 
 /// An action at a virtual time.

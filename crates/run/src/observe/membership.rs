@@ -4,20 +4,65 @@
 //! Kept incrementally: for every up node, the size of the symmetric difference between its
 //! view and the up set. Node i is converged when it is 0, so the converged fraction changes
 //! exactly when a view or the up set changes, and convergence times are exact.
+//!
+//! Views are followed from the records alone (one bit per (node, member) pair, and each
+//! node's metadata version), never read from the nodes: the simulator and real sockets feed
+//! the very same code.
 
 use std::time::Duration;
 
-use pekonode_proto::{Node, Time};
+use pekonode_proto::{Metadata, Time, UnixNanos};
 
-use super::outcome::{Convergence, ConvergenceAfter, Detection, Mark, MetadataSpread};
-use super::plan::NodeIndex;
-use super::stats::ms;
+use crate::outcome::{Convergence, ConvergenceAfter, Detection, Mark, MetadataSpread};
+use crate::plan::NodeIndex;
+use crate::record::DownCause;
+use crate::stats::ms;
 
-/// The nodes of the run, by index (`None`: not running).
-pub(crate) type Nodes = [Option<Node<NodeIndex>>];
+/// Every node's view as the records tell it: one bit per (node, member) pair.
+struct Views {
+    words: usize,
+    bits: Vec<u64>,
+    len: Vec<u32>,
+}
 
-fn knows(nodes: &Nodes, i: usize, j: NodeIndex) -> bool {
-    nodes[i].as_ref().is_some_and(|n| n.knows(&j))
+impl Views {
+    fn new(nodes: usize) -> Views {
+        let words = nodes.div_ceil(64);
+        Views {
+            words,
+            bits: vec![0; words * nodes],
+            len: vec![0; nodes],
+        }
+    }
+
+    fn row(&self, i: usize) -> &[u64] {
+        &self.bits[i * self.words..(i + 1) * self.words]
+    }
+
+    fn knows(&self, i: usize, j: usize) -> bool {
+        self.bits[i * self.words + j / 64] & (1 << (j % 64)) != 0
+    }
+
+    /// Sets or clears bit (i, j); returns whether it changed.
+    fn put(&mut self, i: usize, j: usize, on: bool) -> bool {
+        let word = &mut self.bits[i * self.words + j / 64];
+        let bit = 1u64 << (j % 64);
+        if (*word & bit != 0) == on {
+            return false;
+        }
+        *word ^= bit;
+        if on {
+            self.len[i] += 1;
+        } else {
+            self.len[i] -= 1;
+        }
+        true
+    }
+
+    fn clear(&mut self, i: usize) {
+        self.bits[i * self.words..(i + 1) * self.words].fill(0);
+        self.len[i] = 0;
+    }
 }
 
 struct PendingDetection {
@@ -41,6 +86,11 @@ struct PendingPublish {
 
 /// The membership observer.
 pub(crate) struct Membership {
+    views: Views,
+    /// Each node's metadata version (the initial one while it holds none).
+    versions: Vec<UnixNanos>,
+    /// The up set, one bit per node (for counting a view's up members word by word).
+    up_bits: Vec<u64>,
     up: Vec<bool>,
     up_count: usize,
     mismatch: Vec<u32>,
@@ -58,6 +108,9 @@ pub(crate) struct Membership {
 impl Membership {
     pub(crate) fn new(nodes: usize, cycle: Duration) -> Membership {
         Membership {
+            views: Views::new(nodes),
+            versions: vec![Metadata::initial().version; nodes],
+            up_bits: vec![0; nodes.div_ceil(64)],
             up: vec![false; nodes],
             up_count: 0,
             mismatch: vec![0; nodes],
@@ -104,12 +157,45 @@ impl Membership {
         self.set_mismatch(i, if grow { m + 1 } else { m.saturating_sub(1) });
     }
 
-    fn recount(&mut self, nodes: &Nodes, i: usize) {
-        let Some(node) = &nodes[i] else {
-            return;
-        };
-        let inside = node.get().filter(|info| self.up[info.id as usize]).count();
-        let value = (node.view_len() - inside) + (self.up_count - inside);
+    /// The size of node `i`'s view.
+    pub(crate) fn view_len(&self, i: NodeIndex) -> usize {
+        self.views.len[i as usize] as usize
+    }
+
+    /// Node `i` starts with fresh state: its view holds itself, its metadata is unset.
+    pub(crate) fn fresh(&mut self, i: NodeIndex) {
+        let iu = i as usize;
+        self.views.clear(iu);
+        self.views.put(iu, iu, true);
+        self.versions[iu] = Metadata::initial().version;
+    }
+
+    /// Node `i`'s state is gone (it crashed, and was marked down before).
+    pub(crate) fn gone(&mut self, i: NodeIndex) {
+        let iu = i as usize;
+        self.views.clear(iu);
+        self.versions[iu] = Metadata::initial().version;
+    }
+
+    fn set_up(&mut self, i: usize, up: bool) {
+        self.up[i] = up;
+        let bit = 1u64 << (i % 64);
+        if up {
+            self.up_bits[i / 64] |= bit;
+        } else {
+            self.up_bits[i / 64] &= !bit;
+        }
+    }
+
+    fn recount(&mut self, i: usize) {
+        let inside: usize = self
+            .views
+            .row(i)
+            .iter()
+            .zip(&self.up_bits)
+            .map(|(v, u)| (v & u).count_ones() as usize)
+            .sum();
+        let value = (self.view_len(i as NodeIndex) - inside) + (self.up_count - inside);
         // A node that just came up is counted as converged before recount.
         self.set_mismatch(i, value as u32);
     }
@@ -134,22 +220,22 @@ impl Membership {
     }
 
     /// Node `j` started heartbeating.
-    pub(crate) fn went_up(&mut self, now: Time, nodes: &Nodes, j: NodeIndex) {
+    pub(crate) fn went_up(&mut self, now: Time, j: NodeIndex) {
         let ju = j as usize;
         if self.up[ju] {
             return;
         }
         for i in 0..self.up.len() {
             if self.up[i] {
-                let known = knows(nodes, i, j);
+                let known = self.views.knows(i, ju);
                 self.adjust(i, !known);
             }
         }
-        self.up[ju] = true;
+        self.set_up(ju, true);
         self.up_count += 1;
         self.mismatch[ju] = 0;
         self.converged += 1;
-        self.recount(nodes, ju);
+        self.recount(ju);
         for d in &mut self.detections {
             if d.node == j && d.done.is_none() {
                 d.aborted = true;
@@ -159,25 +245,19 @@ impl Membership {
     }
 
     /// Node `j` stopped heartbeating (`stop`) or died (`crash`); call before its state goes.
-    pub(crate) fn went_down(
-        &mut self,
-        now: Time,
-        nodes: &Nodes,
-        j: NodeIndex,
-        cause: &'static str,
-    ) {
+    pub(crate) fn went_down(&mut self, now: Time, j: NodeIndex, cause: DownCause) {
         let ju = j as usize;
         if !self.up[ju] {
             return;
         }
-        self.up[ju] = false;
+        self.set_up(ju, false);
         self.up_count -= 1;
         if self.mismatch[ju] == 0 {
             self.converged -= 1;
         }
         self.mismatch[ju] = 0;
         let holders: Vec<bool> = (0..self.up.len())
-            .map(|i| self.up[i] && knows(nodes, i, j))
+            .map(|i| self.up[i] && self.views.knows(i, ju))
             .collect();
         let mut remaining = 0;
         for (i, &known) in holders.iter().enumerate() {
@@ -198,7 +278,7 @@ impl Membership {
         }
         self.detections.push(PendingDetection {
             node: j,
-            cause,
+            cause: cause.name(),
             at: now,
             holders,
             remaining,
@@ -207,12 +287,15 @@ impl Membership {
             done: (remaining == 0).then_some(now),
             aborted: false,
         });
-        self.check_publishes(now, nodes);
+        self.check_publishes(now);
         self.settle(now);
     }
 
     /// Node `i`'s view gained `j`.
     pub(crate) fn view_added(&mut self, now: Time, i: NodeIndex, j: NodeIndex) {
+        if !self.views.put(i as usize, j as usize, true) {
+            return;
+        }
         if self.up[i as usize] {
             let fits = self.up[j as usize];
             self.adjust(i as usize, !fits);
@@ -223,7 +306,7 @@ impl Membership {
     /// Node `i`'s view lost `j`.
     pub(crate) fn view_removed(&mut self, now: Time, i: NodeIndex, j: NodeIndex) {
         let iu = i as usize;
-        if !self.up[iu] {
+        if !self.views.put(iu, j as usize, false) || !self.up[iu] {
             return;
         }
         let j_up = self.up[j as usize];
@@ -245,25 +328,31 @@ impl Membership {
         self.settle(now);
     }
 
+    /// Node `i` now holds metadata of `version`.
+    pub(crate) fn metadata(&mut self, now: Time, i: NodeIndex, version: UnixNanos) {
+        self.versions[i as usize] = version;
+        if self.up[i as usize] {
+            self.check_publishes(now);
+        }
+    }
+
     /// Node `p` published `version`.
-    pub(crate) fn published(&mut self, now: Time, nodes: &Nodes, p: NodeIndex, version: i64) {
+    pub(crate) fn published(&mut self, now: Time, p: NodeIndex, version: i64) {
         self.publishes.push(PendingPublish {
             node: p,
             at: now,
             version,
             done: None,
         });
-        self.check_publishes(now, nodes);
+        self.check_publishes(now);
     }
 
-    /// Some node adopted new metadata.
-    pub(crate) fn check_publishes(&mut self, now: Time, nodes: &Nodes) {
+    /// Marks the publishes every up node now holds.
+    fn check_publishes(&mut self, now: Time) {
         for p in self.publishes.iter_mut().filter(|p| p.done.is_none()) {
-            let everywhere = (0..self.up.len()).filter(|&i| self.up[i]).all(|i| {
-                nodes[i]
-                    .as_ref()
-                    .is_some_and(|n| n.read().version >= p.version)
-            });
+            let everywhere = (0..self.up.len())
+                .filter(|&i| self.up[i])
+                .all(|i| self.versions[i] >= p.version);
             if everywhere {
                 p.done = Some(now);
             }

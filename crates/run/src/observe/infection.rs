@@ -5,9 +5,9 @@ use std::collections::VecDeque;
 
 use pekonode_proto::Time;
 
-use super::outcome::Infection;
-use super::plan::NodeIndex;
-use super::stats::{band, ms, stats};
+use crate::outcome::Infection;
+use crate::plan::NodeIndex;
+use crate::stats::{band, ms, stats};
 
 /// At most this many heartbeats keep their full spread curve; the rest only their coverage.
 const MAX_SAMPLED: u64 = 2_000;

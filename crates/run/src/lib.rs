@@ -1,0 +1,41 @@
+//! # pekonode-run
+//!
+//! One run of a PekoNode cluster, whichever driver plays it: what to run ([`Plan`]), what
+//! happened ([`Record`]), and what it measured ([`Outcome`]), computed by one set of
+//! [`Observers`]. The simulator (`pekonode-sim`) and the loopback cluster on real sockets
+//! (the `pekonode` crate's `cluster`) both take a [`Plan`] and both emit records into the same
+//! observers, so a metric has one definition whatever the driver. This crate depends on the
+//! protocol crate only: no driver, no I/O.
+//!
+//! ```
+//! use pekonode_proto::{Config, Time};
+//! use pekonode_run::{Action, Measured, Observers, Plan, Record, Timed};
+//! use std::time::Duration;
+//!
+//! let plan = Plan::new(
+//!     "two",
+//!     vec!["a".into(), "b".into()],
+//!     vec![Timed { at: Duration::ZERO, action: Action::Join { node: 0, contacts: vec![] } }],
+//! );
+//! let config = plan.config.resolve().unwrap();
+//! let mut observers = Observers::new(&plan, &config, Measured::ALL);
+//! observers.record(Time::ZERO, Record::Fresh { node: 0 });
+//! observers.record(Time::ZERO, Record::Up { node: 0 });
+//! let outcome = observers.finish(&plan, Time::from_secs(1), None, Vec::new());
+//! assert_eq!(outcome.convergence.final_fraction, 1.0);
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod network;
+mod observe;
+pub mod outcome;
+mod plan;
+mod record;
+pub mod stats;
+
+pub use network::{Latency, LinkRule, NetworkSpec};
+pub use observe::{Measured, Observers};
+pub use outcome::Outcome;
+pub use plan::{bootstrap_contacts, Action, Bootstrap, Limits, NodeIndex, Plan, Timed};
+pub use record::{Counts, DownCause, DropReason, Record};

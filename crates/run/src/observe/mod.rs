@@ -1,0 +1,268 @@
+//! The observers: every metric of a run, computed once, from the [`Record`] stream both
+//! drivers emit.
+//!
+//! - membership: converged fraction and convergence times, failure detection, false
+//!   removals, metadata spread (views followed from `ViewAdded`/`ViewRemoved`);
+//! - infection: how each heartbeat spreads (by time, by hop), coverage, duplicates;
+//! - traffic: packets and bytes, in total and per cycle;
+//! - the time series and the chart marks.
+//!
+//! What a driver cannot observe is said up front ([`Measured`]) and reported as not measured,
+//! never as zero-by-accident.
+
+mod infection;
+mod marks;
+mod membership;
+mod traffic;
+
+use std::time::Duration;
+
+use pekonode_proto::{Config, PacketKind, Time};
+
+use crate::outcome::{GuardStop, Infection, Outcome, ProtocolSummary, Sample};
+use crate::plan::{NodeIndex, Plan};
+use crate::record::Record;
+use crate::stats::ms;
+
+use infection::InfectionTracker;
+use marks::Marks;
+use membership::Membership;
+use traffic::TrafficCounter;
+
+/// What a driver can observe beyond membership and traffic counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Measured {
+    /// Each heartbeat copy's delivery, with its lineage: infection spread, coverage,
+    /// duplicates. The simulator sees it; real sockets do not (the lineage is not on the wire).
+    pub infection: bool,
+}
+
+impl Measured {
+    /// Everything: the simulator.
+    pub const ALL: Measured = Measured { infection: true };
+    /// Membership, metadata and traffic counters: real sockets.
+    pub const SOCKETS: Measured = Measured { infection: false };
+}
+
+/// Every observer of one run, fed by [`record`](Observers::record) and closed by
+/// [`finish`](Observers::finish) into the run's [`Outcome`].
+pub struct Observers {
+    names: Vec<String>,
+    config: Config,
+    membership: Membership,
+    /// `None` when infection is not measured: heartbeats are only counted.
+    infection: Option<InfectionTracker>,
+    heartbeats: u64,
+    traffic: TrafficCounter,
+    samples: Vec<Sample>,
+    marks: Marks,
+    /// The integral of the up count over time (node × µs) up to `up_since`.
+    up_time: u128,
+    up_since: Time,
+}
+
+impl Observers {
+    /// Observers for `plan`'s nodes under the resolved protocol settings `config` (the cycle
+    /// buckets traffic and closes heartbeats; the summary names the settings).
+    pub fn new(plan: &Plan, config: &Config, measured: Measured) -> Observers {
+        let n = plan.nodes.len();
+        let cycle = config.cycle;
+        let expected = (n as u64)
+            .saturating_mul(plan.duration.as_micros() as u64 / cycle.as_micros().max(1) as u64 + 1);
+        Observers {
+            names: plan.nodes.clone(),
+            config: config.clone(),
+            membership: Membership::new(n, cycle),
+            infection: measured
+                .infection
+                .then(|| InfectionTracker::new(n, cycle, expected)),
+            heartbeats: 0,
+            traffic: TrafficCounter::new(cycle),
+            samples: Vec::new(),
+            marks: Marks::new(cycle),
+            up_time: 0,
+            up_since: Time::ZERO,
+        }
+    }
+
+    /// Observes one record at `now` (records come in time order).
+    #[inline]
+    pub fn record(&mut self, now: Time, record: Record<'_>) {
+        match record {
+            Record::Sent { kind, bytes } => {
+                self.traffic.sent(now, bytes, kind == PacketKind::Heartbeat);
+            }
+            Record::Delivered {
+                to,
+                bytes,
+                heartbeat,
+            } => {
+                self.traffic.delivered(now, bytes);
+                if let (Some((id, hops)), Some(infection)) = (heartbeat, &mut self.infection) {
+                    let up = self.membership.is_up(to);
+                    if infection.deliver(now, id, hops, to, up) {
+                        self.traffic.duplicate(now);
+                    }
+                }
+            }
+            Record::Dropped { reason } => self.traffic.dropped(now, reason),
+            Record::Duplicated => self.traffic.duplicated(),
+            Record::Emitted { node } => {
+                let up = self.membership.up_count();
+                if let Some(infection) = &mut self.infection {
+                    infection.emit(now, node, up);
+                }
+                self.heartbeats += 1;
+            }
+            Record::Counted(counts) => {
+                self.traffic.counted(now, counts);
+            }
+            Record::ViewAdded { node, member } => self.membership.view_added(now, node, member),
+            Record::ViewRemoved { node, member } => {
+                self.membership.view_removed(now, node, member);
+            }
+            Record::Metadata { node, version } => self.membership.metadata(now, node, version),
+            Record::Published { node, version } => {
+                self.membership.published(now, node, version);
+            }
+            Record::Fresh { node } => self.membership.fresh(node),
+            Record::Gone { node } => self.membership.gone(node),
+            Record::Up { node } => {
+                self.account_up_time(now);
+                self.membership.went_up(now, node);
+            }
+            Record::Down { node, cause } => {
+                self.account_up_time(now);
+                self.membership.went_down(now, node, cause);
+            }
+            Record::Action(action) => self.marks.action(now, action, &self.names),
+        }
+    }
+
+    fn account_up_time(&mut self, now: Time) {
+        let span = now.as_micros().saturating_sub(self.up_since.as_micros());
+        self.up_time += self.membership.up_count() as u128 * u128::from(span);
+        self.up_since = now;
+    }
+
+    /// Whether node `i` is up (running and heartbeating).
+    pub fn is_up(&self, i: NodeIndex) -> bool {
+        self.membership.is_up(i)
+    }
+
+    /// How many nodes are up.
+    pub fn up_count(&self) -> usize {
+        self.membership.up_count()
+    }
+
+    /// The number the next [`Record::Emitted`] heartbeat will have (heartbeats so far).
+    pub fn next_heartbeat(&self) -> u64 {
+        self.heartbeats
+    }
+
+    /// Packets sent so far in the cycle holding `now` (for the explosion guard).
+    pub fn sent_in_cycle(&mut self, now: Time) -> u64 {
+        self.traffic.sent_in_cycle(now)
+    }
+
+    /// Packets sent and delivered so far.
+    pub fn sent_and_delivered(&self) -> (u64, u64) {
+        (self.traffic.totals.sent, self.traffic.totals.delivered)
+    }
+
+    /// Adds a row to the time series at `now`; `in_flight` is what the driver can tell of
+    /// the packets on their way (0 where it cannot).
+    pub fn sample(&mut self, now: Time, in_flight: u64) {
+        let (mut sum, mut min, mut max, mut up) = (0usize, usize::MAX, 0usize, 0usize);
+        for i in 0..self.names.len() as NodeIndex {
+            if self.membership.is_up(i) {
+                let v = self.membership.view_len(i);
+                sum += v;
+                min = min.min(v);
+                max = max.max(v);
+                up += 1;
+            }
+        }
+        self.samples.push(Sample {
+            t_ms: ms(now.as_micros()),
+            up,
+            converged_fraction: self.membership.fraction(),
+            mean_view: if up == 0 { 0.0 } else { sum as f64 / up as f64 },
+            min_view: if up == 0 { 0 } else { min },
+            max_view: max,
+            in_flight,
+            sent: self.traffic.totals.sent,
+            delivered: self.traffic.totals.delivered,
+        });
+    }
+
+    /// The last row of the time series, if any.
+    pub fn last_sample(&self) -> Option<&Sample> {
+        self.samples.last()
+    }
+
+    /// Closes the books at `end` (the planned end, or when the run stopped) into the run's
+    /// outcome.
+    pub fn finish(
+        mut self,
+        plan: &Plan,
+        end: Time,
+        stopped: Option<GuardStop>,
+        notes: Vec<String>,
+    ) -> Outcome {
+        self.account_up_time(end);
+        let mean_up = if end.as_micros() == 0 {
+            0.0
+        } else {
+            self.up_time as f64 / end.as_micros() as f64
+        };
+        let heartbeats = self.heartbeats;
+        let (traffic, per_cycle) = self.traffic.finish(end, heartbeats, mean_up);
+        let infection = match self.infection {
+            Some(tracker) => tracker.finish(end),
+            None => Infection {
+                heartbeats,
+                sampled: 0,
+                by_time: Vec::new(),
+                by_hop: Vec::new(),
+                coverage: Default::default(),
+                spread_ms: Default::default(),
+            },
+        };
+        let marks = self.marks.marks;
+        let (convergence, failure_detection, false_removals, metadata) =
+            self.membership.finish(end, &marks, &self.names);
+        let c = &self.config;
+        Outcome {
+            scenario: plan.name.clone(),
+            seed: plan.seed,
+            protocol: ProtocolSummary {
+                forwarding: c.forwarding.to_string(),
+                amount: c.amount,
+                cycle_ms: ms(c.cycle.as_micros() as u64),
+                timeout_ms: ms(c.timeout.as_micros() as u64),
+                size: c.size,
+                buffer: c.buffer,
+            },
+            nodes: plan.nodes.len(),
+            duration_ms: ms(plan.duration.as_micros() as u64),
+            ended_at_ms: ms(end.as_micros()),
+            stopped,
+            samples: self.samples,
+            marks,
+            convergence,
+            infection,
+            traffic,
+            per_cycle,
+            failure_detection,
+            false_removals,
+            metadata,
+            notes,
+        }
+    }
+
+    /// The cycle the observers bucket traffic by.
+    pub fn cycle(&self) -> Duration {
+        self.config.cycle
+    }
+}
