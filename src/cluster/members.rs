@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::mpsc::Receiver;
 
-use crate::run::NodeIndex;
+use crate::run::{Counts, NodeIndex};
 use crate::udp::{Config, Event, Node, NodeList, Stats, UdpError};
 use crate::wire::Endpoint;
 
@@ -36,6 +36,8 @@ pub(crate) struct Totals {
     pub(crate) dropped_fault: u64,
     pub(crate) send_errors: u64,
     pub(crate) bytes_sent: u64,
+    pub(crate) heartbeats: u64,
+    pub(crate) heartbeat_packets: u64,
 }
 
 impl Totals {
@@ -46,6 +48,27 @@ impl Totals {
         self.dropped_fault += s.dropped_fault;
         self.send_errors += s.send_errors;
         self.bytes_sent += s.bytes_sent;
+        self.heartbeats += s.heartbeats;
+        self.heartbeat_packets += s.heartbeat_packets;
+    }
+
+    /// What the sockets counted since `before`, as the observers take it: datagrams sent
+    /// include those dropped by fault injection on the way; delivered are those read and not
+    /// dropped on a full queue.
+    pub(crate) fn since(&self, before: &Totals) -> Counts {
+        let sent = |t: &Totals| t.sent + t.dropped_fault;
+        let delivered = |t: &Totals| t.received.saturating_sub(t.queue_full);
+        Counts {
+            sent: sent(self).saturating_sub(sent(before)),
+            heartbeat_packets: self
+                .heartbeat_packets
+                .saturating_sub(before.heartbeat_packets),
+            heartbeats: self.heartbeats.saturating_sub(before.heartbeats),
+            bytes_sent: self.bytes_sent.saturating_sub(before.bytes_sent),
+            delivered: delivered(self).saturating_sub(delivered(before)),
+            lost: self.dropped_fault.saturating_sub(before.dropped_fault),
+            dropped_queue: self.queue_full.saturating_sub(before.queue_full),
+        }
     }
 }
 
@@ -82,11 +105,6 @@ impl Members {
         }
     }
 
-    /// How many plan nodes there are.
-    pub(crate) fn len(&self) -> usize {
-        self.members.len()
-    }
-
     /// Node `i`'s name.
     pub(crate) fn name(&self, i: usize) -> &str {
         self.names.get(i).map_or("?", String::as_str)
@@ -95,11 +113,6 @@ impl Members {
     /// Whether node `i` is up (running and heartbeating).
     pub(crate) fn is_up(&self, i: usize) -> bool {
         self.members.get(i).is_some_and(|m| m.up)
-    }
-
-    /// The up nodes' indexes.
-    pub(crate) fn up(&self) -> Vec<usize> {
-        (0..self.members.len()).filter(|&i| self.is_up(i)).collect()
     }
 
     /// The running node `i`, if any.

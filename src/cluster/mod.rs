@@ -11,18 +11,18 @@
 //!
 //! # What is measured, and how
 //!
-//! - **Converged fraction**, every `sample_interval`: the share of up nodes whose `get()`
-//!   equals the up set; **convergence times** from that series (granularity: one sample).
-//! - **Failure detection** and **false removals** from the nodes' `MemberExpired` events, seen
-//!   within a 20 ms tick.
-//! - **Metadata spread**: polled every tick, until every up node's `version()` is the
-//!   published one or newer.
-//! - **Traffic** from the sockets' counters ([`Stats`](crate::udp::Stats)). *Heartbeats emitted* are
-//!   not observable on the wire without decoding it: they are counted as one per join or start
-//!   plus one per further cycle begun while the node was up. *Packets per heartbeat* subtracts one swap
-//!   request per heartbeat from the datagrams sent (swap replies and metadata updates stay in).
-//! - **Infection spread** (by time, by hop, coverage, duplicates) needs the wire instrumented:
-//!   left empty, and said so in the outcome's `notes`.
+//! The very observers of the simulator ([`Observers`]) compute every metric, from records the
+//! cluster makes of what it sees:
+//!
+//! - **Membership** (converged fraction, convergence times, failure detection, false
+//!   removals) from the nodes' `MemberJoined` / `MemberExpired` events, and **metadata
+//!   spread** from their `MetadataChanged` events, seen within a 20 ms tick.
+//! - **Traffic** from the sockets' counters ([`Stats`](crate::udp::Stats)), read every tick:
+//!   datagrams and bytes sent, delivered, lost, dropped on a full queue, heartbeat datagrams,
+//!   and heartbeats started (each node counts the broadcasts its protocol marks as its own).
+//! - **Infection spread** (by time, by hop, coverage, duplicates) and packets in flight are not
+//!   measured: a copy's lineage is not on the wire ([`Measured::SOCKETS`]); said so in the
+//!   outcome's `notes`.
 //!
 //! ```no_run
 //! # fn demo(plan: &pekonode::run::Plan) -> Result<(), Box<dyn std::error::Error>> {
@@ -33,23 +33,21 @@
 
 mod error;
 mod members;
-mod observer;
-mod samples;
+mod records;
 mod timeline;
 
 use std::time::{Duration, Instant};
 
+use pekonode_proto::Time;
+
 pub use error::ClusterError;
 pub use timeline::{check, scale, MAX_NODES};
 
-use crate::run::outcome::{GuardStop, Infection, Mark, ProtocolSummary, Traffic};
-use crate::run::{Action, Outcome, Plan};
-
-use members::Members;
-use observer::Observer;
-use samples::Series;
-
+use crate::run::outcome::GuardStop;
+use crate::run::{Action, DownCause, Measured, Observers, Outcome, Plan, Record};
 use crate::udp::Config;
+
+use members::{Members, Totals};
 
 /// How often the run's loop wakes to drain events and play due actions.
 const TICK: Duration = Duration::from_millis(20);
@@ -67,10 +65,6 @@ pub struct Progress {
     pub converged_fraction: f64,
     /// Datagrams sent so far (fault drops included).
     pub sent: u64,
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1_000.0
 }
 
 /// The node configuration of a plan: its protocol settings on 127.0.0.1, its loss as the
@@ -100,11 +94,9 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
         .protocol()
         .resolve()
         .map_err(|e| ClusterError::Node(e.into()))?;
-    let cycle_ms = ms(resolved.cycle);
     let mut members = Members::new(plan.nodes.clone(), config, plan.seed);
-    let mut observer = Observer::new(plan.nodes.len(), cycle_ms);
-    let mut series = Series::new(cycle_ms);
-    let mut marks: Vec<Mark> = Vec::new();
+    let mut observers = Observers::new(plan, &resolved, Measured::SOCKETS);
+    let mut seen = Totals::default();
     let mut stopped = None;
     let limit = plan.limits.max_packets_per_cycle;
 
@@ -118,10 +110,8 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
         + 1_000;
     for _ in 0..max_passes {
         let now = start.elapsed();
-        let t = ms(now);
-        for (i, e) in members.drain_events() {
-            observer.event(&members, i, &e, t);
-        }
+        let t = Time::ZERO + now;
+        records::feed(&members, &mut observers, t, &mut seen);
         // Bind the not yet running contacts of nodes joining now before any joins, so that
         // those joins know their ports (bootstrap `all`). Other nodes bind at their join.
         let due = plan.timeline[next_action..]
@@ -136,22 +126,18 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
         }
         while let Some(timed) = plan.timeline.get(next_action).filter(|a| a.at <= now) {
             next_action += 1;
-            let at_start = timed.at.is_zero();
-            let label = timeline::label(&plan.nodes, &timed.action, at_start);
-            if !(at_start && marks.iter().any(|m| m.label == "start")) {
-                marks.push(Mark { at_ms: t, label });
-            }
-            if let Some(note) = apply(&mut members, &mut observer, &timed.action, t)? {
+            observers.record(t, Record::Action(&timed.action));
+            if let Some(note) = apply(&mut members, &mut observers, &timed.action, t)? {
                 notes.push(note);
             }
         }
-        observer.poll(&members, t);
         if now >= next_sample {
-            let in_cycle = series.sample(&members, t);
+            observers.sample(t, 0);
+            let in_cycle = observers.sent_in_cycle(t);
             while next_sample <= now {
                 next_sample += plan.sample_interval;
             }
-            let last = series.samples.last();
+            let last = observers.last_sample();
             progress(&Progress {
                 now,
                 duration: plan.duration,
@@ -161,14 +147,14 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
             });
             if in_cycle > limit {
                 stopped = Some(GuardStop {
-                    at_ms: t,
+                    at_ms: now.as_secs_f64() * 1_000.0,
                     limit: "max_packets_per_cycle".into(),
                     limit_value: limit,
                     value: in_cycle,
                     message: format!(
                         "{in_cycle} datagrams sent within one cycle (limit {limit}) at {:.1} s; \
                          use first-copy forwarding, fewer nodes, or raise the limit",
-                        t / 1_000.0
+                        now.as_secs_f64()
                     ),
                 });
                 break;
@@ -186,138 +172,80 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
                 .max(Duration::from_millis(1)),
         );
     }
-    let end = ms(start.elapsed());
-    for (i, e) in members.drain_events() {
-        observer.event(&members, i, &e, end);
-    }
-    observer.poll(&members, end);
-    if series.samples.last().is_some_and(|s| end - s.t_ms > 1.0) && stopped.is_none() {
-        series.sample(&members, end);
+    let elapsed = start.elapsed();
+    let end = Time::ZERO + elapsed;
+    records::feed(&members, &mut observers, end, &mut seen);
+    let last_ms = observers.last_sample().map_or(0.0, |s| s.t_ms);
+    if elapsed.as_secs_f64() * 1_000.0 - last_ms > 1.0 && stopped.is_none() {
+        observers.sample(end, 0);
     }
     let totals = members.totals();
-    // Heartbeats are due at join + k × cycle; one due at the very end has not gone out.
-    let heartbeats = observer.heartbeats(end.min(ms(plan.duration)));
-    let (failure_detection, false_removals, metadata) = observer.finish(&members);
     members.shutdown();
-
-    let sent = samples::sent(&totals);
-    let up_mean = mean_up(&series);
-    let mut traffic = Traffic {
-        sent,
-        delivered: samples::delivered(&totals),
-        lost: totals.dropped_fault,
-        dropped_queue: totals.queue_full,
-        bytes_sent: totals.bytes_sent,
-        heartbeats,
-        heartbeat_packets: sent.saturating_sub(heartbeats),
-        ..Traffic::default()
-    };
-    if heartbeats > 0 {
-        traffic.packets_per_heartbeat = traffic.heartbeat_packets as f64 / heartbeats as f64;
-        traffic.datagrams_per_heartbeat = sent as f64 / heartbeats as f64;
-    }
-    if end > 0.0 && up_mean > 0.0 {
-        traffic.per_node_per_cycle = sent as f64 / (end / cycle_ms) / up_mean;
-    }
     let kernel = totals
         .sent
         .saturating_sub(totals.received)
         .saturating_add(totals.send_errors);
     notes.push(format!(
-        "heartbeats emitted are estimated as one per join or start plus one per cycle begun while up; \
-         packets per heartbeat = (datagrams sent - heartbeats) / heartbeats, i.e. minus one swap \
-         request each; {kernel} datagrams were sent but never read (to crashed nodes, lost by \
-         the kernel or still queued at the end) or failed to send"
+        "times are real time since the start, seen within a {} ms tick; {kernel} datagrams \
+         were sent but never read (to crashed nodes, lost by the kernel or still queued at the \
+         end) or failed to send",
+        TICK.as_millis()
     ));
-    let convergence = series.convergence(&marks, end);
-    Ok(Outcome {
-        scenario: plan.name.clone(),
-        seed: plan.seed,
-        protocol: ProtocolSummary {
-            forwarding: resolved.forwarding.to_string(),
-            amount: resolved.amount,
-            cycle_ms,
-            timeout_ms: ms(resolved.timeout),
-            size: resolved.size,
-            buffer: resolved.buffer,
-        },
-        nodes: plan.nodes.len(),
-        duration_ms: ms(plan.duration),
-        ended_at_ms: end,
-        stopped,
-        samples: series.samples,
-        marks,
-        convergence,
-        infection: Infection {
-            heartbeats,
-            sampled: 0,
-            by_time: Vec::new(),
-            by_hop: Vec::new(),
-            coverage: Default::default(),
-            spread_ms: Default::default(),
-        },
-        traffic,
-        per_cycle: series.per_cycle,
-        failure_detection,
-        false_removals,
-        metadata,
-        notes,
-    })
-}
-
-/// Mean number of up nodes over the samples.
-fn mean_up(series: &Series) -> f64 {
-    let n = series.samples.len();
-    if n == 0 {
-        return 0.0;
-    }
-    series.samples.iter().map(|s| s.up as f64).sum::<f64>() / n as f64
+    Ok(observers.finish(plan, end, stopped, notes))
 }
 
 /// Plays one timeline action at `t`; returns a note when it was played differently.
 fn apply(
     members: &mut Members,
-    observer: &mut Observer,
+    observers: &mut Observers,
     action: &Action,
-    t: f64,
+    t: Time,
 ) -> Result<Option<String>, ClusterError> {
     let index = |n: &u32| *n as usize;
+    let down = |observers: &mut Observers, node: u32, cause: DownCause| {
+        if members.is_up(node as usize) {
+            observers.record(t, Record::Down { node, cause });
+        }
+    };
     match action {
         Action::Join { node, contacts } | Action::Restart { node, contacts } => {
-            let i = index(node);
-            if members.is_up(i) {
-                observer.went_down(members, i, "crash", t);
+            down(observers, *node, DownCause::Crash);
+            let was_running = members.list(index(node)).is_some();
+            let note = members.start_fresh(index(node), contacts)?;
+            if was_running {
+                observers.record(t, Record::Gone { node: *node });
             }
-            let note = members.start_fresh(i, contacts)?;
-            observer.went_up(i, t);
+            observers.record(t, Record::Fresh { node: *node });
+            observers.record(t, Record::Up { node: *node });
             return Ok(note);
         }
         Action::Crash { node } => {
-            let i = index(node);
-            if members.is_up(i) {
-                observer.went_down(members, i, "crash", t);
+            down(observers, *node, DownCause::Crash);
+            if members.crash(index(node)) {
+                observers.record(t, Record::Gone { node: *node });
             }
-            members.crash(i);
         }
         Action::Stop { node } => {
-            let i = index(node);
-            if members.is_up(i) {
-                observer.went_down(members, i, "stop", t);
-                members.stop(i);
-            }
+            down(observers, *node, DownCause::Stop);
+            members.stop(index(node));
         }
         Action::Start { node } => {
-            let i = index(node);
-            if members.start(i) {
-                observer.went_up(i, t);
+            if members.start(index(node)) {
+                observers.record(t, Record::Up { node: *node });
             }
         }
         Action::Set { node, contact } => members.set(index(node), index(contact)),
         Action::Publish { node, data } => {
-            let i = index(node);
-            if let Some(list) = members.list(i) {
+            if let Some(list) = members.list(index(node)) {
                 list.publish(data);
-                observer.published(i, list.version(), t);
+                let version = list.version();
+                observers.record(
+                    t,
+                    Record::Published {
+                        node: *node,
+                        version,
+                    },
+                );
             }
         }
         Action::Loss { value } => members.set_drop_probability(*value)?,

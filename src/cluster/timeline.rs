@@ -95,12 +95,3 @@ pub fn scale(plan: &Plan, factor: f64) -> Result<Plan, ClusterError> {
     }
     Ok(out)
 }
-
-/// The chart mark of an action, as the simulator labels it (the initial joins at time 0 are one
-/// `start` mark).
-pub(crate) fn label(names: &[String], action: &Action, at_start: bool) -> String {
-    match action {
-        Action::Join { .. } if at_start => "start".to_string(),
-        other => other.label(names),
-    }
-}

@@ -65,6 +65,8 @@ pub struct Counts {
     pub sent: u64,
     /// Of those, heartbeat datagrams (own and forwarded).
     pub heartbeat_packets: u64,
+    /// Heartbeats started (one per broadcast of a node's own heartbeat).
+    pub heartbeats: u64,
     /// Bytes sent.
     pub bytes_sent: u64,
     /// Datagrams handed to a node's state machine.

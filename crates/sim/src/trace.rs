@@ -6,20 +6,19 @@
 //! so a trace of one plan is the same on every run.
 //!
 //! ```
-//! use pekonode_sim::{Action, Plan, Simulator, Timed, Limits, NetworkSpec, TraceEvent};
+//! use pekonode_run::{Action, Plan, Timed};
+//! use pekonode_sim::{Simulator, TraceEvent};
 //! use std::{cell::RefCell, rc::Rc, time::Duration};
 //!
-//! let plan = Plan {
-//!     name: "two".into(), seed: 1,
-//!     duration: Duration::from_secs(10), sample_interval: Duration::from_secs(1),
-//!     config: Default::default(), network: NetworkSpec::default(),
-//!     nodes: vec!["a".into(), "b".into()],
-//!     timeline: vec![
+//! let mut plan = Plan::new(
+//!     "two",
+//!     vec!["a".into(), "b".into()],
+//!     vec![
 //!         Timed { at: Duration::ZERO, action: Action::Join { node: 0, contacts: vec![] } },
 //!         Timed { at: Duration::ZERO, action: Action::Join { node: 1, contacts: vec![0] } },
 //!     ],
-//!     limits: Limits::default(),
-//! };
+//! );
+//! plan.duration = Duration::from_secs(10);
 //! let sends = Rc::new(RefCell::new(0));
 //! let counter = Rc::clone(&sends);
 //! let sim = Simulator::new(plan)?.with_trace(Box::new(move |_, e: &TraceEvent<'_>| {

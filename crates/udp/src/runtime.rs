@@ -112,7 +112,18 @@ impl Shared {
             let mut node = lock(&self.node);
             let now = self.now();
             f(&mut node, now);
+            // A new heartbeat of this node: the protocol marks its copies (hop 1, own origin).
+            let mut emission = None;
             while let Some(t) = node.poll_transmit() {
+                if let Some((origin, lineage)) = t.heartbeat() {
+                    if lineage.hops == 1
+                        && *origin == node.local().id
+                        && emission != Some(lineage.emission)
+                    {
+                        emission = Some(lineage.emission);
+                        Counters::bump(&self.counters.heartbeats);
+                    }
+                }
                 out.push(t);
             }
             let mut subscribers = lock(&self.subscribers);
@@ -133,6 +144,9 @@ impl Shared {
     }
 
     fn send(&self, t: Transmit<Endpoint>) {
+        if t.packet.kind == protocol::PacketKind::Heartbeat {
+            Counters::bump(&self.counters.heartbeat_packets);
+        }
         if lock(&self.fault).drop_next() {
             Counters::bump(&self.counters.dropped_fault);
             return;

@@ -17,6 +17,11 @@ pub struct Stats {
     pub dropped_fault: u64,
     /// Bytes sent (datagram payloads).
     pub bytes_sent: u64,
+    /// Heartbeats this node started (one per broadcast, whatever its fan-out), as the
+    /// protocol says of its transmits.
+    pub heartbeats: u64,
+    /// Heartbeat datagrams handed to the send path (own and forwarded; fault drops included).
+    pub heartbeat_packets: u64,
 }
 
 #[derive(Debug, Default)]
@@ -27,6 +32,8 @@ pub(crate) struct Counters {
     pub(crate) send_errors: AtomicU64,
     pub(crate) dropped_fault: AtomicU64,
     pub(crate) bytes_sent: AtomicU64,
+    pub(crate) heartbeats: AtomicU64,
+    pub(crate) heartbeat_packets: AtomicU64,
 }
 
 impl Counters {
@@ -42,6 +49,8 @@ impl Counters {
             send_errors: self.send_errors.load(Ordering::Relaxed),
             dropped_fault: self.dropped_fault.load(Ordering::Relaxed),
             bytes_sent: self.bytes_sent.load(Ordering::Relaxed),
+            heartbeats: self.heartbeats.load(Ordering::Relaxed),
+            heartbeat_packets: self.heartbeat_packets.load(Ordering::Relaxed),
         }
     }
 }

@@ -115,6 +115,7 @@ impl Observers {
                 self.heartbeats += 1;
             }
             Record::Counted(counts) => {
+                self.heartbeats += counts.heartbeats;
                 self.traffic.counted(now, counts);
             }
             Record::ViewAdded { node, member } => self.membership.view_added(now, node, member),
