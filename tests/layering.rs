@@ -168,3 +168,24 @@ fn the_simulator_never_depends_on_the_udp_runtime_nor_the_testbed() {
     banned.push("pekonode-udp");
     assert_no_dependency("pekonode-sim", &banned);
 }
+
+#[test]
+fn the_udp_side_names_no_simulator_type() {
+    // The loopback cluster plays the run description and feeds the shared observers
+    // (pekonode-run); it never reaches into the simulator.
+    forbid(
+        "src/cluster",
+        &["crate::sim", "pekonode_sim", "pekonode::sim"],
+    );
+    forbid(
+        "crates/udp/src",
+        &["pekonode_sim", "pekonode_run", "crate::sim"],
+    );
+}
+
+#[test]
+fn the_run_crate_depends_on_the_protocol_crate_only() {
+    let mut banned = TESTBED_ONLY.to_vec();
+    banned.extend(["pekonode-sim", "pekonode-udp"]);
+    assert_no_dependency("pekonode-run", &banned);
+}

@@ -179,3 +179,18 @@ fn the_same_plan_and_seed_give_identical_outcomes_and_another_seed_differs() {
     let c = lossy(2);
     assert_ne!(a.traffic, c.traffic);
 }
+
+#[test]
+fn the_simulator_refuses_more_nodes_than_a_run_may_have() {
+    use pekonode::run::{Plan, MAX_NODES};
+    let names = |n: usize| (0..n).map(|i| format!("n{i}")).collect::<Vec<_>>();
+    assert!(Simulator::new(Plan::new("max", names(MAX_NODES), Vec::new())).is_ok());
+    let err = Simulator::new(Plan::new("over", names(MAX_NODES + 1), Vec::new()))
+        .err()
+        .map(|e| e.to_string());
+    let expected = format!(
+        "{} nodes is more than a run's limit of {MAX_NODES}",
+        MAX_NODES + 1
+    );
+    assert!(err.is_some_and(|e| e.starts_with(&expected)));
+}

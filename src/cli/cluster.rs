@@ -55,7 +55,7 @@ pub struct ClusterArgs {
     #[arg(long, value_parser = humantime::parse_duration, conflicts_with = "scenario")]
     timeout: Option<Duration>,
     /// Fan-out: how many nodes each heartbeat is sent to.
-    #[arg(long, default_value_t = 3, conflicts_with = "scenario")]
+    #[arg(long, default_value_t = pekonode::protocol::DEFAULT_AMOUNT, conflicts_with = "scenario")]
     amount: usize,
     /// Receive queue length per node; datagrams arriving when it is full are dropped and
     /// counted (0: 3 x amount, PekoNode's default).

@@ -61,17 +61,17 @@ pub struct NodeArgs {
     #[arg(long, value_name = "HOST:PORT")]
     join: Vec<String>,
     /// Fan-out: how many nodes each heartbeat is sent to.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = pekonode::protocol::DEFAULT_AMOUNT)]
     amount: usize,
-    /// Time between two heartbeats, e.g. 6s or 500ms.
-    #[arg(long, default_value = "6s", value_parser = humantime::parse_duration)]
-    cycle: Duration,
+    /// Time between two heartbeats, e.g. 6s or 500ms [default: 6s, Go PekoNode's].
+    #[arg(long, value_parser = humantime::parse_duration)]
+    cycle: Option<Duration>,
     /// How long a silent node stays listed; if not longer than the cycle (or not given) it
     /// becomes 3 × cycle + 2 s, as in Go PekoNode (20s with the default cycle).
     #[arg(long, value_parser = humantime::parse_duration)]
     timeout: Option<Duration>,
     /// Datagrams of this many bytes or more are dropped.
-    #[arg(long, default_value_t = 16_384)]
+    #[arg(long, default_value_t = pekonode::protocol::DEFAULT_SIZE)]
     size: usize,
     /// Receive queue length; datagrams arriving when it is full are dropped (0: 3 × amount).
     #[arg(long, default_value_t = 0)]
@@ -109,7 +109,7 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     }
     let config = Config {
         amount: args.amount,
-        cycle: args.cycle,
+        cycle: args.cycle.unwrap_or(pekonode::protocol::DEFAULT_CYCLE),
         buffer: args.buffer,
         size: args.size,
         timeout: args.timeout.unwrap_or(Duration::ZERO),

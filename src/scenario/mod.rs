@@ -11,11 +11,26 @@
 //!
 //! Loading is two steps, both done by [`Scenario::from_path`] and [`Scenario::from_str_named`]:
 //! serde parses the text into a [`ScenarioSpec`] (the file as written), then validation checks
-//! ranges, sizes, node references and the life of each node over time, and resolves names into
-//! dense node indexes and "0 = default" parameters into values (a [`Scenario`]).
+//! ranges, sizes, node references and the life of each node over time, and resolves the file
+//! into the run's own types (a [`Scenario`]): node names into dense [`NodeIndex`]es, events
+//! into the run's [`Timed`] actions, the network into the run's [`NetworkSpec`], and the
+//! "0 = default" protocol parameters into a [`Config`] by the protocol's own rules
+//! ([`Config::resolve`]). The run's [`Limits`] and [`Bootstrap`] and the protocol's
+//! [`Forwarding`] are written in the file as they are.
+//!
+//! [`NodeIndex`]: crate::run::NodeIndex
+//! [`Timed`]: crate::run::Timed
+//! [`NetworkSpec`]: crate::run::NetworkSpec
+//! [`Config`]: crate::protocol::Config
+//! [`Config::resolve`]: crate::protocol::Config::resolve
+//! [`Limits`]: crate::run::Limits
+//! [`Bootstrap`]: crate::run::Bootstrap
+//! [`Forwarding`]: crate::protocol::Forwarding
 //!
 //! ```
-//! use pekonode::scenario::{Action, Scenario};
+//! use pekonode::run::Action;
+//! use pekonode::scenario::Scenario;
+//! use std::time::Duration;
 //!
 //! let text = r#"{
 //!     "name": "tiny", "seed": 7, "duration_ms": 60000,
@@ -24,7 +39,7 @@
 //! }"#;
 //! let scenario = Scenario::from_str_named(text, "tiny.json")?;
 //! assert_eq!(scenario.node_names(), ["n0", "n1", "n2", "n3"]);
-//! assert_eq!(scenario.protocol().timeout_ms, 20_000); // 3 × 6000 + 2000, PekoNode's rule
+//! assert_eq!(scenario.config().timeout, Duration::from_secs(20)); // 3 × 6 s + 2 s, PekoNode's rule
 //! assert_eq!(scenario.events()[0].action, Action::Crash { node: 3 });
 //!
 //! let bad = r#"{"name": "tiny", "seed": 7, "duration_ms": 60000,
@@ -38,8 +53,11 @@
 
 mod error;
 mod events;
+mod foreign;
 mod metric;
+mod network;
 mod nodes;
+mod protocol;
 mod refs;
 mod resolved;
 mod schema;
@@ -53,6 +71,8 @@ mod tests;
 #[cfg(test)]
 mod tests_bad;
 #[cfg(test)]
+mod tests_files;
+#[cfg(test)]
 mod tests_timeline;
 
 use std::io::Read;
@@ -64,17 +84,14 @@ pub use events::{
     RestartSpec, SetSpec,
 };
 pub use metric::Metric;
-pub use nodes::{Bootstrap, GeneratedNodes, NodeSpec, NodesSpec};
+pub use nodes::{GeneratedNodes, NodeSpec, NodesSpec};
 pub use refs::{NodeRef, NodeSelector};
-pub use resolved::{Action, Contacts, Event, InitialNode, LinkRule, NodeSet, Protocol, Scenario};
-pub use schema::{
-    Expect, Forwarding, Latency, Limits, LinkSpec, NetworkSpec, ProtocolSpec, ScenarioSpec,
-};
+pub use resolved::Scenario;
+pub use schema::{Expect, LatencySpec, LinkSpec, NetworkModelSpec, ProtocolSpec, ScenarioSpec};
 pub use sweep::{AxisValue, Reference, SweepAxis, SweepSpec, MAX_SWEEP_POINTS, MAX_SWEEP_RUNS};
 
-/// Most nodes a scenario may have, joins included. A converged cluster holds every node in every
-/// view, so memory grows with the square of this (10⁴ nodes ⇒ 10⁸ view entries).
-pub const MAX_NODES: usize = 10_000;
+/// Most nodes a scenario may have, joins included: the run's limit, re-exported.
+pub use crate::run::MAX_NODES;
 /// Longest run: 7 days of virtual time, in ms.
 pub const MAX_DURATION_MS: u64 = 7 * 24 * 3600 * 1000;
 /// Most metric samples a run may take (`duration_ms / sample_interval_ms`).
@@ -85,10 +102,6 @@ pub const MAX_SEEDS: u32 = 10_000;
 pub const MAX_EVENTS: usize = 100_000;
 /// Largest latency parameter, in ms (one hour).
 pub const MAX_LATENCY_MS: f64 = 3_600_000.0;
-/// Largest receive queue (`protocol.buffer`), in packets.
-pub const MAX_BUFFER: u32 = 1_000_000;
-/// Largest packet size limit (`protocol.size`): the largest UDP payload over IPv4.
-pub const MAX_SIZE: u32 = 65_507;
 /// Largest `limits.max_in_flight`: each packet in flight is held in memory.
 pub const MAX_IN_FLIGHT: u64 = 20_000_000;
 /// Largest `limits.max_packets_per_cycle`.

@@ -6,6 +6,9 @@ use schemars::JsonSchema;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::run::Bootstrap;
+
+use super::foreign::{default_bootstrap, BootstrapSchema};
 use super::refs::NodeRef;
 
 /// The initial nodes, written in one of two ways:
@@ -29,29 +32,12 @@ pub struct GeneratedNodes {
     /// How many nodes (1 … [`MAX_NODES`](super::MAX_NODES), joins included).
     pub count: u32,
     /// Whom each node knows when it starts. Default: `"seed"`.
-    #[serde(default)]
+    #[serde(default = "default_bootstrap")]
+    #[schemars(with = "BootstrapSchema")]
     pub bootstrap: Bootstrap,
     /// Node `i` starts at `i × join_interval_ms`. Default 0: every node starts at time 0.
     #[serde(default)]
     pub join_interval_ms: u64,
-}
-
-/// Whom each generated node knows when it starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase", deny_unknown_fields)]
-pub enum Bootstrap {
-    /// Every node knows node `n0` (which knows nobody): `"seed"`.
-    #[default]
-    Seed,
-    /// Each node knows `k` distinct earlier nodes picked at random by the simulator from the
-    /// scenario seed (all earlier ones when fewer than `k` exist; `n0` knows nobody):
-    /// `{"random": {"k": 3}}`.
-    Random {
-        /// How many earlier nodes each node knows (≥ 1).
-        k: u32,
-    },
-    /// Every node knows every other node from the start (a full view): `"all"`.
-    All,
 }
 
 /// One named node.

@@ -1,8 +1,13 @@
-//! The validated scenario and the resolved values the simulator reads: protocol parameters after
-//! PekoNode's "0 = default" rules, node indexes instead of names, events in time order.
+//! The validated scenario: the file as written, and the parts of a run validation resolved
+//! into the run's own types (protocol [`Config`] after PekoNode's default rules, node indexes
+//! instead of names, durations instead of milliseconds). Only the bootstrap contacts drawn at
+//! random wait for a seed (see [`Scenario::bootstrap`]).
+
+use crate::protocol::Config;
+use crate::run::{Bootstrap, Limits, NetworkSpec, Timed};
 
 use super::error::ScenarioError;
-use super::schema::{Expect, Forwarding, Latency, Limits, NetworkSpec, ScenarioSpec};
+use super::schema::{Expect, ScenarioSpec};
 use super::sweep::SweepSpec;
 
 /// A scenario that parsed and passed validation.
@@ -15,171 +20,12 @@ use super::sweep::SweepSpec;
 pub struct Scenario {
     pub(super) file: String,
     pub(super) spec: ScenarioSpec,
-    pub(super) protocol: Protocol,
+    pub(super) config: Config,
+    pub(super) network: NetworkSpec,
     pub(super) node_names: Vec<String>,
-    pub(super) initial: Vec<InitialNode>,
-    pub(super) events: Vec<Event>,
-    pub(super) links: Vec<LinkRule>,
-}
-
-/// Protocol parameters after PekoNode's default rules (none of them is 0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Protocol {
-    /// Fan-out (≥ 1).
-    pub amount: u32,
-    /// Heartbeat period in ms (≥ 1).
-    pub cycle_ms: u64,
-    /// Receive queue length in packets (≥ 1).
-    pub buffer: u32,
-    /// Largest packet in bytes: packets of `size` bytes or more are dropped.
-    pub size: u32,
-    /// Expiry timeout in ms (> `cycle_ms`).
-    pub timeout_ms: u64,
-    /// Forwarding rule.
-    pub forwarding: Forwarding,
-}
-
-/// One initial node: when it starts and whom it knows then.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InitialNode {
-    /// Its index (also its position in [`Scenario::node_names`]).
-    pub index: usize,
-    /// When it starts (joins), in ms of virtual time.
-    pub start_ms: u64,
-    /// Whom it knows when it starts.
-    pub contacts: Contacts,
-}
-
-/// Whom an initial node knows when it starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Contacts {
-    /// These nodes (indexes, never the node itself).
-    Listed(Vec<usize>),
-    /// `min(k, index)` distinct nodes with a smaller index, picked by the simulator with a
-    /// random stream derived from the scenario seed.
-    RandomEarlier {
-        /// How many (≥ 1).
-        k: usize,
-    },
-    /// Every other initial node (a full view from the start).
-    AllInitial,
-}
-
-/// One timeline event, resolved.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Event {
-    /// When, in ms of virtual time (events are in non-decreasing time order).
-    pub at_ms: u64,
-    /// Its position in the file's `events` list (for messages: `events[source]`).
-    pub source: usize,
-    /// What happens.
-    pub action: Action,
-}
-
-/// A resolved timeline action; every node is an index.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    /// Node `node` (created by this event) starts and joins through `contacts`.
-    Join {
-        /// The new node.
-        node: usize,
-        /// Whom it knows.
-        contacts: Vec<usize>,
-    },
-    /// The node's process dies; its state is lost.
-    Crash {
-        /// The node.
-        node: usize,
-    },
-    /// The crashed node comes back with fresh state, knowing `contacts`.
-    Restart {
-        /// The node.
-        node: usize,
-        /// Whom it knows.
-        contacts: Vec<usize>,
-    },
-    /// The node stops heartbeating (PekoNode's `Stop`).
-    Stop {
-        /// The node.
-        node: usize,
-    },
-    /// The stopped node resumes heartbeating (PekoNode's `Start`).
-    Start {
-        /// The node.
-        node: usize,
-    },
-    /// `node` adds `contact` to its list (PekoNode's `Set`).
-    Set {
-        /// The node whose list changes.
-        node: usize,
-        /// The node it learns about.
-        contact: usize,
-    },
-    /// The node publishes metadata (PekoNode's `Publish`).
-    Publish {
-        /// The node.
-        node: usize,
-        /// The metadata bytes (UTF-8 text from the file).
-        data: String,
-    },
-    /// Packets between different groups are dropped (only first → second when `oneway`).
-    Partition {
-        /// Two or more non-empty disjoint groups, each sorted.
-        groups: Vec<Vec<usize>>,
-        /// Only packets from `groups[0]` to `groups[1]` are dropped.
-        oneway: bool,
-    },
-    /// Every partition is removed.
-    Heal,
-    /// The global loss probability becomes `value`.
-    Loss {
-        /// The new probability (0 … 1).
-        value: f64,
-    },
-}
-
-/// A set of nodes in a link rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NodeSet {
-    /// Every node.
-    All,
-    /// These nodes (sorted, without duplicates).
-    Only(Vec<usize>),
-}
-
-impl NodeSet {
-    /// Whether `node` is in the set.
-    pub fn contains(&self, node: usize) -> bool {
-        match self {
-            Self::All => true,
-            Self::Only(nodes) => nodes.binary_search(&node).is_ok(),
-        }
-    }
-}
-
-/// A resolved per-link override (see [`NetworkSpec::links`] for the matching rule).
-#[derive(Debug, Clone, PartialEq)]
-pub struct LinkRule {
-    /// Senders.
-    pub from: NodeSet,
-    /// Receivers.
-    pub to: NodeSet,
-    /// Also applies from `to` to `from`.
-    pub both_ways: bool,
-    /// Loss probability override.
-    pub loss: Option<f64>,
-    /// Latency override.
-    pub latency: Option<Latency>,
-    /// Duplication probability override.
-    pub duplicate: Option<f64>,
-}
-
-impl LinkRule {
-    /// Whether the rule applies to a packet from `from` to `to`.
-    pub fn matches(&self, from: usize, to: usize) -> bool {
-        (self.from.contains(from) && self.to.contains(to))
-            || (self.both_ways && self.from.contains(to) && self.to.contains(from))
-    }
+    pub(super) bootstrap: Option<Bootstrap>,
+    pub(super) initial: Vec<Timed>,
+    pub(super) events: Vec<Timed>,
 }
 
 impl Scenario {
@@ -248,20 +94,15 @@ impl Scenario {
         self.spec.sample_interval_ms
     }
 
-    /// Protocol parameters after the "0 = default" rules.
-    pub fn protocol(&self) -> &Protocol {
-        &self.protocol
+    /// Protocol settings after PekoNode's default rules ([`Config::resolve`]): none is 0.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
-    /// The network-wide model (latency, loss, duplication) as written; see
-    /// [`Scenario::link_rules`] for the overrides with resolved nodes.
+    /// The network model, with node indexes and durations. Link overrides keep the file's
+    /// order; a `both_ways` override is two rules, the written direction first.
     pub fn network(&self) -> &NetworkSpec {
-        &self.spec.network
-    }
-
-    /// Per-link overrides, in file order, with node indexes.
-    pub fn link_rules(&self) -> &[LinkRule] {
-        &self.links
+        &self.network
     }
 
     /// Every node's name, in index order (initial nodes, then joins in timeline order).
@@ -279,13 +120,22 @@ impl Scenario {
         self.node_names.iter().position(|n| n == name)
     }
 
-    /// The initial nodes, in index order (`initial_nodes()[i].index == i`).
-    pub fn initial_nodes(&self) -> &[InitialNode] {
+    /// The initial nodes' joins, one [`Action::Join`](crate::run::Action::Join) per node in
+    /// index order (`initial_joins()[i]` starts node `i`). Listed nodes carry their contacts;
+    /// generated nodes carry none: theirs come from [`Scenario::bootstrap`].
+    pub fn initial_joins(&self) -> &[Timed] {
         &self.initial
     }
 
-    /// The timeline, resolved, in time order.
-    pub fn events(&self) -> &[Event] {
+    /// For generated nodes, the rule that gives every initial node its contacts, applied in
+    /// index order with [`bootstrap_contacts`](crate::run::bootstrap_contacts) and the seed's
+    /// bootstrap stream when a plan is made. `None` for listed nodes.
+    pub fn bootstrap(&self) -> Option<Bootstrap> {
+        self.bootstrap
+    }
+
+    /// The timeline's events, in file order (which is time order), with node indexes.
+    pub fn events(&self) -> &[Timed] {
         &self.events
     }
 

@@ -4,7 +4,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::protocol::Forwarding;
+use crate::run::Limits;
+
 use super::events::EventSpec;
+use super::foreign::{default_forwarding, ForwardingSchema, LimitsSchema};
 use super::nodes::NodesSpec;
 use super::refs::NodeSelector;
 use super::sweep::SweepSpec;
@@ -39,7 +43,7 @@ pub struct ScenarioSpec {
     pub protocol: ProtocolSpec,
     /// The network model. Default: 1 ms constant latency, no loss.
     #[serde(default)]
-    pub network: NetworkSpec,
+    pub network: NetworkModelSpec,
     /// The initial nodes and how they bootstrap.
     pub nodes: NodesSpec,
     /// The timeline, in time order. Default: none.
@@ -47,6 +51,7 @@ pub struct ScenarioSpec {
     pub events: Vec<EventSpec>,
     /// The explosion guard: a run that passes a limit stops and reports what it measured.
     #[serde(default)]
+    #[schemars(with = "LimitsSchema")]
     pub limits: Limits,
     /// What `pekonode check` requires of the run's results. Default: nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,7 +66,9 @@ fn default_sample_interval_ms() -> u64 {
 }
 
 /// Protocol parameters. As in Go PekoNode, 0 means "use the default".
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+// Validation hands them to `Config::resolve`, which holds the default rules and the ranges a
+// node can run with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProtocolSpec {
     /// Fan-out: how many nodes each broadcast picks. 0 = 3.
@@ -80,30 +87,33 @@ pub struct ProtocolSpec {
     #[serde(default)]
     pub timeout_ms: u64,
     /// Forwarding rule. Default `"faithful"` (Go PekoNode's).
-    #[serde(default)]
+    #[serde(default = "default_forwarding")]
+    #[schemars(with = "ForwardingSchema")]
     pub forwarding: Forwarding,
 }
 
-/// Which forwarding rule the nodes use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Forwarding {
-    /// Go PekoNode's rule: every copy of a heartbeat is forwarded (cost exponential in cluster
-    /// size with full views).
-    #[default]
-    Faithful,
-    /// Our fix: forward a heartbeat of an origin at most once per half cycle, an update only if
-    /// adopted.
-    FirstCopy,
+impl Default for ProtocolSpec {
+    fn default() -> Self {
+        Self {
+            amount: 0,
+            cycle_ms: 0,
+            buffer: 0,
+            size: 0,
+            timeout_ms: 0,
+            forwarding: default_forwarding(),
+        }
+    }
 }
 
 /// The network model. Link overrides refine the network-wide values.
+// As written (latencies in ms, nodes by name); validation turns it into the run's NetworkSpec.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NetworkSpec {
+#[schemars(rename = "NetworkSpec")]
+pub struct NetworkModelSpec {
     /// One-way latency of every packet. Default `{"constant": {"ms": 1}}`.
     #[serde(default)]
-    pub latency: Latency,
+    pub latency: LatencySpec,
     /// Probability that a packet is lost (0 … 1). Default 0.
     #[serde(default)]
     #[schemars(range(min = 0.0, max = 1.0))]
@@ -119,10 +129,10 @@ pub struct NetworkSpec {
     pub links: Vec<LinkSpec>,
 }
 
-impl Default for NetworkSpec {
+impl Default for NetworkModelSpec {
     fn default() -> Self {
         Self {
-            latency: Latency::default(),
+            latency: LatencySpec::default(),
             loss: 0.0,
             duplicate: 0.0,
             links: Vec::new(),
@@ -133,7 +143,8 @@ impl Default for NetworkSpec {
 /// A latency distribution, in ms (fractions allowed). Written `{"constant": {"ms": 5}}` etc.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase", deny_unknown_fields)]
-pub enum Latency {
+#[schemars(rename = "Latency")]
+pub enum LatencySpec {
     /// Always `ms`.
     Constant {
         /// The latency in ms (≥ 0).
@@ -168,7 +179,7 @@ pub enum Latency {
     },
 }
 
-impl Default for Latency {
+impl Default for LatencySpec {
     fn default() -> Self {
         Self::Constant { ms: 1.0 }
     }
@@ -190,39 +201,10 @@ pub struct LinkSpec {
     pub loss: Option<f64>,
     /// Latency on these links.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency: Option<Latency>,
+    pub latency: Option<LatencySpec>,
     /// Duplication probability on these links (0 … 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate: Option<f64>,
-}
-
-/// The explosion guard (docs/metrics.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Limits {
-    /// Most packets in flight at once. Default 2 000 000.
-    #[serde(default = "default_max_in_flight")]
-    pub max_in_flight: u64,
-    /// Most packets sent during one cycle (all nodes together). Default 5 000 000.
-    #[serde(default = "default_max_packets_per_cycle")]
-    pub max_packets_per_cycle: u64,
-}
-
-fn default_max_in_flight() -> u64 {
-    2_000_000
-}
-
-fn default_max_packets_per_cycle() -> u64 {
-    5_000_000
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_in_flight: default_max_in_flight(),
-            max_packets_per_cycle: default_max_packets_per_cycle(),
-        }
-    }
 }
 
 /// Expectations that `pekonode check` enforces on a run's results, for every seed (see

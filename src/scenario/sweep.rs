@@ -7,9 +7,12 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::protocol::Forwarding;
+
+use super::foreign::ForwardingSchema;
 use super::metric::Metric;
 use super::nodes::NodesSpec;
-use super::schema::{Forwarding, ScenarioSpec};
+use super::schema::ScenarioSpec;
 use super::validate::Checker;
 
 /// Most points a sweep may have (product of the axes' lengths).
@@ -62,7 +65,7 @@ pub enum SweepAxis {
     /// `network.loss`.
     Loss(Vec<f64>),
     /// `protocol.forwarding`.
-    Forwarding(Vec<Forwarding>),
+    Forwarding(#[schemars(with = "Vec<ForwardingSchema>")] Vec<Forwarding>),
     /// `protocol.cycle_ms`.
     CycleMs(Vec<u64>),
     /// `protocol.timeout_ms`.

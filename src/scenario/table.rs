@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::run::{Bootstrap, NodeIndex, Timed};
+
 use super::refs::{NodeRef, NodeSelector};
-use super::resolved::{Event, InitialNode, LinkRule, NodeSet};
-use super::schema::NetworkSpec;
+use super::schema::NetworkModelSpec;
 use super::validate::{is_safe_name, Checker};
 
 /// The node table and the resolved timeline.
@@ -12,8 +13,12 @@ use super::validate::{is_safe_name, Checker};
 pub(super) struct Resolved {
     pub(super) names: Vec<String>,
     pub(super) lookup: BTreeMap<String, usize>,
-    pub(super) initial: Vec<InitialNode>,
-    pub(super) events: Vec<Event>,
+    /// The initial nodes' joins, in index order.
+    pub(super) initial: Vec<Timed>,
+    /// For generated nodes, the rule their contacts follow.
+    pub(super) bootstrap: Option<Bootstrap>,
+    /// The timeline's events, in file order.
+    pub(super) events: Vec<Timed>,
     /// For nodes created by a join: the index of that event in the file.
     pub(super) join_event: BTreeMap<usize, usize>,
     /// False when the node table itself is unusable (further checks would only cascade).
@@ -37,6 +42,13 @@ impl Resolved {
         self.names.push(name.to_string());
         self.lookup.insert(name.to_string(), index);
         Some(index)
+    }
+
+    /// When initial node `i` starts, in ms.
+    pub(super) fn start_ms(&self, i: usize) -> u64 {
+        self.initial
+            .get(i)
+            .map_or(0, |t| u64::try_from(t.at.as_millis()).unwrap_or(u64::MAX))
     }
 
     fn known(&self) -> String {
@@ -78,7 +90,7 @@ impl Resolved {
         path: &str,
         refs: &[NodeRef],
         not: Option<usize>,
-    ) -> Vec<usize> {
+    ) -> Vec<NodeIndex> {
         let mut out = Vec::with_capacity(refs.len());
         let mut seen = std::collections::BTreeSet::new();
         for (j, r) in refs.iter().enumerate() {
@@ -90,7 +102,7 @@ impl Resolved {
                         format!("a node cannot be its own contact ('{}')", self.names[i]),
                     );
                 } else if seen.insert(i) {
-                    out.push(i);
+                    out.push(i as NodeIndex);
                 }
             }
         }
@@ -98,18 +110,24 @@ impl Resolved {
     }
 }
 
-/// Resolves the per-link overrides' node selectors (`None` if the node table is unusable).
-pub(super) fn resolve_links(
+/// The senders and receivers of each per-link override, in file order, as the run's
+/// [`LinkRule`](crate::run::LinkRule) takes them (sorted; empty = every node). `None` if the
+/// node table is unusable.
+pub(super) fn link_sets(
     ck: &mut Checker,
-    n: &NetworkSpec,
+    n: &NetworkModelSpec,
     r: &Resolved,
-) -> Option<Vec<LinkRule>> {
+) -> Option<Vec<[Vec<NodeIndex>; 2]>> {
     if !r.ok {
         return None;
     }
     let set = |ck: &mut Checker, path: String, s: &NodeSelector| match s {
-        NodeSelector::Any => NodeSet::All,
-        NodeSelector::One(node) => NodeSet::Only(r.node(ck, &path, node).into_iter().collect()),
+        NodeSelector::Any => Vec::new(),
+        NodeSelector::One(node) => r
+            .node(ck, &path, node)
+            .map(|i| i as NodeIndex)
+            .into_iter()
+            .collect(),
         NodeSelector::List(list) => {
             if list.is_empty() {
                 ck.err(
@@ -119,16 +137,14 @@ pub(super) fn resolve_links(
             }
             let mut v = r.nodes(ck, &path, list, None);
             v.sort_unstable();
-            NodeSet::Only(v)
+            v
         }
     };
-    let rules = n.links.iter().enumerate().map(|(i, l)| LinkRule {
-        from: set(ck, format!("network.links[{i}].from"), &l.from),
-        to: set(ck, format!("network.links[{i}].to"), &l.to),
-        both_ways: l.both_ways,
-        loss: l.loss,
-        latency: l.latency,
-        duplicate: l.duplicate,
+    let sets = n.links.iter().enumerate().map(|(i, l)| {
+        [
+            set(ck, format!("network.links[{i}].from"), &l.from),
+            set(ck, format!("network.links[{i}].to"), &l.to),
+        ]
     });
-    Some(rules.collect())
+    Some(sets.collect())
 }

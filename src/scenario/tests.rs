@@ -1,8 +1,11 @@
-//! Scenarios that load: the full format, the default rules, the shipped files, the schema file.
+//! Scenarios that load: the full format, the default rules, errors naming their file.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::*;
+use crate::protocol::Forwarding;
+use crate::run::{Action, Bootstrap, Latency, Limits};
 
 /// A scenario that uses every part of the format.
 pub(super) const FULL: &str = r#"{
@@ -70,7 +73,11 @@ fn load(text: &str) -> Scenario {
     }
 }
 
-fn manifest_dir() -> PathBuf {
+pub(super) fn ms(value: u64) -> Duration {
+    Duration::from_millis(value)
+}
+
+pub(super) fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -80,22 +87,18 @@ fn a_full_example_parses_and_resolves() {
     assert_eq!(s.name(), "full-example_1.0");
     assert_eq!(s.seed(), 42);
     assert_eq!((s.duration_ms(), s.sample_interval_ms()), (300_000, 500));
-    let p = *s.protocol();
+    let c = s.config();
     assert_eq!(
-        (p.amount, p.cycle_ms, p.buffer, p.size, p.timeout_ms),
-        (4, 5000, 12, 1400, 17_000)
+        (c.amount, c.cycle, c.buffer, c.size, c.timeout),
+        (4, ms(5000), 12, 1400, ms(17_000))
     );
-    assert_eq!(p.forwarding, Forwarding::FirstCopy);
+    assert_eq!(c.forwarding, Forwarding::FirstCopy);
     assert_eq!(s.node_count(), 9);
     assert_eq!(s.node_names()[8], "late");
     assert_eq!(s.node_index("late"), Some(8));
-    assert_eq!(s.initial_nodes().len(), 8);
-    assert_eq!(s.initial_nodes()[7].start_ms, 700);
-    assert_eq!(s.initial_nodes()[0].contacts, Contacts::Listed(vec![]));
-    assert_eq!(
-        s.initial_nodes()[3].contacts,
-        Contacts::RandomEarlier { k: 2 }
-    );
+    assert_eq!(s.initial_joins().len(), 8);
+    assert_eq!(s.initial_joins()[7].at, ms(700));
+    assert_eq!(s.bootstrap(), Some(Bootstrap::Random { k: 2 }));
     let actions: Vec<&Action> = s.events().iter().map(|e| &e.action).collect();
     assert_eq!(
         *actions[0],
@@ -135,13 +138,23 @@ fn a_full_example_parses_and_resolves() {
     );
     assert_eq!(*actions[9], Action::Heal);
     assert_eq!(*actions[10], Action::Loss { value: 0.3 });
-    assert_eq!(s.events()[11].at_ms, 300_000);
-    let links = s.link_rules();
-    assert_eq!(links[0].from, NodeSet::Only(vec![0, 1]));
-    assert_eq!(links[0].to, NodeSet::All);
-    assert_eq!(links[2].to, NodeSet::Only(vec![4]));
-    assert!(links[1].matches(2, 8) && links[1].matches(8, 2) && !links[1].matches(2, 7));
+    assert_eq!(s.events()[11].at, ms(300_000));
+    // The both-ways rule is one rule per direction; "*" is an empty (match-all) side.
+    let links = &s.network().links;
+    let sides: Vec<(&[u32], &[u32])> = links.iter().map(|l| (&l.from[..], &l.to[..])).collect();
+    assert_eq!(
+        sides,
+        [
+            (&[0, 1][..], &[][..]),
+            (&[2], &[8]),
+            (&[8], &[2]),
+            (&[3], &[4])
+        ]
+    );
     assert!(links[0].matches(1, 7) && !links[0].matches(7, 1));
+    assert_eq!((links[0].loss, links[3].duplicate), (Some(0.5), Some(0.1)));
+    assert!(matches!(links[2].latency, Some(Latency::Uniform { .. })));
+    assert!(matches!(s.network().latency, Latency::LogNormal { sigma, .. } if sigma == 0.4));
     assert_eq!(s.limits().max_in_flight, 1000);
     assert_eq!(s.expect().and_then(|e| e.min_coverage), Some(0.9));
     assert_eq!(s.network().loss, 0.02);
@@ -149,18 +162,13 @@ fn a_full_example_parses_and_resolves() {
 
 #[test]
 fn zero_protocol_values_become_pekonode_defaults() {
-    let p = *load(&minimal("")).protocol();
+    let c = load(&minimal("")).config().clone();
     assert_eq!(
-        (
-            p.amount,
-            p.cycle_ms,
-            p.buffer,
-            p.size,
-            p.timeout_ms,
-            p.forwarding
-        ),
-        (3, 6000, 9, 16384, 20_000, Forwarding::Faithful)
+        (c.amount, c.cycle, c.buffer, c.size, c.timeout, c.forwarding),
+        (3, ms(6000), 9, 16384, ms(20_000), Forwarding::Faithful)
     );
+    let named = load(&minimal(r#""protocol": {"amount": 2}"#));
+    assert_eq!(named.config().forwarding, Forwarding::Faithful);
 }
 
 #[test]
@@ -168,18 +176,18 @@ fn a_timeout_not_longer_than_the_cycle_becomes_three_cycles_plus_two_seconds() {
     let short = load(&minimal(
         r#""protocol": {"cycle_ms": 1000, "timeout_ms": 1000}"#,
     ));
-    assert_eq!(short.protocol().timeout_ms, 5000);
+    assert_eq!(short.config().timeout, ms(5000));
     let long = load(&minimal(
         r#""protocol": {"cycle_ms": 1000, "timeout_ms": 1001}"#,
     ));
-    assert_eq!(long.protocol().timeout_ms, 1001);
+    assert_eq!(long.config().timeout, ms(1001));
 }
 
 #[test]
 fn the_default_buffer_follows_the_fan_out() {
     assert_eq!(
         load(&minimal(r#""protocol": {"amount": 5}"#))
-            .protocol()
+            .config()
             .buffer,
         15
     );
@@ -189,7 +197,8 @@ fn the_default_buffer_follows_the_fan_out() {
 fn omitted_blocks_take_their_documented_defaults() {
     let s = load(&minimal(""));
     assert_eq!(s.sample_interval_ms(), 1000);
-    assert_eq!(s.network().latency, Latency::Constant { ms: 1.0 });
+    assert_eq!(s.spec().network.latency, LatencySpec::Constant { ms: 1.0 });
+    assert_eq!(s.network().latency, Latency::Constant(ms(1)));
     assert_eq!((s.network().loss, s.network().duplicate), (0.0, 0.0));
     assert_eq!(
         *s.limits(),
@@ -198,20 +207,27 @@ fn omitted_blocks_take_their_documented_defaults() {
             max_packets_per_cycle: 5_000_000
         }
     );
-    assert!(s.expect().is_none() && s.events().is_empty() && s.link_rules().is_empty());
-    assert_eq!(s.initial_nodes()[2].contacts, Contacts::Listed(vec![0])); // bootstrap "seed"
+    assert!(s.expect().is_none() && s.events().is_empty() && s.network().links.is_empty());
+    assert_eq!(s.bootstrap(), Some(Bootstrap::Seed));
 }
 
 #[test]
 fn generated_bootstraps_give_seed_random_or_full_contacts() {
-    let all = load(&with_nodes(r#"{"count": 3, "bootstrap": "all"}"#, ""));
-    assert!(all
-        .initial_nodes()
-        .iter()
-        .all(|n| n.contacts == Contacts::AllInitial));
-    let seed = load(&with_nodes(r#"{"count": 3, "bootstrap": "seed"}"#, ""));
-    assert_eq!(seed.initial_nodes()[0].contacts, Contacts::Listed(vec![]));
-    assert_eq!(seed.initial_nodes()[1].contacts, Contacts::Listed(vec![0]));
+    let contacts = |bootstrap: &str| -> Vec<Vec<u32>> {
+        let nodes = format!(r#"{{"count": 3, "bootstrap": {bootstrap}}}"#);
+        let plan = crate::experiment::plan(&load(&with_nodes(&nodes, "")));
+        let joins = plan.timeline.into_iter().map(|t| match t.action {
+            Action::Join { contacts, .. } => contacts,
+            other => panic!("{other:?}"),
+        });
+        joins.collect()
+    };
+    assert_eq!(contacts(r#""all""#), [vec![1, 2], vec![0, 2], vec![0, 1]]);
+    assert_eq!(contacts(r#""seed""#), [vec![], vec![0], vec![0]]);
+    assert_eq!(
+        contacts(r#"{"random": {"k": 5}}"#),
+        [vec![], vec![0], vec![0, 1]]
+    );
 }
 
 #[test]
@@ -223,111 +239,6 @@ fn nodes_are_named_by_name_or_by_index() {
         r#""events": [{"at_ms": 1, "crash": {"node": 2}}]"#,
     ));
     assert_eq!(by_name.events(), by_index.events());
-}
-
-#[test]
-fn listed_nodes_keep_their_names_contacts_and_start_times() {
-    let path = manifest_dir().join("scenarios/readme_example.json");
-    let s = Scenario::from_path(&path).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(s.node_names(), ["A", "B", "C", "D"]);
-    assert_eq!(s.initial_nodes()[3].contacts, Contacts::Listed(vec![1]));
-    assert_eq!(s.initial_nodes()[3].start_ms, 3000);
-    let actions: Vec<&Action> = s.events().iter().map(|e| &e.action).collect();
-    assert!(matches!(actions[0], Action::Publish { node: 0, .. }));
-    assert_eq!(
-        actions[1..],
-        [
-            &Action::Stop { node: 3 },
-            &Action::Set {
-                node: 3,
-                contact: 1
-            },
-            &Action::Start { node: 3 }
-        ]
-    );
-}
-
-#[test]
-fn every_shipped_scenario_loads_and_is_named_after_its_file() {
-    let mut count = 0;
-    let dir = manifest_dir().join("scenarios");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.ends_with("schema.json"))
-        .collect();
-    paths.sort();
-    for path in &paths {
-        let s = Scenario::from_path(path).unwrap_or_else(|e| panic!("{e}"));
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
-        assert_eq!(s.name(), stem, "{}", path.display());
-        count += 1;
-    }
-    assert!(
-        count >= 8,
-        "expected the 8 shipped scenarios, found {count}"
-    );
-}
-
-#[test]
-fn shipped_scenarios_have_the_promised_shapes() {
-    let get = |name: &str| {
-        Scenario::from_path(&manifest_dir().join(format!("scenarios/{name}.json")))
-            .unwrap_or_else(|e| panic!("{e}"))
-    };
-    let quick = get("quickstart");
-    assert_eq!(
-        (quick.node_count(), quick.protocol().forwarding),
-        (50, Forwarding::FirstCopy)
-    );
-    let scale = get("scale_1000");
-    assert_eq!(
-        (scale.node_count(), scale.protocol().forwarding),
-        (1000, Forwarding::FirstCopy)
-    );
-    let (f, c) = (get("faithful_16"), get("first_copy_16"));
-    assert_eq!(
-        (f.protocol().forwarding, c.protocol().forwarding),
-        (Forwarding::Faithful, Forwarding::FirstCopy)
-    );
-    assert_eq!(f.initial_nodes(), c.initial_nodes());
-    assert_eq!(f.network(), c.network());
-    assert_eq!(get("lossy_network").network().loss, 0.3);
-    for s in [quick, scale, f, c] {
-        assert_eq!(s.protocol().cycle_ms, 6000);
-    }
-}
-
-#[test]
-fn the_committed_json_schema_is_current() {
-    let path = manifest_dir().join("scenarios/schema.json");
-    let fresh = json_schema();
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(&path, &fresh).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == fresh,
-        "{} is out of date with the scenario types; regenerate it with\n    UPDATE_SCHEMA=1 cargo test the_committed_json_schema_is_current\nand commit the result",
-        path.display()
-    );
-}
-
-#[test]
-fn the_json_schema_describes_events_and_denies_unknown_fields() {
-    let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap_or_default();
-    assert_eq!(
-        schema["additionalProperties"],
-        serde_json::Value::Bool(false)
-    );
-    assert_eq!(
-        schema["$defs"]["Event"]["anyOf"].as_array().map(Vec::len),
-        Some(10)
-    );
-    assert!(schema["properties"]["name"]["pattern"].is_string());
 }
 
 #[test]

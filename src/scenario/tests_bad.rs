@@ -215,7 +215,7 @@ fn a_latency_with_min_above_max_is_refused() {
 fn out_of_range_protocol_and_guard_values_are_refused() {
     rejects(
         &minimal(r#""protocol": {"size": 70000}"#),
-        &["at `protocol.size`", "65507"],
+        &["at `protocol.size`", "65536"],
     );
     rejects(
         &minimal(r#""protocol": {"amount": 20000}"#),

@@ -3,15 +3,17 @@
 //! stopped before it starts, …) and resolved into node indexes.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::run::{Action, Bootstrap, NodeIndex, Timed, MAX_NODES};
 
 use super::events::ActionSpec;
-use super::nodes::{Bootstrap, NodesSpec};
+use super::nodes::NodesSpec;
 use super::refs::NodeRef;
-use super::resolved::{Action, Contacts, Event, InitialNode};
 use super::schema::ScenarioSpec;
 use super::table::Resolved;
 use super::validate::Checker;
-use super::{MAX_EVENTS, MAX_NODES};
+use super::MAX_EVENTS;
 
 /// Where a node is in its life at some time.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -35,40 +37,25 @@ pub(super) fn resolve(ck: &mut Checker, spec: &ScenarioSpec) -> Resolved {
                      the whole cluster, so memory grows with the square of the count)", g.count));
                 return r;
             }
-            let k = match g.bootstrap {
-                Bootstrap::Random { k: 0 } => {
-                    ck.err(
-                        "nodes.bootstrap.random.k",
-                        "k must be at least 1 (each node joins through k earlier nodes)",
-                    );
-                    1
-                }
-                Bootstrap::Random { k } => k as usize,
-                _ => 0,
-            };
+            if g.bootstrap == (Bootstrap::Random { k: 0 }) {
+                ck.err(
+                    "nodes.bootstrap.random.k",
+                    "k must be at least 1 (each node joins through k earlier nodes)",
+                );
+            }
             let last_start = u64::from(g.count - 1).checked_mul(g.join_interval_ms);
             if last_start.is_none_or(|t| t > duration) {
                 ck.err("nodes.join_interval_ms", format!(
                     "with {} ms between starts the last node starts after the end of the run ({duration} ms)",
                     g.join_interval_ms));
             }
+            r.bootstrap = Some(g.bootstrap);
             for i in 0..g.count as usize {
                 let name = format!("n{i}");
                 r.lookup.insert(name.clone(), i);
                 r.names.push(name);
-                let contacts = match g.bootstrap {
-                    Bootstrap::Seed if i == 0 => Contacts::Listed(Vec::new()),
-                    Bootstrap::Seed => Contacts::Listed(vec![0]),
-                    Bootstrap::Random { .. } if i == 0 => Contacts::Listed(Vec::new()),
-                    Bootstrap::Random { .. } => Contacts::RandomEarlier { k },
-                    Bootstrap::All => Contacts::AllInitial,
-                };
                 let start_ms = (i as u64).saturating_mul(g.join_interval_ms);
-                r.initial.push(InitialNode {
-                    index: i,
-                    start_ms,
-                    contacts,
-                });
+                r.initial.push(join(start_ms, i, Vec::new()));
             }
         }
         NodesSpec::Listed(list) => {
@@ -128,19 +115,26 @@ pub(super) fn resolve(ck: &mut Checker, spec: &ScenarioSpec) -> Resolved {
     r.ok = true;
     for (i, (start_ms, contacts)) in listed_contacts.into_iter().enumerate() {
         let contacts = r.nodes(ck, &format!("nodes[{i}].contacts"), contacts, Some(i));
-        r.initial.push(InitialNode {
-            index: i,
-            start_ms,
-            contacts: Contacts::Listed(contacts),
-        });
+        r.initial.push(join(start_ms, i, contacts));
     }
     resolve_events(ck, spec, &mut r);
     r
 }
 
+/// Node `node` joins at `start_ms` through `contacts`.
+fn join(start_ms: u64, node: usize, contacts: Vec<NodeIndex>) -> Timed {
+    Timed {
+        at: Duration::from_millis(start_ms),
+        action: Action::Join {
+            node: node as NodeIndex,
+            contacts,
+        },
+    }
+}
+
 fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
     let mut life = vec![Life::Pending; r.names.len()];
-    let mut starts: Vec<(u64, usize)> = r.initial.iter().map(|n| (n.start_ms, n.index)).collect();
+    let mut starts: Vec<(u64, usize)> = (0..r.initial.len()).map(|i| (r.start_ms(i), i)).collect();
     starts.sort_unstable();
     let mut next_start = 0;
     let mut partitions = 0usize;
@@ -178,7 +172,7 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
                     Life::Pending => match r.join_event.get(&i) {
                         Some(j) => format!("does not exist yet (it is created by the join at events[{j}], at {} ms)",
                             spec.events[*j].at_ms),
-                        None => format!("has not started yet (it starts at {} ms)", r.initial[i].start_ms),
+                        None => format!("has not started yet (it starts at {} ms)", r.start_ms(i)),
                     },
                     Life::Running => "is running".to_string(),
                     Life::Stopped => "is stopped".to_string(),
@@ -216,24 +210,27 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
                 };
                 life[node] = Life::Running;
                 let contacts = r.nodes(ck, &format!("{base}.contacts"), &j.contacts, Some(node));
-                Action::Join { node, contacts }
+                Action::Join {
+                    node: node as NodeIndex,
+                    contacts,
+                }
             }
             ActionSpec::Crash(c) => Action::Crash {
-                node: step(ck, r, &c.node, ALIVE, Some(Life::Crashed)).unwrap_or(0),
+                node: index(step(ck, r, &c.node, ALIVE, Some(Life::Crashed))),
             },
             ActionSpec::Restart(s) => {
                 let node = step(ck, r, &s.node, &[Life::Crashed], Some(Life::Running));
                 let contacts = r.nodes(ck, &format!("{base}.contacts"), &s.contacts, node);
                 Action::Restart {
-                    node: node.unwrap_or(0),
+                    node: index(node),
                     contacts,
                 }
             }
             ActionSpec::Stop(s) => Action::Stop {
-                node: step(ck, r, &s.node, &[Life::Running], Some(Life::Stopped)).unwrap_or(0),
+                node: index(step(ck, r, &s.node, &[Life::Running], Some(Life::Stopped))),
             },
             ActionSpec::Start(s) => Action::Start {
-                node: step(ck, r, &s.node, &[Life::Stopped], Some(Life::Running)).unwrap_or(0),
+                node: index(step(ck, r, &s.node, &[Life::Stopped], Some(Life::Running))),
             },
             ActionSpec::Set(s) => {
                 let node = step(ck, r, &s.node, ALIVE, None);
@@ -245,13 +242,13 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
                     );
                 }
                 Action::Set {
-                    node: node.unwrap_or(0),
-                    contact: contact.unwrap_or(0),
+                    node: index(node),
+                    contact: index(contact),
                 }
             }
             ActionSpec::Publish(p) => Action::Publish {
-                node: step(ck, r, &p.node, ALIVE, None).unwrap_or(0),
-                data: p.data.clone(),
+                node: index(step(ck, r, &p.node, ALIVE, None)),
+                data: p.data.as_bytes().to_vec(),
             },
             ActionSpec::Partition(p) => {
                 partitions += 1;
@@ -272,12 +269,17 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
                 Action::Loss { value: l.value }
             }
         };
-        r.events.push(Event {
-            at_ms: t,
-            source: e,
+        r.events.push(Timed {
+            at: Duration::from_millis(t),
             action,
         });
     }
+}
+
+/// A resolved node as the run numbers it (0 stands in for a node that did not resolve: the
+/// scenario is refused then).
+fn index(node: Option<usize>) -> NodeIndex {
+    node.map_or(0, |i| i as NodeIndex)
 }
 
 fn partition_groups(
@@ -286,7 +288,7 @@ fn partition_groups(
     base: &str,
     groups: &[Vec<NodeRef>],
     oneway: bool,
-) -> Vec<Vec<usize>> {
+) -> Vec<Vec<NodeIndex>> {
     let path = format!("{base}.groups");
     if oneway && groups.len() != 2 {
         ck.err(
@@ -329,7 +331,7 @@ fn partition_groups(
                     ),
                 ),
                 Some(_) => {}
-                None => members.push(i),
+                None => members.push(i as NodeIndex),
             }
         }
         members.sort_unstable();

@@ -1,13 +1,15 @@
 //! Semantic validation of a parsed scenario: ranges, sizes the machine can hold, and the
-//! resolution of defaults. Node and timeline checks are in `timeline.rs`.
+//! resolution into the run's types. Protocol checks are in `protocol.rs`, network checks in
+//! `network.rs`, node and timeline checks in `timeline.rs`.
+
+use crate::run::Limits;
 
 use super::error::{Problem, ScenarioError};
-use super::resolved::{Protocol, Scenario};
-use super::schema::{Expect, Latency, Limits, NetworkSpec, ProtocolSpec, ScenarioSpec};
-use super::{table, timeline};
+use super::resolved::Scenario;
+use super::schema::{Expect, ScenarioSpec};
+use super::{network, protocol, table, timeline};
 use super::{
-    MAX_BUFFER, MAX_DURATION_MS, MAX_IN_FLIGHT, MAX_LATENCY_MS, MAX_NAME_LEN, MAX_NODES,
-    MAX_PACKETS_PER_CYCLE, MAX_SAMPLES, MAX_SEEDS, MAX_SIZE,
+    MAX_DURATION_MS, MAX_IN_FLIGHT, MAX_NAME_LEN, MAX_PACKETS_PER_CYCLE, MAX_SAMPLES, MAX_SEEDS,
 };
 
 /// At most this many problems are reported; the rest are likely consequences of the first.
@@ -42,64 +44,6 @@ impl Checker {
         }
     }
 
-    /// Checks that `value` is a latency in ms: finite, ≥ 0 and at most [`MAX_LATENCY_MS`].
-    fn millis(&mut self, path: String, value: f64) {
-        if !(value.is_finite() && (0.0..=MAX_LATENCY_MS).contains(&value)) {
-            self.err(
-                path,
-                format!(
-                    "{value} ms is not a latency; use a number of ms from 0 to {MAX_LATENCY_MS}"
-                ),
-            );
-        }
-    }
-
-    /// Checks a latency distribution.
-    pub(super) fn latency(&mut self, path: &str, latency: &Latency) {
-        match *latency {
-            Latency::Constant { ms } => self.millis(format!("{path}.constant.ms"), ms),
-            Latency::Uniform { min_ms, max_ms } => {
-                self.millis(format!("{path}.uniform.min_ms"), min_ms);
-                self.millis(format!("{path}.uniform.max_ms"), max_ms);
-                if min_ms > max_ms {
-                    self.err(
-                        format!("{path}.uniform"),
-                        format!("min_ms ({min_ms}) is greater than max_ms ({max_ms}); min_ms must be ≤ max_ms"),
-                    );
-                }
-            }
-            Latency::Normal {
-                mean_ms,
-                stddev_ms,
-                min_ms,
-            } => {
-                self.millis(format!("{path}.normal.mean_ms"), mean_ms);
-                self.millis(format!("{path}.normal.stddev_ms"), stddev_ms);
-                self.millis(format!("{path}.normal.min_ms"), min_ms);
-            }
-            Latency::Lognormal {
-                median_ms,
-                sigma,
-                min_ms,
-            } => {
-                self.millis(format!("{path}.lognormal.median_ms"), median_ms);
-                self.millis(format!("{path}.lognormal.min_ms"), min_ms);
-                if median_ms <= 0.0 {
-                    self.err(
-                        format!("{path}.lognormal.median_ms"),
-                        "the median of a log-normal latency must be > 0 ms",
-                    );
-                }
-                if !(sigma.is_finite() && (0.0..=5.0).contains(&sigma)) {
-                    self.err(
-                        format!("{path}.lognormal.sigma"),
-                        format!("sigma {sigma} is out of range; use a number from 0 to 5"),
-                    );
-                }
-            }
-        }
-    }
-
     fn finish(self) -> Result<(), Vec<Problem>> {
         if self.problems.is_empty() {
             Ok(())
@@ -114,13 +58,13 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
     let mut ck = Checker::default();
     check_name(&mut ck, &spec.name);
     check_times(&mut ck, &spec);
-    let protocol = resolve_protocol(&mut ck, &spec.protocol);
-    check_network(&mut ck, &spec.network);
+    let config = protocol::resolve(&mut ck, &spec.protocol);
+    network::check(&mut ck, &spec.network);
     check_limits(&mut ck, &spec.limits);
     // Node and timeline checks need the node table; they run even when the above failed so
     // that one pass reports as much as it can.
     let resolved = timeline::resolve(&mut ck, &spec);
-    let links = table::resolve_links(&mut ck, &spec.network, &resolved);
+    let links = table::link_sets(&mut ck, &spec.network, &resolved);
     if let Some(expect) = &spec.expect {
         check_expect(&mut ck, expect, &spec);
     }
@@ -135,19 +79,21 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
     if let Some(sweep) = &spec.sweep {
         super::sweep::check(&mut ck, &spec, sweep);
     }
-    match ck.finish() {
-        Ok(()) => Ok(Scenario {
+    // `config` is `None` only when a problem was recorded, and so are unusable link sets.
+    match (ck.finish(), config) {
+        (Ok(()), Some(config)) => Ok(Scenario {
             file: file.to_string(),
-            protocol,
+            config,
+            network: network::to_run(&spec.network, links.unwrap_or_default()),
             node_names: resolved.names,
+            bootstrap: resolved.bootstrap,
             initial: resolved.initial,
             events: resolved.events,
-            links: links.unwrap_or_default(),
             spec,
         }),
-        Err(problems) => Err(ScenarioError::Invalid {
+        (result, _) => Err(ScenarioError::Invalid {
             file: file.to_string(),
-            problems,
+            problems: result.err().unwrap_or_default(),
         }),
     }
 }
@@ -207,89 +153,6 @@ fn check_times(ck: &mut Checker, spec: &ScenarioSpec) {
                 duration.div_ceil(MAX_SAMPLES)
             ),
         );
-    }
-}
-
-fn resolve_protocol(ck: &mut Checker, p: &ProtocolSpec) -> Protocol {
-    let amount = if p.amount == 0 { 3 } else { p.amount };
-    if amount as usize > MAX_NODES {
-        ck.err(
-            "protocol.amount",
-            format!("fan-out {amount} is larger than any cluster; use 0 (= 3) up to {MAX_NODES}"),
-        );
-    }
-    let cycle_ms = if p.cycle_ms == 0 { 6000 } else { p.cycle_ms };
-    if cycle_ms > MAX_DURATION_MS {
-        ck.err(
-            "protocol.cycle_ms",
-            format!("{cycle_ms} ms is out of range; use 0 (= 6000) up to {MAX_DURATION_MS}"),
-        );
-    }
-    let buffer = if p.buffer == 0 {
-        amount.saturating_mul(3)
-    } else {
-        p.buffer
-    };
-    if buffer > MAX_BUFFER {
-        ck.err(
-            "protocol.buffer",
-            format!(
-                "a queue of {buffer} packets is too large; use 0 (= 3 × amount) up to {MAX_BUFFER}"
-            ),
-        );
-    }
-    let size = if p.size == 0 { 16384 } else { p.size };
-    if size > MAX_SIZE {
-        ck.err(
-            "protocol.size",
-            format!("{size} bytes is larger than a UDP datagram; use 0 (= 16384) up to {MAX_SIZE}"),
-        );
-    }
-    let timeout_ms = if p.timeout_ms <= cycle_ms {
-        cycle_ms.saturating_mul(3).saturating_add(2000)
-    } else {
-        p.timeout_ms
-    };
-    if p.timeout_ms > MAX_DURATION_MS {
-        ck.err(
-            "protocol.timeout_ms",
-            format!(
-                "{} ms is out of range; use 0 (= 3 × cycle + 2000) up to {MAX_DURATION_MS}",
-                p.timeout_ms
-            ),
-        );
-    }
-    Protocol {
-        amount,
-        cycle_ms,
-        buffer,
-        size,
-        timeout_ms,
-        forwarding: p.forwarding,
-    }
-}
-
-fn check_network(ck: &mut Checker, n: &NetworkSpec) {
-    ck.latency("network.latency", &n.latency);
-    ck.probability("network.loss", n.loss);
-    ck.probability("network.duplicate", n.duplicate);
-    for (i, link) in n.links.iter().enumerate() {
-        let path = format!("network.links[{i}]");
-        if let Some(loss) = link.loss {
-            ck.probability(&format!("{path}.loss"), loss);
-        }
-        if let Some(dup) = link.duplicate {
-            ck.probability(&format!("{path}.duplicate"), dup);
-        }
-        if let Some(latency) = &link.latency {
-            ck.latency(&format!("{path}.latency"), latency);
-        }
-        if link.loss.is_none() && link.latency.is_none() && link.duplicate.is_none() {
-            ck.err(
-                path,
-                "this link rule changes nothing; set loss, latency or duplicate",
-            );
-        }
     }
 }
 

@@ -77,6 +77,14 @@ pub struct Config {
 
 /// Largest fan-out accepted: beyond this a broadcast is a flood, not gossip.
 pub const MAX_AMOUNT: usize = 1_000;
+/// Go PekoNode's fan-out when `amount` is 0.
+pub const DEFAULT_AMOUNT: usize = 3;
+/// Go PekoNode's heartbeat period when `cycle` is zero.
+pub const DEFAULT_CYCLE: Duration = Duration::from_secs(6);
+/// Go PekoNode's size limit (bytes) when `size` is 0.
+pub const DEFAULT_SIZE: usize = 16_384;
+/// Largest receive queue (`buffer`) accepted, in packets.
+pub const MAX_BUFFER: usize = 1_000_000;
 /// Largest `size` accepted: the largest UDP datagram plus one.
 pub const MAX_SIZE: usize = 65_536;
 /// Smallest `size` accepted: no PekoNode packet fits in fewer bytes.
@@ -95,19 +103,21 @@ pub enum ConfigError {
     /// The cycle is below [`MIN_CYCLE`].
     #[error("cycle {0:?} is too short (at least 1 ms)")]
     CycleTooShort(Duration),
-    /// The cycle or timeout is above [`MAX_PERIOD`].
-    #[error("{what} {value:?} is too long (at most one year)")]
+    /// The cycle is above [`MAX_PERIOD`], or the timeout above four times that.
+    #[error("{what} {value:?} is too long (at most {max:?})")]
     PeriodTooLong {
         /// Which setting.
         what: &'static str,
         /// Its value.
         value: Duration,
+        /// The longest allowed.
+        max: Duration,
     },
     /// The size limit is outside [`MIN_SIZE`]..=[`MAX_SIZE`].
     #[error("size {0} is outside {MIN_SIZE}..={MAX_SIZE} bytes")]
     SizeOutOfRange(usize),
-    /// The receive queue length is above one million packets.
-    #[error("buffer {0} is too large (at most 1000000)")]
+    /// The receive queue length is above [`MAX_BUFFER`].
+    #[error("buffer {0} is too large (at most {MAX_BUFFER})")]
     BufferTooLarge(usize),
     /// A forwarding mode name that does not exist.
     #[error("unknown forwarding mode {0:?} (expected \"faithful\" or \"first-copy\")")]
@@ -120,12 +130,16 @@ impl Config {
     /// The rules are Go PekoNode's: `amount` 3, `cycle` 6 s, `buffer` 3 × amount, `size` 16384,
     /// and a `timeout` that is not longer than `cycle` becomes 3 × cycle + 2 s.
     pub fn resolve(&self) -> Result<Config, ConfigError> {
-        let amount = if self.amount == 0 { 3 } else { self.amount };
+        let amount = if self.amount == 0 {
+            DEFAULT_AMOUNT
+        } else {
+            self.amount
+        };
         if amount > MAX_AMOUNT {
             return Err(ConfigError::AmountTooLarge(amount));
         }
         let cycle = if self.cycle.is_zero() {
-            Duration::from_secs(6)
+            DEFAULT_CYCLE
         } else {
             self.cycle
         };
@@ -136,6 +150,7 @@ impl Config {
             return Err(ConfigError::PeriodTooLong {
                 what: "cycle",
                 value: cycle,
+                max: MAX_PERIOD,
             });
         }
         let buffer = if self.buffer == 0 {
@@ -143,10 +158,14 @@ impl Config {
         } else {
             self.buffer
         };
-        if buffer > 1_000_000 {
+        if buffer > MAX_BUFFER {
             return Err(ConfigError::BufferTooLarge(buffer));
         }
-        let size = if self.size == 0 { 16_384 } else { self.size };
+        let size = if self.size == 0 {
+            DEFAULT_SIZE
+        } else {
+            self.size
+        };
         if !(MIN_SIZE..=MAX_SIZE).contains(&size) {
             return Err(ConfigError::SizeOutOfRange(size));
         }
@@ -159,6 +178,7 @@ impl Config {
             return Err(ConfigError::PeriodTooLong {
                 what: "timeout",
                 value: timeout,
+                max: MAX_PERIOD * 4,
             });
         }
         Ok(Config {

@@ -43,7 +43,8 @@ mod time;
 mod view;
 
 pub use config::{
-    Config, ConfigError, Forwarding, MAX_AMOUNT, MAX_PERIOD, MAX_SIZE, MIN_CYCLE, MIN_SIZE,
+    Config, ConfigError, Forwarding, DEFAULT_AMOUNT, DEFAULT_CYCLE, DEFAULT_SIZE, MAX_AMOUNT,
+    MAX_BUFFER, MAX_PERIOD, MAX_SIZE, MIN_CYCLE, MIN_SIZE,
 };
 pub use event::{Decode, Event, RejectReason};
 pub use member::{Identity, Metadata, NodeInfo};

@@ -37,5 +37,10 @@ pub mod stats;
 pub use network::{Latency, LinkRule, NetworkSpec};
 pub use observe::{Measured, Observers};
 pub use outcome::Outcome;
-pub use plan::{bootstrap_contacts, Action, Bootstrap, Limits, NodeIndex, Plan, Timed};
+pub use plan::{bootstrap_contacts, Action, Bootstrap, Limits, NodeIndex, Plan, Timed, MAX_NODES};
 pub use record::{Counts, DownCause, DropReason, Record};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

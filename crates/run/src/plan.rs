@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use rand::seq::index;
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
 
 use pekonode_proto::Config;
 
@@ -15,6 +16,11 @@ use crate::network::NetworkSpec;
 
 /// A node index: nodes are numbered densely from 0 in the order of [`Plan::nodes`].
 pub type NodeIndex = u32;
+
+/// Most nodes a run may have, joins included: scenario validation and the simulator both
+/// enforce it. A converged cluster holds every node in every view, so memory grows with the
+/// square of this (10⁴ nodes ⇒ 10⁸ view entries).
+pub const MAX_NODES: usize = 10_000;
 
 /// A whole run.
 #[derive(Clone, Debug)]
@@ -152,7 +158,11 @@ impl Action {
 }
 
 /// The explosion guard (docs/metrics.md): a run that passes either limit stops.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Scenario files write it as is (`"limits": {"max_in_flight": 1000}`); a missing field takes
+/// its [`Default`] value, an unknown one is an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Packets in flight at once.
     pub max_in_flight: u64,
@@ -170,7 +180,10 @@ impl Default for Limits {
 }
 
 /// How the initial nodes learn of each other.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Scenario files write it `"seed"`, `{"random": {"k": 3}}` or `"all"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
 pub enum Bootstrap {
     /// Every node knows node 0 (PekoNode's README: everyone joins through one seed).
     Seed,

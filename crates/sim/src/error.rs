@@ -8,8 +8,11 @@ pub enum SimError {
     /// The protocol settings are unusable.
     #[error("protocol config: {0}")]
     Config(#[from] ConfigError),
-    /// More nodes than the simulator holds.
-    #[error("{0} nodes is more than the simulator's limit of {max}", max = super::MAX_NODES)]
+    /// More nodes than a run may have ([`pekonode_run::MAX_NODES`]).
+    #[error(
+        "{0} nodes is more than a run's limit of {max} (pekonode_run::MAX_NODES)",
+        max = pekonode_run::MAX_NODES
+    )]
     TooManyNodes(usize),
     /// An action names a node index that does not exist.
     #[error("timeline action {index} names node {node}, but there are only {count} nodes")]

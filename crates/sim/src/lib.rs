@@ -26,7 +26,7 @@ mod trace;
 pub use error::SimError;
 pub use inspect::{NodeState, NodeView};
 pub use rng::bootstrap_stream;
-pub use simulator::{Progress, Simulator, MAX_NODES, SIM_EPOCH_UNIX_NS};
+pub use simulator::{Progress, Simulator, SIM_EPOCH_UNIX_NS};
 pub use trace::{PacketInfo, TraceEvent, TraceSink};
 
 /// The README's examples, compiled and run as doctests.

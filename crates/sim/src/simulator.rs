@@ -5,16 +5,13 @@ use rand_chacha::ChaCha8Rng;
 use pekonode_proto::wire::record_len_by;
 use pekonode_proto::{Config, Event, Node, NodeInfo, Time};
 use pekonode_run::outcome::GuardStop;
-use pekonode_run::{DropReason, Measured, NodeIndex, Observers, Outcome, Plan, Record};
+use pekonode_run::{DropReason, Measured, NodeIndex, Observers, Outcome, Plan, Record, MAX_NODES};
 
 use super::error::SimError;
 use super::network::Network;
 use super::queue::{Envelope, Queue, What};
 use super::rng::{stream, Domain};
 use super::trace::{dropped, packet_info, TraceEvent, TraceSink};
-
-/// The largest number of nodes one run may have.
-pub const MAX_NODES: usize = 20_000;
 
 /// Progress of a run, reported while it goes.
 #[derive(Clone, Copy, Debug)]

@@ -18,52 +18,7 @@ use crate::plan::NodeIndex;
 use crate::record::DownCause;
 use crate::stats::ms;
 
-/// Every node's view as the records tell it: one bit per (node, member) pair.
-struct Views {
-    words: usize,
-    bits: Vec<u64>,
-    len: Vec<u32>,
-}
-
-impl Views {
-    fn new(nodes: usize) -> Views {
-        let words = nodes.div_ceil(64);
-        Views {
-            words,
-            bits: vec![0; words * nodes],
-            len: vec![0; nodes],
-        }
-    }
-
-    fn row(&self, i: usize) -> &[u64] {
-        &self.bits[i * self.words..(i + 1) * self.words]
-    }
-
-    fn knows(&self, i: usize, j: usize) -> bool {
-        self.bits[i * self.words + j / 64] & (1 << (j % 64)) != 0
-    }
-
-    /// Sets or clears bit (i, j); returns whether it changed.
-    fn put(&mut self, i: usize, j: usize, on: bool) -> bool {
-        let word = &mut self.bits[i * self.words + j / 64];
-        let bit = 1u64 << (j % 64);
-        if (*word & bit != 0) == on {
-            return false;
-        }
-        *word ^= bit;
-        if on {
-            self.len[i] += 1;
-        } else {
-            self.len[i] -= 1;
-        }
-        true
-    }
-
-    fn clear(&mut self, i: usize) {
-        self.bits[i * self.words..(i + 1) * self.words].fill(0);
-        self.len[i] = 0;
-    }
-}
+use super::views::Views;
 
 struct PendingDetection {
     node: NodeIndex,
@@ -159,7 +114,7 @@ impl Membership {
 
     /// The size of node `i`'s view.
     pub(crate) fn view_len(&self, i: NodeIndex) -> usize {
-        self.views.len[i as usize] as usize
+        self.views.len(i as usize)
     }
 
     /// Node `i` starts with fresh state: its view holds itself, its metadata is unset.

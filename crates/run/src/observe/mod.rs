@@ -13,7 +13,10 @@
 mod infection;
 mod marks;
 mod membership;
+#[cfg(test)]
+mod tests;
 mod traffic;
+mod views;
 
 use std::time::Duration;
 

@@ -1,0 +1,202 @@
+//! The observers fed records by hand, as a driver would.
+
+use std::time::Duration;
+
+use pekonode_proto::{Config, PacketKind, Time};
+
+use super::{Measured, Observers};
+use crate::outcome::Outcome;
+use crate::plan::{Action, Plan, Timed};
+use crate::record::{Counts, DownCause, Record};
+
+fn plan(n: usize) -> Plan {
+    let names = (0..n).map(|i| format!("n{i}")).collect();
+    let timeline = (0..n as u32)
+        .map(|node| Timed {
+            at: Duration::ZERO,
+            action: Action::Join {
+                node,
+                contacts: vec![],
+            },
+        })
+        .collect();
+    Plan::new("t", names, timeline)
+}
+
+/// `n` nodes up at 0 with full views.
+fn converged(n: u32, measured: Measured) -> (Plan, Observers) {
+    let plan = plan(n as usize);
+    let config = Config::default().resolve().unwrap();
+    let mut o = Observers::new(&plan, &config, measured);
+    for node in 0..n {
+        o.record(
+            Time::ZERO,
+            Record::Action(&plan.timeline[node as usize].action),
+        );
+        o.record(Time::ZERO, Record::Fresh { node });
+        o.record(Time::ZERO, Record::Up { node });
+    }
+    for node in 0..n {
+        for member in (0..n).filter(|&m| m != node) {
+            o.record(Time::ZERO, Record::ViewAdded { node, member });
+        }
+    }
+    (plan, o)
+}
+
+fn finish(plan: &Plan, o: Observers, end: Time) -> Outcome {
+    o.finish(plan, end, None, Vec::new())
+}
+
+#[test]
+fn a_crash_is_detected_when_every_holder_removed_it_and_nothing_else_counts_as_false() {
+    let (plan, mut o) = converged(3, Measured::ALL);
+    let t = Time::from_secs(10);
+    o.record(
+        t,
+        Record::Down {
+            node: 2,
+            cause: DownCause::Crash,
+        },
+    );
+    o.record(t, Record::Gone { node: 2 });
+    o.record(
+        t + Duration::from_secs(4),
+        Record::ViewRemoved { node: 0, member: 2 },
+    );
+    o.record(
+        t + Duration::from_secs(6),
+        Record::ViewRemoved { node: 1, member: 2 },
+    );
+    o.sample(Time::from_secs(20), 0);
+    let out = finish(&plan, o, Time::from_secs(30));
+    let d = &out.failure_detection[0];
+    assert_eq!((d.node.as_str(), d.cause.as_str()), ("n2", "crash"));
+    assert_eq!(d.all_removed_after_ms, Some(6_000.0));
+    assert_eq!(d.mean_removal_after_ms, Some(5_000.0));
+    assert_eq!(out.false_removals, 0);
+    assert_eq!(out.convergence.final_fraction, 1.0);
+    let s = &out.samples[0];
+    assert_eq!((s.up, s.min_view, s.max_view), (2, 2, 2));
+}
+
+#[test]
+fn removing_a_live_member_is_a_false_removal_and_breaks_convergence() {
+    let (plan, mut o) = converged(3, Measured::ALL);
+    o.record(
+        Time::from_secs(5),
+        Record::ViewRemoved { node: 0, member: 1 },
+    );
+    let out = finish(&plan, o, Time::from_secs(6));
+    assert_eq!(out.false_removals, 1);
+    assert!(out.convergence.final_fraction < 1.0);
+}
+
+#[test]
+fn a_publish_is_everywhere_when_every_up_node_holds_its_version() {
+    let (plan, mut o) = converged(3, Measured::ALL);
+    let at = Time::from_secs(1);
+    o.record(
+        at,
+        Record::Metadata {
+            node: 0,
+            version: 7,
+        },
+    );
+    o.record(
+        at,
+        Record::Published {
+            node: 0,
+            version: 7,
+        },
+    );
+    o.record(
+        Time::from_secs(2),
+        Record::Metadata {
+            node: 1,
+            version: 7,
+        },
+    );
+    o.record(
+        Time::from_secs(3),
+        Record::Metadata {
+            node: 2,
+            version: 9,
+        },
+    );
+    let out = finish(&plan, o, Time::from_secs(10));
+    assert_eq!(out.metadata[0].everywhere_after_ms, Some(2_000.0));
+}
+
+#[test]
+fn socket_counters_fill_traffic_and_infection_is_left_unmeasured() {
+    let (plan, mut o) = converged(2, Measured::SOCKETS);
+    let counts = Counts {
+        sent: 10,
+        heartbeat_packets: 6,
+        heartbeats: 2,
+        bytes_sent: 1_000,
+        delivered: 9,
+        lost: 1,
+        dropped_queue: 0,
+    };
+    o.record(Time::from_secs(1), Record::Counted(counts));
+    assert_eq!(o.sent_in_cycle(Time::from_secs(1)), 10);
+    let out = finish(&plan, o, Time::from_secs(6));
+    assert_eq!(
+        (out.traffic.sent, out.traffic.delivered, out.traffic.lost),
+        (10, 9, 1)
+    );
+    assert_eq!(out.traffic.heartbeats, 2);
+    assert_eq!(out.traffic.packets_per_heartbeat, 3.0);
+    assert_eq!((out.infection.heartbeats, out.infection.sampled), (2, 0));
+    assert!(out.infection.by_time.is_empty());
+}
+
+#[test]
+fn a_tracked_heartbeat_counts_duplicates_and_coverage() {
+    let (plan, mut o) = converged(3, Measured::ALL);
+    let id = o.next_heartbeat();
+    o.record(Time::ZERO, Record::Emitted { node: 0 });
+    let sent = Record::Sent {
+        kind: PacketKind::Heartbeat,
+        bytes: 100,
+    };
+    o.record(Time::ZERO, sent);
+    for to in [1, 1] {
+        let heartbeat = Some((id, 1));
+        o.record(
+            Time::from_millis(5),
+            Record::Delivered {
+                to,
+                bytes: 100,
+                heartbeat,
+            },
+        );
+    }
+    let out = finish(&plan, o, Time::from_secs(60));
+    assert_eq!(out.traffic.duplicates, 1);
+    assert_eq!(out.infection.heartbeats, 1);
+    assert!((out.infection.coverage.median - 2.0 / 3.0).abs() < 1e-9);
+}
+
+#[test]
+fn mean_up_nodes_weighs_time() {
+    let (plan, mut o) = converged(2, Measured::SOCKETS);
+    let counts = Counts {
+        sent: 30,
+        ..Counts::default()
+    };
+    o.record(Time::from_secs(1), Record::Counted(counts));
+    o.record(
+        Time::from_secs(6),
+        Record::Down {
+            node: 1,
+            cause: DownCause::Stop,
+        },
+    );
+    let out = finish(&plan, o, Time::from_secs(12));
+    assert_eq!(out.failure_detection[0].cause, "stop");
+    // 2 nodes up for one 6 s cycle, then 1: 1.5 on average over two cycles; 30 / 2 / 1.5.
+    assert_eq!(out.traffic.per_node_per_cycle, 10.0);
+}

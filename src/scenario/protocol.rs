@@ -1,0 +1,61 @@
+//! The `protocol` block: PekoNode's parameters, resolved by the protocol's own rules
+//! ([`Config::resolve`] holds the defaults and the ranges a node can run with).
+
+use std::time::Duration;
+
+use crate::protocol::{Config, ConfigError};
+
+use super::schema::ProtocolSpec;
+use super::validate::Checker;
+
+/// The protocol settings of `p` after PekoNode's default rules, or `None` when the protocol
+/// refuses a value; each refused value is recorded at its path (`protocol.size`, …).
+pub(super) fn resolve(ck: &mut Checker, p: &ProtocolSpec) -> Option<Config> {
+    let mut config = Config {
+        amount: p.amount as usize,
+        cycle: Duration::from_millis(p.cycle_ms),
+        buffer: p.buffer as usize,
+        size: p.size as usize,
+        timeout: Duration::from_millis(p.timeout_ms),
+        forwarding: p.forwarding,
+    };
+    let mut refused = false;
+    // `resolve` stops at the first value it refuses: record it, put that value back to 0 (its
+    // default) and try again, so that one pass names every bad value (at most one per field).
+    for _ in 0..6 {
+        match config.resolve() {
+            Ok(resolved) => return (!refused).then_some(resolved),
+            Err(e) => {
+                refused = true;
+                let field = field(&e);
+                ck.err(
+                    format!("protocol.{field}"),
+                    format!("{e}; 0 takes PekoNode's default"),
+                );
+                match field {
+                    "amount" => config.amount = 0,
+                    "cycle_ms" => config.cycle = Duration::ZERO,
+                    "buffer" => config.buffer = 0,
+                    "size" => config.size = 0,
+                    "timeout_ms" => config.timeout = Duration::ZERO,
+                    _ => return None,
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The field of the `protocol` block a refusal is about.
+fn field(e: &ConfigError) -> &'static str {
+    match e {
+        ConfigError::AmountTooLarge(_) => "amount",
+        ConfigError::CycleTooShort(_) | ConfigError::PeriodTooLong { what: "cycle", .. } => {
+            "cycle_ms"
+        }
+        ConfigError::PeriodTooLong { .. } => "timeout_ms",
+        ConfigError::SizeOutOfRange(_) => "size",
+        ConfigError::BufferTooLarge(_) => "buffer",
+        ConfigError::UnknownForwarding(_) => "forwarding",
+    }
+}
