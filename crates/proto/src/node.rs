@@ -67,7 +67,7 @@ pub struct Node<Id> {
     infected: Vec<Id>,
     scratch: Vec<usize>,
     /// Broadcasts (heartbeats and updates) this node started: the last [`Lineage::emission`].
-    emissions: u64,
+    emissions: u32,
 }
 
 impl<Id: Identity> Node<Id> {
@@ -313,7 +313,7 @@ impl<Id: Identity> Node<Id> {
 
     /// The lineage of a new broadcast of this node, before its first send (hop 0).
     fn next_emission(&mut self) -> Lineage {
-        self.emissions += 1;
+        self.emissions = self.emissions.wrapping_add(1);
         Lineage {
             emission: self.emissions,
             hops: 0,

@@ -151,8 +151,9 @@ impl<Id: Ord + Clone> FromIterator<Id> for Infected<Id> {
 /// packet has none, and a node forwarding a packet without one sends none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Lineage {
-    /// The origin's broadcast number, from 1.
-    pub emission: u64,
+    /// The origin's broadcast number, from 1 (wrapping after 2³² broadcasts: a label, not a
+    /// count; 32 bits keep a packet copy small).
+    pub emission: u32,
     /// Sends from the origin to the receiver of this copy, the last one included.
     pub hops: u16,
 }

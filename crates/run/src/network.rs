@@ -41,6 +41,8 @@ pub enum Latency {
 
 impl Latency {
     /// Draws one latency from two uniform numbers in [0, 1) (so every draw costs the same).
+    // Called for every simulated packet from another crate: inlining it there is measurable.
+    #[inline]
     pub fn sample(&self, u1: f64, u2: f64) -> Duration {
         let secs = |d: &Duration| d.as_secs_f64();
         let value = match self {
@@ -73,6 +75,7 @@ impl Latency {
 }
 
 /// Box–Muller from two uniforms: the standard normal without a per-call distribution object.
+#[inline]
 fn standard_normal(u1: f64, u2: f64) -> f64 {
     let u1 = u1.max(f64::MIN_POSITIVE);
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
@@ -95,6 +98,7 @@ pub struct LinkRule {
 
 impl LinkRule {
     /// Whether the rule applies to packets from `from` to `to` (an empty side matches all).
+    #[inline]
     pub fn matches(&self, from: NodeIndex, to: NodeIndex) -> bool {
         (self.from.is_empty() || self.from.contains(&from))
             && (self.to.is_empty() || self.to.contains(&to))

@@ -78,7 +78,7 @@ impl Simulator {
             }
         }
         // This drain's own emission, if it sends one: (its number at the node, tracker id).
-        let mut emission: Option<(u64, u64)> = None;
+        let mut emission: Option<(u32, u64)> = None;
         // The copies of one broadcast are equal packets: measure the first, reuse its length.
         let mut known_len: Option<u64> = None;
         while let Some(t) = pending {

@@ -36,7 +36,7 @@ pub(crate) enum Cause {
     Copy {
         id: u64,
         origin: NodeIndex,
-        emission: u64,
+        emission: u32,
     },
     /// Anything else: a timer, a command, an untracked packet.
     Other,

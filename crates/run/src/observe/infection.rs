@@ -85,6 +85,7 @@ impl InfectionTracker {
 
     /// A copy of heartbeat `id` after `hops` hops reached `to`; returns whether `to` had
     /// already received it (a duplicate).
+    #[inline]
     pub(crate) fn deliver(
         &mut self,
         now: Time,

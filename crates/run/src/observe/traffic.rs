@@ -23,6 +23,7 @@ impl TrafficCounter {
         }
     }
 
+    #[inline]
     fn bucket(&mut self, now: Time) -> &mut CycleTraffic {
         let k = (now.as_micros() / self.cycle_us) as usize;
         while self.per_cycle.len() <= k {
@@ -36,6 +37,7 @@ impl TrafficCounter {
     }
 
     /// Counts a sent packet; returns the packets sent so far in this cycle.
+    #[inline]
     pub(crate) fn sent(&mut self, now: Time, len: u64, heartbeat: bool) -> u64 {
         self.totals.sent += 1;
         self.totals.bytes_sent += len;
@@ -47,16 +49,19 @@ impl TrafficCounter {
     }
 
     /// Packets sent so far in the cycle holding `now`.
+    #[inline]
     pub(crate) fn sent_in_cycle(&mut self, now: Time) -> u64 {
         self.bucket(now).sent
     }
 
+    #[inline]
     pub(crate) fn delivered(&mut self, now: Time, len: u64) {
         self.totals.delivered += 1;
         self.totals.bytes_delivered += len;
         self.bucket(now).delivered += 1;
     }
 
+    #[inline]
     pub(crate) fn dropped(&mut self, now: Time, why: Drop) {
         let t = &mut self.totals;
         match why {
@@ -97,6 +102,7 @@ impl TrafficCounter {
         self.totals.duplicated += 1;
     }
 
+    #[inline]
     pub(crate) fn duplicate(&mut self, now: Time) {
         self.totals.duplicates += 1;
         self.bucket(now).duplicates += 1;
