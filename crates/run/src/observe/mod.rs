@@ -154,6 +154,11 @@ impl Observers {
         self.membership.is_up(i)
     }
 
+    /// How many members node `i`'s view holds, as the records tell it.
+    pub fn view_len(&self, i: NodeIndex) -> usize {
+        self.membership.view_len(i)
+    }
+
     /// How many nodes are up.
     pub fn up_count(&self) -> usize {
         self.membership.up_count()
