@@ -43,6 +43,7 @@
 
 pub mod cluster;
 pub mod experiment;
+pub mod files;
 pub mod report;
 pub mod scenario;
 pub mod study;

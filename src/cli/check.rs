@@ -22,10 +22,10 @@ pub struct CheckArgs {
 
 /// Whether `path` holds a JSON Schema document rather than a scenario.
 fn is_json_schema(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = pekonode::files::read_bounded(path, pekonode::scenario::MAX_FILE_BYTES) else {
         return false;
     };
-    serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| {
+    serde_json::from_slice::<serde_json::Value>(&text).is_ok_and(|v| {
         v.get("$schema")
             .and_then(|s| s.as_str())
             .is_some_and(|s| s.starts_with("https://json-schema.org/"))

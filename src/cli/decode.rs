@@ -23,8 +23,10 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<()> {
     let codec = JsonCodec::new(&args.secret_key);
     let mut rejected = 0;
     for path in &args.files {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        // A datagram is never longer than the protocol's size limit.
+        let max = pekonode::protocol::MAX_SIZE as u64;
+        let bytes = pekonode::files::read_bounded(path, max)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         match codec.decode(&bytes) {
             Ok(p) => {
                 let kind = match p.kind {

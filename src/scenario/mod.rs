@@ -119,6 +119,7 @@ impl Scenario {
             file: file.clone(),
             source,
         };
+        crate::files::ensure_regular(path).map_err(io)?;
         let mut bytes = Vec::new();
         std::fs::File::open(path)
             .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))

@@ -43,11 +43,14 @@ pub struct Comparison {
 
 /// Reads a stored summary.
 pub fn load(path: &Path) -> Result<Value, StudyError> {
-    let text = std::fs::read_to_string(path).map_err(|source| StudyError::BaselineIo {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| StudyError::BaselineFormat {
+    let text =
+        crate::files::read_bounded(path, crate::scenario::MAX_FILE_BYTES).map_err(|source| {
+            StudyError::BaselineIo {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
+    let value: Value = serde_json::from_slice(&text).map_err(|e| StudyError::BaselineFormat {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
