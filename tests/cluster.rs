@@ -40,6 +40,7 @@ fn plan(name: &str, n: u32, duration: Duration, loss: f64, events: Vec<Timed>) -
             size: 0,
             timeout: TIMEOUT,
             forwarding: Forwarding::FirstCopy,
+            rejoin: Duration::ZERO,
         },
         network: NetworkSpec {
             latency: Latency::Constant(Duration::ZERO),

@@ -194,3 +194,29 @@ fn the_simulator_refuses_more_nodes_than_a_run_may_have() {
     );
     assert!(err.is_some_and(|e| e.starts_with(&expected)));
 }
+
+#[test]
+fn with_rejoin_the_partition_that_outlasts_every_cross_entry_heals() {
+    // The same cut as above, with the rejoin rule on: every 30 s each node heartbeats the
+    // contacts it no longer lists (here n0, on the other side for half the cluster), so the
+    // healed network carries heartbeats across again.
+    let rejoin = Duration::from_secs(30);
+    let mut plan = cluster(20, Forwarding::FirstCopy, Bootstrap::Seed, 180);
+    plan.config.rejoin = rejoin;
+    let out = Simulator::new(halves_cut(plan, 30, 90)).unwrap().run();
+    let during = out.samples.iter().find(|s| s.t_ms == 89_000.0).unwrap();
+    assert_eq!(during.converged_fraction, 0.0, "split while cut");
+    let heal = out
+        .convergence
+        .after_events
+        .iter()
+        .find(|e| e.label == "heal")
+        .unwrap();
+    let after = heal.converged_after_ms.expect("converged after the heal");
+    let bound = (rejoin + 3 * CYCLE).as_millis() as f64;
+    assert!(
+        after <= bound,
+        "{after} ms after the heal, bound {bound} ms"
+    );
+    assert_eq!(out.convergence.final_fraction, 1.0);
+}

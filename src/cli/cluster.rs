@@ -54,6 +54,10 @@ pub struct ClusterArgs {
     /// Expiry timeout; if not longer than the cycle (or not given): 3 x cycle + 2 s (Go's rule).
     #[arg(long, value_parser = humantime::parse_duration, conflicts_with = "scenario")]
     timeout: Option<Duration>,
+    /// Rejoin period, e.g. 10s: nodes heartbeat the contacts they no longer list again (ours,
+    /// not Go's; off by default, as in Go PekoNode).
+    #[arg(long, value_parser = humantime::parse_duration, conflicts_with = "scenario")]
+    rejoin: Option<Duration>,
     /// Fan-out: how many nodes each heartbeat is sent to.
     #[arg(long, default_value_t = pekonode::protocol::DEFAULT_AMOUNT, conflicts_with = "scenario")]
     amount: usize,
@@ -160,6 +164,7 @@ fn plan(args: &ClusterArgs) -> anyhow::Result<Plan> {
         size: 0,
         timeout: args.timeout.unwrap_or(Duration::ZERO),
         forwarding: args.forwarding,
+        rejoin: args.rejoin.unwrap_or(Duration::ZERO),
     }
     .resolve()
     .context("bad protocol settings")?;

@@ -70,6 +70,12 @@ pub struct NodeArgs {
     /// becomes 3 × cycle + 2 s, as in Go PekoNode (20s with the default cycle).
     #[arg(long, value_parser = humantime::parse_duration)]
     timeout: Option<Duration>,
+    /// Rejoin period, e.g. 30s (ours, not Go's): the `--join` contacts this node no longer
+    /// lists get its heartbeat again every period, and at every heartbeat while it lists no
+    /// other node, so it finds its way back after a partition longer than the timeout. Off by
+    /// default, as in Go PekoNode.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    rejoin: Option<Duration>,
     /// Datagrams of this many bytes or more are dropped.
     #[arg(long, default_value_t = pekonode::protocol::DEFAULT_SIZE)]
     size: usize,
@@ -116,6 +122,7 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         secret_key: args.secret_key.clone(),
         listen_addr: host.to_string(),
         forwarding: args.forwarding,
+        rejoin: args.rejoin.unwrap_or(Duration::ZERO),
         seed: None,
         drop_probability: 0.0,
     };

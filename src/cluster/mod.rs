@@ -80,6 +80,7 @@ fn node_config(plan: &Plan) -> Config {
         secret_key: String::new(),
         listen_addr: "127.0.0.1".to_string(),
         forwarding: c.forwarding,
+        rejoin: c.rejoin,
         seed: None,
         drop_probability: plan.network.loss,
     }

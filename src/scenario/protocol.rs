@@ -18,11 +18,12 @@ pub(super) fn resolve(ck: &mut Checker, p: &ProtocolSpec) -> Option<Config> {
         size: p.size as usize,
         timeout: Duration::from_millis(p.timeout_ms),
         forwarding: p.forwarding,
+        rejoin: Duration::from_millis(p.rejoin_ms),
     };
     let mut refused = false;
     // `resolve` stops at the first value it refuses: record it, put that value back to 0 (its
     // default) and try again, so that one pass names every bad value (at most one per field).
-    for _ in 0..6 {
+    for _ in 0..7 {
         match config.resolve() {
             Ok(resolved) => return (!refused).then_some(resolved),
             Err(e) => {
@@ -38,6 +39,7 @@ pub(super) fn resolve(ck: &mut Checker, p: &ProtocolSpec) -> Option<Config> {
                     "buffer" => config.buffer = 0,
                     "size" => config.size = 0,
                     "timeout_ms" => config.timeout = Duration::ZERO,
+                    "rejoin_ms" => config.rejoin = Duration::ZERO,
                     _ => return None,
                 }
             }
@@ -53,6 +55,7 @@ fn field(e: &ConfigError) -> &'static str {
         ConfigError::CycleTooShort(_) | ConfigError::PeriodTooLong { what: "cycle", .. } => {
             "cycle_ms"
         }
+        ConfigError::PeriodTooLong { what: "rejoin", .. } => "rejoin_ms",
         ConfigError::PeriodTooLong { .. } => "timeout_ms",
         ConfigError::SizeOutOfRange(_) => "size",
         ConfigError::BufferTooLarge(_) => "buffer",

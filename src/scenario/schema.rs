@@ -90,6 +90,12 @@ pub struct ProtocolSpec {
     #[serde(default = "default_forwarding")]
     #[schemars(with = "ForwardingSchema")]
     pub forwarding: Forwarding,
+    /// Rejoin period in ms (ours, not Go's): every `rejoin_ms`, and at every heartbeat while a
+    /// node lists no other member, its heartbeat also goes to each of its contacts it no
+    /// longer lists, so a partition longer than the timeout heals. 0 (the default) = off, as
+    /// in Go PekoNode: a node every other forgot never comes back.
+    #[serde(default)]
+    pub rejoin_ms: u64,
 }
 
 impl Default for ProtocolSpec {
@@ -101,6 +107,7 @@ impl Default for ProtocolSpec {
             size: 0,
             timeout_ms: 0,
             forwarding: default_forwarding(),
+            rejoin_ms: 0,
         }
     }
 }

@@ -285,7 +285,20 @@ fn errors_from_a_file_name_that_file_with_line_and_column() {
 #[cfg(target_os = "linux")]
 #[test]
 fn an_endless_file_is_refused_without_reading_it_all() {
+    // A device is refused before it is opened (a FIFO would block, /dev/zero never ends).
     let err = Scenario::from_path(Path::new("/dev/zero")).unwrap_err();
+    assert!(matches!(err, ScenarioError::Io { .. }), "{err:?}");
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+}
+
+#[test]
+fn a_file_over_the_cap_is_refused_with_its_size() {
+    let dir = std::env::temp_dir().join(format!("pekonode-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.json");
+    std::fs::write(&path, vec![b' '; (super::MAX_FILE_BYTES + 10) as usize]).unwrap();
+    let err = Scenario::from_path(&path).unwrap_err();
+    let _ = std::fs::remove_dir_all(&dir);
     assert!(matches!(err, ScenarioError::TooLarge { .. }), "{err:?}");
 }
 

@@ -73,6 +73,11 @@ pub struct Config {
     pub timeout: Duration,
     /// The forwarding rule.
     pub forwarding: Forwarding,
+    /// Rejoin (ours, not Go's): every `rejoin`, and at every heartbeat while the view lists no
+    /// other member, the heartbeat also goes to each contact given with `set` that the view no
+    /// longer lists, so a partition longer than `timeout` heals and a node that every other
+    /// forgot comes back. Zero (the default) is Go PekoNode's behaviour: no way back.
+    pub rejoin: Duration,
 }
 
 /// Largest fan-out accepted: beyond this a broadcast is a flood, not gossip.
@@ -181,6 +186,13 @@ impl Config {
                 max: MAX_PERIOD * 4,
             });
         }
+        if self.rejoin > MAX_PERIOD {
+            return Err(ConfigError::PeriodTooLong {
+                what: "rejoin",
+                value: self.rejoin,
+                max: MAX_PERIOD,
+            });
+        }
         Ok(Config {
             amount,
             cycle,
@@ -188,6 +200,7 @@ impl Config {
             size,
             timeout,
             forwarding: self.forwarding,
+            rejoin: self.rejoin,
         })
     }
 }

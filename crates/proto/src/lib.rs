@@ -48,7 +48,7 @@ pub use config::{
 };
 pub use event::{Decode, Event, RejectReason};
 pub use member::{Identity, Metadata, NodeInfo};
-pub use node::Node;
+pub use node::{Node, MAX_CONTACTS};
 pub use packet::{Infected, Lineage, Packet, PacketKind, Transmit};
 pub use time::{Time, UnixNanos};
 

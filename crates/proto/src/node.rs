@@ -68,7 +68,15 @@ pub struct Node<Id> {
     scratch: Vec<usize>,
     /// Broadcasts (heartbeats and updates) this node started: the last [`Lineage::emission`].
     emissions: u32,
+    /// The contacts given with `set` (at most [`MAX_CONTACTS`]), kept when rejoin is on.
+    contacts: Vec<NodeInfo<Id>>,
+    /// When the contacts were last heartbeated by the rejoin rule.
+    last_rejoin: Option<Time>,
 }
+
+/// The most contacts a node remembers for rejoining: enough to reach a cluster again, few
+/// enough that a long `set` list (bootstrap `all`) costs little.
+pub const MAX_CONTACTS: usize = 64;
 
 impl<Id: Identity> Node<Id> {
     /// A node that knows only itself, not yet joined (Go's `New`).
@@ -99,6 +107,8 @@ impl<Id: Identity> Node<Id> {
             infected: Vec::new(),
             scratch: Vec::new(),
             emissions: 0,
+            contacts: Vec::new(),
+            last_rejoin: None,
         })
     }
 
@@ -228,6 +238,13 @@ impl<Id: Identity> Node<Id> {
     pub fn set(&mut self, now: Time, node: NodeInfo<Id>) {
         self.expire(now);
         self.refresh(now, &node);
+        let rejoin = !self.config.rejoin.is_zero();
+        if rejoin && node.id != self.local.id && self.contacts.len() < MAX_CONTACTS {
+            match self.contacts.iter_mut().find(|c| c.id == node.id) {
+                Some(known) => *known = node,
+                None => self.contacts.push(node),
+            }
+        }
     }
 
     /// Starts heartbeating: one heartbeat now, then one every `cycle` (Go's `Join`).
@@ -331,7 +348,11 @@ impl<Id: Identity> Node<Id> {
             metadata: Metadata::default(),
             lineage: Some(self.next_emission()),
         };
+        let rejoin = self.rejoin_due(now).then(|| packet.clone());
         self.broadcast(packet);
+        if let Some(packet) = rejoin {
+            self.rejoin(packet);
+        }
         if let Some(to) = self.view.pick_other(&mut self.rng, &local.id) {
             self.transmits.push_back(Transmit {
                 to,
@@ -343,6 +364,38 @@ impl<Id: Identity> Node<Id> {
                     lineage: None,
                 },
             });
+        }
+    }
+
+    /// Whether this heartbeat also goes to the forgotten contacts: rejoin is on, and the view
+    /// lists no other member or the last rejoin is `rejoin` old.
+    fn rejoin_due(&mut self, now: Time) -> bool {
+        let every = self.config.rejoin;
+        if every.is_zero() || self.contacts.is_empty() {
+            return false;
+        }
+        let lonely = self.view.len() <= 1;
+        let due = lonely
+            || self
+                .last_rejoin
+                .is_none_or(|at| now.saturating_since(at) >= every);
+        if due {
+            self.last_rejoin = Some(now);
+        }
+        due
+    }
+
+    /// Sends the node's fresh heartbeat `packet` to each contact the view no longer lists: a
+    /// contact that is alive lists this node again at once and gossips it on.
+    fn rejoin(&mut self, mut packet: Packet<Id>) {
+        packet.lineage = packet.lineage.map(|l| Lineage { hops: 1, ..l });
+        for c in &self.contacts {
+            if !self.view.contains(&c.id) {
+                self.transmits.push_back(Transmit {
+                    to: c.id.clone(),
+                    packet: packet.clone(),
+                });
+            }
         }
     }
 

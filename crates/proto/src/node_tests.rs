@@ -398,3 +398,42 @@ fn transmits_say_which_heartbeat_and_hop_they_carry() {
         .filter_map(Transmit::heartbeat)
         .all(|(_, l)| l.emission == 2 && l.hops == 1));
 }
+
+#[test]
+fn with_rejoin_a_node_that_lost_everyone_heartbeats_its_contacts_again() {
+    let rejoin = Duration::from_secs(30);
+    let lonely_after_expiry = |rejoin: Duration| {
+        let config = Config {
+            forwarding: Forwarding::FirstCopy,
+            rejoin,
+            ..Config::default()
+        };
+        let rng = ChaCha8Rng::seed_from_u64(5);
+        let mut a = Node::new(NodeInfo::new(0u32, "n0"), config, rng, Time::ZERO).unwrap();
+        a.set(Time::ZERO, NodeInfo::new(1, "n1"));
+        a.set(Time::ZERO, NodeInfo::new(2, "n2"));
+        a.join(Time::ZERO);
+        drain(&mut a);
+        // Nobody answers: both contacts expire, then the next heartbeat is due.
+        let mut now = Time::ZERO;
+        for _ in 0..10 {
+            now = now + CYCLE;
+            a.handle_timeout(now);
+            drain(&mut a);
+        }
+        assert_eq!(ids(&a), [0], "only itself is left");
+        now = now + CYCLE;
+        a.handle_timeout(now);
+        drain(&mut a)
+    };
+    let sent = lonely_after_expiry(rejoin);
+    let mut to: Vec<u32> = sent
+        .iter()
+        .filter(|t| t.is_own_heartbeat(&0))
+        .map(|t| t.to)
+        .collect();
+    to.sort_unstable();
+    assert_eq!(to, [1, 2], "its heartbeat goes to both forgotten contacts");
+    // Go PekoNode's behaviour (rejoin off): a lonely node sends nothing at all.
+    assert!(lonely_after_expiry(Duration::ZERO).is_empty());
+}

@@ -44,6 +44,10 @@ pub struct Config {
     pub listen_addr: String,
     /// The forwarding rule (default [`Forwarding::FirstCopy`]).
     pub forwarding: Forwarding,
+    /// Rejoin period ([`pekonode_proto::Config::rejoin`]): the contacts given with `set` that
+    /// the node no longer lists get its heartbeat again every `rejoin`, and at every heartbeat
+    /// while it lists no other member. Zero (the default): off, as in Go PekoNode.
+    pub rejoin: Duration,
     /// Seed of the node's random peer choice; `None` derives one from the clock and the port.
     pub seed: Option<u64>,
     /// Fault injection: the probability (0 … 1) that each datagram this node is about to send
@@ -64,6 +68,7 @@ impl Default for Config {
             secret_key: String::new(),
             listen_addr: "0.0.0.0".to_string(),
             forwarding: Forwarding::FirstCopy,
+            rejoin: Duration::ZERO,
             seed: None,
             drop_probability: 0.0,
         }
@@ -80,6 +85,7 @@ impl Config {
             size: self.size,
             timeout: self.timeout,
             forwarding: self.forwarding,
+            rejoin: self.rejoin,
         }
     }
 }
