@@ -92,6 +92,16 @@ fn halves_cut(mut plan: pekonode::run::Plan, from: u64, heal: u64) -> pekonode::
     plan
 }
 
+/// How long after the heal mark the cluster converged (for a cycle), if it did.
+fn converged_after_heal(out: &pekonode::run::Outcome) -> Option<f64> {
+    let heal = out
+        .convergence
+        .after_events
+        .iter()
+        .find(|e| e.label == "heal");
+    heal.expect("a heal mark").converged_after_ms
+}
+
 #[test]
 fn a_partition_splits_views_and_a_heal_brings_convergence_back() {
     // Cut for 17 s: cross entries were last refreshed up to a cycle before the cut, so they
@@ -104,13 +114,7 @@ fn a_partition_splits_views_and_a_heal_brings_convergence_back() {
         during.converged_fraction < 1.0,
         "views diverged during the partition"
     );
-    let heal = out
-        .convergence
-        .after_events
-        .iter()
-        .find(|e| e.label == "heal")
-        .unwrap();
-    let after = heal.converged_after_ms.expect("converged after heal");
+    let after = converged_after_heal(&out).expect("converged after heal");
     assert!(after <= 2.0 * CYCLE.as_millis() as f64, "{after} ms");
     assert_eq!(out.convergence.final_fraction, 1.0);
 }
@@ -206,13 +210,7 @@ fn with_rejoin_the_partition_that_outlasts_every_cross_entry_heals() {
     let out = Simulator::new(halves_cut(plan, 30, 90)).unwrap().run();
     let during = out.samples.iter().find(|s| s.t_ms == 89_000.0).unwrap();
     assert_eq!(during.converged_fraction, 0.0, "split while cut");
-    let heal = out
-        .convergence
-        .after_events
-        .iter()
-        .find(|e| e.label == "heal")
-        .unwrap();
-    let after = heal.converged_after_ms.expect("converged after the heal");
+    let after = converged_after_heal(&out).expect("converged after the heal");
     let bound = (rejoin + 3 * CYCLE).as_millis() as f64;
     assert!(
         after <= bound,
