@@ -2,6 +2,8 @@
 
 mod cli;
 
+use std::io::Write;
+
 use clap::Parser;
 
 /// One line: the error and each cause that adds something (library errors often repeat their
@@ -25,7 +27,8 @@ fn main() -> std::process::ExitCode {
     match cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", one_line(&e));
+            // Not eprintln!: it panics when stderr is a closed pipe.
+            let _ = writeln!(std::io::stderr(), "error: {}", one_line(&e));
             std::process::ExitCode::FAILURE
         }
     }

@@ -162,11 +162,12 @@ fn the_daemon_joins_go_nodes_adopts_their_metadata_and_stops_on_sigterm() {
     wait_for_log(&lines, &mut seen, "metadata adopted", |v| {
         message(v) == "metadata changed" && field(v, "data") == "hello from go"
     });
+    // Rejections are summarised once a second per reason, with the latest detail.
     let rejected = wait_for_log(&lines, &mut seen, "Infected:null rejected", |v| {
-        message(v) == "packet rejected"
+        message(v) == "packets rejected in the last second"
     });
     assert!(
-        field(&rejected, "reason")
+        field(&rejected, "example")
             .as_str()
             .unwrap_or("")
             .contains("Infected is null"),

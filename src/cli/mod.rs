@@ -3,6 +3,7 @@
 mod check;
 mod cluster;
 mod decode;
+mod log_pipe;
 mod node;
 mod run;
 mod sweep;

@@ -1,5 +1,6 @@
 //! `pekonode node`: one real UDP node as a daemon, logging what happens until a signal.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
@@ -8,10 +9,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use pekonode::protocol::{Event, Forwarding};
+use pekonode::protocol::{Event, Forwarding, RejectReason};
 use pekonode::udp::{Config, Node, NodeList};
 use tracing::{debug, info, warn};
 use tracing_subscriber::filter::LevelFilter;
+
+use super::log_pipe::LogPipe;
 
 /// Examples shown by `pekonode node --help`.
 pub const EXAMPLES: &str = "\
@@ -102,7 +105,7 @@ pub struct NodeArgs {
 
 /// Runs the node until SIGINT or SIGTERM.
 pub fn run(args: NodeArgs) -> anyhow::Result<()> {
-    init_logging(args.log_format, args.log_level);
+    let log = init_logging(args.log_format, args.log_level);
     let (host, port) =
         split_host_port(&args.listen).with_context(|| format!("bad --listen {:?}", args.listen))?;
     let mut contacts = Vec::new();
@@ -155,15 +158,27 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     }
 
     let mut last_drops = 0;
+    let mut last_log_drops = 0;
+    // Rejected datagrams, summarised once a second per reason (a flood is one line a second).
+    // Each reason keeps its count and its latest detail, as an example.
+    let mut rejected: BTreeMap<&'static str, (u64, String)> = BTreeMap::new();
     let mut next_stats = Instant::now() + Duration::from_secs(1);
     while !stop.load(Ordering::SeqCst) {
         match events.recv_timeout(Duration::from_millis(100)) {
+            Ok(Event::PacketRejected { reason, .. }) => {
+                let entry = rejected.entry(reason_kind(&reason)).or_default();
+                entry.0 += 1;
+                entry.1 = escaped(&reason.to_string()).chars().take(200).collect();
+            }
             Ok(event) => log_event(&list, event),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
         if Instant::now() >= next_stats {
             next_stats = Instant::now() + Duration::from_secs(1);
+            for (reason, (count, example)) in std::mem::take(&mut rejected) {
+                warn!(count, reason, example = %example, "packets rejected in the last second");
+            }
             let stats = list.stats();
             if stats.queue_full > last_drops {
                 warn!(
@@ -172,6 +187,14 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
                     "receive queue full: datagrams dropped"
                 );
                 last_drops = stats.queue_full;
+            }
+            let log_drops = log.dropped();
+            if log_drops > last_log_drops {
+                warn!(
+                    dropped = log_drops - last_log_drops,
+                    "log lines dropped: stderr is not read fast enough (or closed)"
+                );
+                last_log_drops = log_drops;
             }
             debug!(
                 received = stats.received,
@@ -185,33 +208,59 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     info!("signal received, stopping");
     list.leave();
     info!("stopped");
+    log.flush_for(Duration::from_secs(1));
     Ok(())
 }
 
+/// Text from the network, safe to put in a log line: control characters (newlines, ESC) are
+/// escaped, so nobody can forge a line or drive the terminal with a node name.
+fn escaped(text: &str) -> String {
+    text.escape_debug().to_string()
+}
+
+/// A short name for the kind of a rejection (its details vary per datagram).
+fn reason_kind(reason: &RejectReason) -> &'static str {
+    match reason {
+        RejectReason::Oversize { .. } => "oversize",
+        RejectReason::WrongSecret => "wrong secret key",
+        RejectReason::Malformed(_) => "malformed",
+    }
+}
+
 fn log_event(list: &NodeList, event: Event<pekonode::wire::Endpoint>) {
+    let node = |n: &pekonode::protocol::NodeInfo<pekonode::wire::Endpoint>| {
+        (
+            escaped(&n.id.to_string()),
+            escaped(n.name()),
+            escaped(n.private_data()),
+        )
+    };
     match event {
-        Event::MemberJoined(n) => info!(
-            node = %n.id, name = %n.name(), private_data = %n.private_data(), "member joined"
-        ),
-        Event::MemberUpdated(n) => info!(
-            node = %n.id, name = %n.name(), private_data = %n.private_data(), "member updated"
-        ),
-        Event::MemberExpired(id) => info!(node = %id, "member expired"),
+        Event::MemberJoined(n) => {
+            let (id, name, private_data) = node(&n);
+            info!(node = %id, name = %name, private_data = %private_data, "member joined")
+        }
+        Event::MemberUpdated(n) => {
+            let (id, name, private_data) = node(&n);
+            info!(node = %id, name = %name, private_data = %private_data, "member updated")
+        }
+        Event::MemberExpired(id) => info!(node = %escaped(&id.to_string()), "member expired"),
         Event::MetadataChanged { version } => info!(
             version,
-            data = %String::from_utf8_lossy(&list.read()),
+            data = %escaped(&String::from_utf8_lossy(&list.read())),
             "metadata changed"
         ),
-        Event::PacketRejected { len, reason } => {
-            warn!(len, reason = %reason, "packet rejected")
-        }
         other => debug!(event = ?other, "event"),
     }
 }
 
-fn init_logging(format: LogFormat, level: LevelFilter) {
+/// Logs to stderr through a queue that never blocks the node; a closed stderr ends logging,
+/// not the process (tracing's own error report would write to that closed stderr).
+fn init_logging(format: LogFormat, level: LevelFilter) -> LogPipe {
+    let pipe = LogPipe::stderr();
     let builder = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(pipe.clone())
+        .log_internal_errors(false)
         .with_max_level(level);
     match format {
         LogFormat::Human => builder
@@ -220,6 +269,7 @@ fn init_logging(format: LogFormat, level: LevelFilter) {
             .init(),
         LogFormat::Json => builder.json().init(),
     }
+    pipe
 }
 
 /// `host:port`, `[v6]:port` → (host without brackets, port).

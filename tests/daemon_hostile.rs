@@ -1,0 +1,120 @@
+//! The daemon against a hostile or careless environment (loopback only): its stderr closed
+//! (`pekonode node … 2>&1 | head -1`) or never read, forged heartbeats from a thousand fake
+//! nodes with control characters in their names. It must neither panic nor hang: SIGTERM ends
+//! it promptly with status 0.
+
+use std::io::{BufRead, BufReader};
+use std::net::UdpSocket;
+use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use pekonode::protocol::{Infected, Metadata, NodeInfo, Packet, PacketKind};
+use pekonode::wire::{Endpoint, JsonCodec};
+
+/// Starts a daemon on an OS-chosen port; returns it, its port and its stderr (the first
+/// line, which names the port, already read).
+fn daemon() -> (Child, u16, BufReader<ChildStderr>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pekonode"))
+        .args(["node", "--listen", "127.0.0.1:0", "--name", "R"])
+        .args(["--cycle", "200ms", "--timeout", "30s"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the daemon starts");
+    let mut err = BufReader::new(child.stderr.take().expect("stderr piped"));
+    let mut line = String::new();
+    err.read_line(&mut line).expect("a first log line");
+    let port = line
+        .split("listen=127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {line:?}"));
+    (child, port, err)
+}
+
+/// Forged heartbeats from `count` fake nodes whose names carry a newline and an ESC.
+fn forge(port: u16, count: u16) {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let codec = JsonCodec::new("");
+    for i in 0..count {
+        let fake = Endpoint::new("127.0.0.1", 20_000 + i);
+        let packet = Packet {
+            kind: PacketKind::Heartbeat,
+            node: NodeInfo::new(
+                fake.clone(),
+                &format!("fake{i}\nlevel=ERROR forged\u{1b}[31m"),
+            ),
+            infected: Infected::of(fake),
+            metadata: Metadata::default(),
+            lineage: None,
+        };
+        let _ = socket.send_to(&codec.encode(&packet), ("127.0.0.1", port));
+        if i % 100 == 99 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+/// SIGTERM, then the exit status within 10 s (a hang fails the test, it does not stall it).
+fn terminate(mut child: Child) -> ExitStatus {
+    let pid = i32::try_from(child.id()).expect("a pid fits in i32");
+    // SAFETY: kill(2) with a valid signal number on our own child's pid has no memory effects.
+    let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
+    assert_eq!(sent, 0, "kill failed");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the daemon ignored SIGTERM for 10 s");
+}
+
+#[test]
+fn a_closed_stderr_neither_panics_nor_stops_the_daemon() {
+    let (child, port, err) = daemon();
+    drop(err); // what `| head -1` does after its line
+    forge(port, 300);
+    std::thread::sleep(Duration::from_millis(500));
+    let status = terminate(child);
+    assert!(status.success(), "{status:?} (101 is a panic)");
+}
+
+#[test]
+fn an_unread_stderr_does_not_block_sigterm() {
+    let (child, port, err) = daemon();
+    // Keep the pipe open but never read it: about 150 bytes a joined member, far over the
+    // 64 KB a pipe holds.
+    forge(port, 2_000);
+    std::thread::sleep(Duration::from_millis(500));
+    let status = terminate(child);
+    drop(err);
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn control_characters_from_the_network_are_escaped_in_log_lines() {
+    let (child, port, err) = daemon();
+    forge(port, 1);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut lines = err.lines();
+    let mut seen = None;
+    while Instant::now() < deadline {
+        match lines.next() {
+            Some(Ok(line)) if line.contains("fake0") => {
+                seen = Some(line);
+                break;
+            }
+            Some(Ok(_)) => {}
+            _ => break,
+        }
+    }
+    let _ = terminate(child);
+    let line = seen.expect("a log line about the fake node");
+    assert!(line.contains(r"fake0\nlevel=ERROR"), "{line}");
+    assert!(!line.contains('\u{1b}'), "{line:?}");
+}
