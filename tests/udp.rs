@@ -58,7 +58,7 @@ fn metadata_spreads_and_the_newest_wins() {
     wait_until("the cluster converges", || all_list(&all, &["A", "B", "C"]));
     let events = nodes[2].events();
 
-    nodes[0].publish(b"from A");
+    nodes[0].publish(b"from A").expect("fits");
     wait_until("everyone reads A's metadata", || {
         all.iter().all(|n| n.read() == b"from A")
     });
@@ -69,7 +69,7 @@ fn metadata_spreads_and_the_newest_wins() {
         "C reported no metadata change"
     );
 
-    nodes[2].publish(b"from C");
+    nodes[2].publish(b"from C").expect("fits");
     wait_until("everyone reads C's newer metadata", || {
         all.iter().all(|n| n.read() == b"from C")
     });
@@ -162,7 +162,7 @@ fn a_thousand_garbage_datagrams_leave_a_node_running_and_converged() {
         .any(|r| matches!(r, RejectReason::Oversize { .. })));
     // Still running: converged, and it still gossips new metadata.
     assert!(holds_for(CYCLE * 4, || all_list(&all, &["A", "B", "C"])));
-    a.publish(b"still here");
+    a.publish(b"still here").expect("fits");
     wait_until("A's metadata reaches B and C", || {
         all.iter().all(|n| n.read() == b"still here")
     });
@@ -213,6 +213,27 @@ fn bad_config_and_bad_addresses_are_typed_errors() {
         NodeList::new(local(), nowhere),
         Err(UdpError::BadAddress { .. })
     ));
+}
+
+#[test]
+fn an_own_record_or_publish_that_cannot_fit_a_datagram_is_an_error_with_the_sizes() {
+    let long = "x".repeat(20_000);
+    let err = NodeList::new(Node::new("127.0.0.1", 0, &long), config()).err();
+    match err {
+        Some(UdpError::TooLarge { bytes, size, .. }) => {
+            assert!(bytes > 20_000 && size == 16_384, "{bytes} / {size}");
+        }
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+    let a = NodeList::new(Node::new("127.0.0.1", 0, "A"), config()).expect("a node");
+    let refused = a.publish(long.as_bytes());
+    assert!(
+        matches!(refused, Err(UdpError::TooLarge { .. })),
+        "{refused:?}"
+    );
+    assert!(a.read().is_empty(), "nothing published");
+    a.publish(b"small").expect("fits");
+    assert_eq!(a.read(), b"small");
 }
 
 /// Every event received so far.

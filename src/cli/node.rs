@@ -154,7 +154,8 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     }
     list.join();
     if let Some(text) = &args.publish {
-        list.publish(text.as_bytes());
+        list.publish(text.as_bytes())
+            .context("cannot publish --publish")?;
     }
 
     let mut last_drops = 0;

@@ -238,7 +238,7 @@ fn apply(
         Action::Set { node, contact } => members.set(index(node), index(contact)),
         Action::Publish { node, data } => {
             if let Some(list) = members.list(index(node)) {
-                list.publish(data);
+                list.publish(data)?;
                 let version = list.version();
                 observers.record(
                     t,

@@ -35,6 +35,20 @@ pub enum UdpError {
     /// A drop probability outside 0 … 1 (fault injection, [`Config::drop_probability`](super::Config)).
     #[error("drop probability {0} is not between 0 and 1")]
     DropProbability(f64),
+    /// What this node would send can never be received: its encoding reaches the size limit
+    /// (every node drops datagrams of `size` bytes or more).
+    #[error(
+        "{what} would be {bytes} bytes on the wire, but datagrams of {size} bytes or more are \
+         dropped: shorten it or raise size"
+    )]
+    TooLarge {
+        /// What is too large.
+        what: &'static str,
+        /// Its encoded length.
+        bytes: usize,
+        /// The size limit.
+        size: usize,
+    },
     /// The socket could not be set up, or a runtime thread could not be spawned.
     #[error("cannot start the runtime: {0}")]
     Io(#[from] io::Error),

@@ -18,7 +18,7 @@ use super::node::Node;
 use super::runtime::{self, lock, Event, Inbox, Shared, READ_TIMEOUT};
 use super::stats::Stats;
 use pekonode_proto::wire::JsonCodec;
-use pekonode_proto::{self as protocol, Time};
+use pekonode_proto::{self as protocol, Infected, Metadata, Packet, PacketKind, Time};
 
 /// One PekoNode node on a UDP socket: Go's `NodeList`, with the same methods.
 ///
@@ -41,7 +41,7 @@ use pekonode_proto::{self as protocol, Time};
 /// b.set(a.local().clone()); // B knows A...
 /// a.join();
 /// b.join(); // ...and joins the cluster through it.
-/// a.publish(b"hello");
+/// a.publish(b"hello")?;
 /// // B's events: A joined, metadata changed, ...
 /// for _ in 0..100 {
 ///     if b.read() == b"hello" && b.get().len() == 2 { break; }
@@ -83,6 +83,16 @@ impl NodeList {
         local.port = local_addr.port();
         local.addr = local.endpoint().addr().to_string();
 
+        let codec = JsonCodec::new(&config.secret_key);
+        // A node whose own heartbeat reaches the size limit could never be heard: say so now.
+        let own = own_packet(&local, PacketKind::Heartbeat, Metadata::default());
+        fits(
+            &codec,
+            &own,
+            resolved.size,
+            "this node's heartbeat (its name and private data)",
+        )?;
+
         let seed = config.seed.unwrap_or_else(|| clock_seed(local_addr));
         let fault = Fault::new(config.drop_probability, seed)?;
         let start = Instant::now();
@@ -97,7 +107,7 @@ impl NodeList {
             node,
             socket,
             local_addr,
-            JsonCodec::new(&config.secret_key),
+            codec,
             resolved.size,
             start,
             queue.clone(),
@@ -172,9 +182,24 @@ impl NodeList {
 
     /// Publishes cluster metadata (Go's `Publish`). Its version is the wall clock in Unix ns
     /// (strictly increasing for this node), so Go nodes order it as they order their own.
-    pub fn publish(&self, data: &[u8]) {
+    ///
+    /// Data whose update packet would reach the size limit is refused with
+    /// [`UdpError::TooLarge`] (no node could receive it); nothing is published then.
+    pub fn publish(&self, data: &[u8]) -> Result<(), UdpError> {
+        let update = own_packet(
+            &self.local,
+            PacketKind::Update,
+            Metadata::new(data, i64::MAX),
+        );
+        fits(
+            &self.shared.codec,
+            &update,
+            self.config.size,
+            "the published data",
+        )?;
         let version = self.shared.next_version();
         self.shared.command(|n, now| n.publish(now, version, data));
+        Ok(())
     }
 
     /// The cluster metadata as this node holds it (Go's `Read`).
@@ -257,4 +282,34 @@ fn clock_seed(addr: SocketAddr) -> u64 {
     let port = u64::from(addr.port());
     let pid = u64::from(std::process::id());
     nanos ^ (port << 48) ^ (pid << 24)
+}
+
+/// A packet of this node's own, as it would first send it (infected: itself).
+fn own_packet(
+    local: &Node,
+    kind: PacketKind,
+    metadata: Metadata,
+) -> Packet<protocol::wire::Endpoint> {
+    let info = local.to_info();
+    Packet {
+        kind,
+        infected: Infected::of(info.id.clone()),
+        node: info,
+        metadata,
+        lineage: None,
+    }
+}
+
+/// An error unless `packet`'s encoding stays under the size limit.
+fn fits(
+    codec: &JsonCodec,
+    packet: &Packet<protocol::wire::Endpoint>,
+    size: usize,
+    what: &'static str,
+) -> Result<(), UdpError> {
+    let bytes = codec.encode(packet).len();
+    if bytes >= size {
+        return Err(UdpError::TooLarge { what, bytes, size });
+    }
+    Ok(())
 }
