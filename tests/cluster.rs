@@ -41,6 +41,7 @@ fn plan(name: &str, n: u32, duration: Duration, loss: f64, events: Vec<Timed>) -
             timeout: TIMEOUT,
             forwarding: Forwarding::FirstCopy,
             rejoin: Duration::ZERO,
+            trust: Default::default(),
         },
         network: NetworkSpec {
             latency: Latency::Constant(Duration::ZERO),

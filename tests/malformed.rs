@@ -70,8 +70,9 @@ fn malformed() -> Vec<Vec<u8>> {
                 out.push(text.replacen(from, to, 1).into_bytes());
             }
         }
-        // The datagram that kills a Go node.
-        if let Some(start) = text.find(r#""Infected":{"#) {
+        // The datagram that kills a Go node (a heartbeat or update; Go accepts a swap with it).
+        let broadcast = text.contains(r#""IsSwap":0"#);
+        if let Some(start) = text.find(r#""Infected":{"#).filter(|_| broadcast) {
             let end = start + text[start..].find('}').unwrap_or(0) + 1;
             out.push(format!("{}\"Infected\":null{}", &text[..start], &text[end..]).into_bytes());
         }

@@ -58,6 +58,10 @@ pub struct ClusterArgs {
     /// not Go's; off by default, as in Go PekoNode).
     #[arg(long, value_parser = humantime::parse_duration, conflicts_with = "scenario")]
     rejoin: Option<Duration>,
+    /// Harden every node against a hostile network (rejoin every 10s unless --rejoin says
+    /// otherwise, and every trust bound on; see docs/security.md).
+    #[arg(long, conflicts_with = "scenario")]
+    hardened: bool,
     /// Fan-out: how many nodes each heartbeat is sent to.
     #[arg(long, default_value_t = pekonode::protocol::DEFAULT_AMOUNT, conflicts_with = "scenario")]
     amount: usize,
@@ -164,7 +168,16 @@ fn plan(args: &ClusterArgs) -> anyhow::Result<Plan> {
         size: 0,
         timeout: args.timeout.unwrap_or(Duration::ZERO),
         forwarding: args.forwarding,
-        rejoin: args.rejoin.unwrap_or(Duration::ZERO),
+        rejoin: args.rejoin.unwrap_or(if args.hardened {
+            protocol::HARDENED_REJOIN
+        } else {
+            Duration::ZERO
+        }),
+        trust: if args.hardened {
+            protocol::Trust::HARDENED
+        } else {
+            protocol::Trust::default()
+        },
     }
     .resolve()
     .context("bad protocol settings")?;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use pekonode::protocol::{Event, Forwarding, RejectReason};
+use pekonode::protocol::{Event, Forwarding, Trust, HARDENED_REJOIN};
 use pekonode::udp::{Config, Node, NodeList};
 use tracing::{debug, info, warn};
 use tracing_subscriber::filter::LevelFilter;
@@ -79,6 +79,12 @@ pub struct NodeArgs {
     /// default, as in Go PekoNode.
     #[arg(long, value_parser = humantime::parse_duration)]
     rejoin: Option<Duration>,
+    /// Harden against a hostile network (ours, not Go's; still mixes with Go nodes): rejoin
+    /// every 10s unless --rejoin says otherwise, metadata versions over 60 s ahead of this
+    /// clock ignored, at most 10,000 members and 100 new ones a second, swap replies only to
+    /// members and at most `amount` a cycle. See docs/security.md.
+    #[arg(long)]
+    hardened: bool,
     /// Datagrams of this many bytes or more are dropped.
     #[arg(long, default_value_t = pekonode::protocol::DEFAULT_SIZE)]
     size: usize,
@@ -125,7 +131,16 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         secret_key: args.secret_key.clone(),
         listen_addr: host.to_string(),
         forwarding: args.forwarding,
-        rejoin: args.rejoin.unwrap_or(Duration::ZERO),
+        rejoin: args.rejoin.unwrap_or(if args.hardened {
+            HARDENED_REJOIN
+        } else {
+            Duration::ZERO
+        }),
+        trust: if args.hardened {
+            Trust::HARDENED
+        } else {
+            Trust::default()
+        },
         seed: None,
         drop_probability: 0.0,
     };
@@ -167,7 +182,7 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     while !stop.load(Ordering::SeqCst) {
         match events.recv_timeout(Duration::from_millis(100)) {
             Ok(Event::PacketRejected { reason, .. }) => {
-                let entry = rejected.entry(reason_kind(&reason)).or_default();
+                let entry = rejected.entry(reason.kind()).or_default();
                 entry.0 += 1;
                 entry.1 = escaped(&reason.to_string()).chars().take(200).collect();
             }
@@ -217,15 +232,6 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
 /// escaped, so nobody can forge a line or drive the terminal with a node name.
 fn escaped(text: &str) -> String {
     text.escape_debug().to_string()
-}
-
-/// A short name for the kind of a rejection (its details vary per datagram).
-fn reason_kind(reason: &RejectReason) -> &'static str {
-    match reason {
-        RejectReason::Oversize { .. } => "oversize",
-        RejectReason::WrongSecret => "wrong secret key",
-        RejectReason::Malformed(_) => "malformed",
-    }
 }
 
 fn log_event(list: &NodeList, event: Event<pekonode::wire::Endpoint>) {

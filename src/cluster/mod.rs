@@ -81,6 +81,7 @@ fn node_config(plan: &Plan) -> Config {
         listen_addr: "127.0.0.1".to_string(),
         forwarding: c.forwarding,
         rejoin: c.rejoin,
+        trust: c.trust,
         seed: None,
         drop_probability: plan.network.loss,
     }

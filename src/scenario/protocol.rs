@@ -19,6 +19,7 @@ pub(super) fn resolve(ck: &mut Checker, p: &ProtocolSpec) -> Option<Config> {
         timeout: Duration::from_millis(p.timeout_ms),
         forwarding: p.forwarding,
         rejoin: Duration::from_millis(p.rejoin_ms),
+        trust: p.trust.to_trust(),
     };
     let mut refused = false;
     // `resolve` stops at the first value it refuses: record it, put that value back to 0 (its

@@ -96,6 +96,47 @@ pub struct ProtocolSpec {
     /// in Go PekoNode: a node every other forgot never comes back.
     #[serde(default)]
     pub rejoin_ms: u64,
+    /// Bounded trust in what packets say (ours, not Go's). Default: every rule off, as in Go
+    /// PekoNode. `{"max_version_skew_ms": 60000, "max_view": 10000, "admit_per_sec": 100,
+    /// "guarded_swaps": true}` is the hardened profile.
+    #[serde(default, skip_serializing_if = "TrustSpec::is_off")]
+    pub trust: TrustSpec,
+}
+
+/// The trust rules of the `protocol` block; each 0 or `false` turns its rule off.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrustSpec {
+    /// Metadata versions more than this many ms ahead of the receiver's clock are not
+    /// adopted, so one forged version cannot pin the metadata.
+    #[serde(default)]
+    pub max_version_skew_ms: u64,
+    /// Most entries a view holds; packets from new senders are dropped while it is full.
+    #[serde(default)]
+    pub max_view: u32,
+    /// New members a node admits from packets per second.
+    #[serde(default)]
+    pub admit_per_sec: u32,
+    /// Swap replies only to live members of the view, at most `amount` per cycle.
+    #[serde(default)]
+    pub guarded_swaps: bool,
+}
+
+impl TrustSpec {
+    /// Whether every rule is off (Go PekoNode's behaviour).
+    pub fn is_off(&self) -> bool {
+        *self == TrustSpec::default()
+    }
+
+    /// The protocol's trust rules.
+    pub fn to_trust(self) -> crate::protocol::Trust {
+        crate::protocol::Trust {
+            max_version_skew: std::time::Duration::from_millis(self.max_version_skew_ms),
+            max_view: self.max_view as usize,
+            admit_per_sec: self.admit_per_sec,
+            guarded_swaps: self.guarded_swaps,
+        }
+    }
 }
 
 impl Default for ProtocolSpec {
@@ -108,6 +149,7 @@ impl Default for ProtocolSpec {
             timeout_ms: 0,
             forwarding: default_forwarding(),
             rejoin_ms: 0,
+            trust: TrustSpec::default(),
         }
     }
 }

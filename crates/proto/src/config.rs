@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::trust::Trust;
+
 /// How a node treats a heartbeat or update that reaches it.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
@@ -78,7 +80,32 @@ pub struct Config {
     /// longer lists, so a partition longer than `timeout` heals and a node that every other
     /// forgot comes back. Zero (the default) is Go PekoNode's behaviour: no way back.
     pub rejoin: Duration,
+    /// Limits on what the node takes from the network ([`Trust`]); all off by default, as in
+    /// Go PekoNode.
+    pub trust: Trust,
 }
+
+impl Config {
+    /// PekoNode's defaults with this project's hardening on: rejoin every
+    /// [`HARDENED_REJOIN`] and every [`Trust::HARDENED`] rule. Same packets on the wire, so it
+    /// still mixes with Go nodes.
+    ///
+    /// ```
+    /// let c = pekonode_proto::Config::hardened();
+    /// assert!(!c.rejoin.is_zero() && c.trust.guarded_swaps);
+    /// ```
+    pub fn hardened() -> Config {
+        Config {
+            rejoin: HARDENED_REJOIN,
+            trust: Trust::HARDENED,
+            ..Config::default()
+        }
+    }
+}
+
+/// The rejoin period of [`Config::hardened`]: half the default timeout, so that a node every
+/// other forgot is heard again well within twice the timeout.
+pub const HARDENED_REJOIN: Duration = Duration::from_secs(10);
 
 /// Largest fan-out accepted: beyond this a broadcast is a flood, not gossip.
 pub const MAX_AMOUNT: usize = 1_000;
@@ -201,6 +228,7 @@ impl Config {
             timeout,
             forwarding: self.forwarding,
             rejoin: self.rejoin,
+            trust: self.trust,
         })
     }
 }

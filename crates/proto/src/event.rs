@@ -45,6 +45,69 @@ pub enum RejectReason {
     /// The bytes are not a packet Go PekoNode would accept.
     #[error("malformed packet: {0}")]
     Malformed(String),
+    /// Trust rule: the sender is new and the view already holds `max_view` entries.
+    #[error("view full ({limit} entries): a new sender is not admitted")]
+    ViewFull {
+        /// The configured `max_view`.
+        limit: usize,
+    },
+    /// Trust rule: the sender is new and this second's admissions are used up.
+    #[error("new-member admission rate ({per_sec}/s) exceeded")]
+    AdmissionLimit {
+        /// The configured `admit_per_sec`.
+        per_sec: u32,
+    },
+    /// Trust rule: the metadata version is further ahead of the wall clock than the skew
+    /// bound allows; the metadata is not adopted (the rest of the packet is handled).
+    #[error("metadata version {version} is ahead of the clock's bound {limit}")]
+    VersionAhead {
+        /// The offered version (Unix ns).
+        version: i64,
+        /// The newest version adopted now.
+        limit: i64,
+    },
+    /// Trust rule: a swap request from a node the view does not list gets no reply.
+    #[error("swap request from a node not in the view: no reply")]
+    SwapToStranger,
+    /// Trust rule: swap replies this cycle are used up; this request gets no reply.
+    #[error("swap reply budget exceeded: no reply")]
+    SwapBudget,
+    /// Sealed mode: no installed key opens the datagram (forged, edited, or sealed under a key
+    /// this node does not have).
+    #[error("not authentic: no installed key opens it")]
+    Unauthentic,
+    /// Sealed mode: this sender's counter was already seen (or is too old for the window).
+    #[error("replayed datagram")]
+    Replayed,
+    /// Sealed mode: the sender's timestamp is outside the clock-skew window.
+    #[error("stale datagram: its timestamp is {skew_ms} ms from this node's clock")]
+    Stale {
+        /// How far the timestamp is from this node's clock, in ms (positive: ahead).
+        skew_ms: i64,
+    },
+    /// Sealed mode: not a sealed envelope, or one of a version this node does not read.
+    #[error("not a sealed envelope: {0}")]
+    Envelope(&'static str),
+}
+
+impl RejectReason {
+    /// A short stable name of the reason, for counters and log summaries.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RejectReason::Oversize { .. } => "oversize",
+            RejectReason::WrongSecret => "wrong secret key",
+            RejectReason::Malformed(_) => "malformed",
+            RejectReason::ViewFull { .. } => "view full",
+            RejectReason::AdmissionLimit { .. } => "admission limit",
+            RejectReason::VersionAhead { .. } => "version ahead",
+            RejectReason::SwapToStranger => "swap to stranger",
+            RejectReason::SwapBudget => "swap budget",
+            RejectReason::Unauthentic => "unauthentic",
+            RejectReason::Replayed => "replayed",
+            RejectReason::Stale { .. } => "stale",
+            RejectReason::Envelope(_) => "not sealed",
+        }
+    }
 }
 
 /// Turns datagram bytes into a typed packet: implemented by the wire codecs.

@@ -40,17 +40,19 @@ mod member;
 mod node;
 mod packet;
 mod time;
+mod trust;
 mod view;
 
 pub use config::{
-    Config, ConfigError, Forwarding, DEFAULT_AMOUNT, DEFAULT_CYCLE, DEFAULT_SIZE, MAX_AMOUNT,
-    MAX_BUFFER, MAX_PERIOD, MAX_SIZE, MIN_CYCLE, MIN_SIZE,
+    Config, ConfigError, Forwarding, DEFAULT_AMOUNT, DEFAULT_CYCLE, DEFAULT_SIZE, HARDENED_REJOIN,
+    MAX_AMOUNT, MAX_BUFFER, MAX_PERIOD, MAX_SIZE, MIN_CYCLE, MIN_SIZE,
 };
 pub use event::{Decode, Event, RejectReason};
 pub use member::{Identity, Metadata, NodeInfo};
 pub use node::{Node, MAX_CONTACTS};
 pub use packet::{Infected, Lineage, Packet, PacketKind, Transmit};
 pub use time::{Time, UnixNanos};
+pub use trust::Trust;
 
 /// Seeds a [`ChaCha8Rng`]: `ChaCha8Rng::seed_from_u64(seed)`.
 pub use rand_chacha::rand_core::SeedableRng;

@@ -8,7 +8,8 @@ use super::event::{Decode, Event, RejectReason};
 use super::forwarding;
 use super::member::{Identity, Metadata, NodeInfo};
 use super::packet::{merge_into, Infected, Lineage, Packet, PacketKind, Transmit};
-use super::time::{Time, UnixNanos};
+use super::time::{micros, Time, UnixNanos};
+use super::trust::Bucket;
 use super::view::{Refresh, View};
 
 /// One PekoNode node, as a sans-IO state machine.
@@ -72,6 +73,25 @@ pub struct Node<Id> {
     contacts: Vec<NodeInfo<Id>>,
     /// When the contacts were last heartbeated by the rejoin rule.
     last_rejoin: Option<Time>,
+    /// The driver's wall clock at `Time::ZERO` (Unix ns), once given: the skew bound's clock.
+    wall_origin: Option<UnixNanos>,
+    /// New identities the trust rules still admit (`Trust::admit_per_sec`).
+    admissions: Bucket,
+    /// Swap replies the trust rules still allow (`Trust::guarded_swaps`).
+    swap_replies: Bucket,
+}
+
+/// The admission bucket's refill period: `admit_per_sec` tokens per second.
+const ADMIT_PERIOD: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Guarded swaps: one reply token every `cycle / amount`, so `amount` replies a cycle...
+fn swap_period(config: &Config) -> std::time::Duration {
+    config.cycle / u32::try_from(config.amount.max(1)).unwrap_or(u32::MAX)
+}
+
+/// ...with a burst of two cycles' worth.
+fn swap_burst(config: &Config) -> u32 {
+    u32::try_from(config.amount.saturating_mul(2)).unwrap_or(u32::MAX)
 }
 
 /// The most contacts a node remembers for rejoining: enough to reach a cluster again, few
@@ -89,6 +109,8 @@ impl<Id: Identity> Node<Id> {
         now: Time,
     ) -> Result<Node<Id>, ConfigError> {
         let config = config.resolve()?;
+        let admissions = Bucket::full(now, ADMIT_PERIOD, config.trust.admit_per_sec);
+        let swap_replies = Bucket::full(now, swap_period(&config), swap_burst(&config));
         let mut view = View::new();
         view.refresh(now, &local, config.timeout);
         Ok(Node {
@@ -109,7 +131,19 @@ impl<Id: Identity> Node<Id> {
             emissions: 0,
             contacts: Vec::new(),
             last_rejoin: None,
+            wall_origin: None,
+            admissions,
+            swap_replies,
         })
+    }
+
+    /// Tells the node the driver's wall clock: at `now` it reads `wall` (Unix ns). The trust
+    /// rule on metadata versions ([`Trust::max_version_skew`](crate::Trust)) measures against
+    /// it and is idle until it is given. The UDP runtime gives the system clock, the simulator
+    /// its virtual epoch.
+    pub fn set_wall_clock(&mut self, now: Time, wall: UnixNanos) {
+        let since = i64::try_from(now.as_micros().saturating_mul(1_000)).unwrap_or(i64::MAX);
+        self.wall_origin = Some(wall.saturating_sub(since));
     }
 
     // A. getters
@@ -156,15 +190,24 @@ impl<Id: Identity> Node<Id> {
 
     // B. handlers
 
-    /// Handles one received packet (a typed message; the simulator's input).
+    /// Handles one received packet (a typed message, whose length is unknown: a rejection it
+    /// causes is reported with `len` 0).
     pub fn handle_packet(&mut self, now: Time, packet: Packet<Id>) {
+        self.handle_packet_of_len(now, packet, 0);
+    }
+
+    fn handle_packet_of_len(&mut self, now: Time, packet: Packet<Id>, len: usize) {
         self.expire(now);
+        if let Err(reason) = self.admit(now, &packet) {
+            self.events.push_back(Event::PacketRejected { len, reason });
+            return;
+        }
         if packet.kind.is_swap() {
-            self.handle_swap(packet);
+            self.handle_swap(now, packet, len);
             return;
         }
         self.refresh(now, &packet.node);
-        let adopted = packet.kind == PacketKind::Update && self.adopt(&packet.metadata);
+        let adopted = packet.kind == PacketKind::Update && self.adopt(now, &packet.metadata, len);
         let forward = forwarding::decide(
             self.config.forwarding,
             packet.kind,
@@ -186,7 +229,26 @@ impl<Id: Identity> Node<Id> {
             return;
         }
         match codec.decode(datagram) {
-            Ok(packet) => self.handle_packet(now, packet),
+            Ok(packet) => self.handle_packet_of_len(now, packet, len),
+            Err(reason) => self.events.push_back(Event::PacketRejected { len, reason }),
+        }
+    }
+
+    /// [`handle_datagram`](Node::handle_datagram) with the decoding step given as a function:
+    /// for drivers whose decoding needs more than a [`Decode`] (the sealed envelope's replay
+    /// window and wall clock).
+    pub fn handle_datagram_with(
+        &mut self,
+        now: Time,
+        datagram: &[u8],
+        decode: impl FnOnce(&[u8]) -> Result<Packet<Id>, RejectReason>,
+    ) {
+        let len = datagram.len();
+        if !self.accepts_len(len) {
+            return;
+        }
+        match decode(datagram) {
+            Ok(packet) => self.handle_packet_of_len(now, packet, len),
             Err(reason) => self.events.push_back(Event::PacketRejected { len, reason }),
         }
     }
@@ -198,7 +260,7 @@ impl<Id: Identity> Node<Id> {
         if !self.accepts_len(len) {
             return false;
         }
-        self.handle_packet(now, packet);
+        self.handle_packet_of_len(now, packet, len);
         true
     }
 
@@ -443,12 +505,16 @@ impl<Id: Identity> Node<Id> {
 
     /// Swap rules: newer → adopt, no reply; older and a request → reply with ours; equal →
     /// nothing. Swaps never refresh liveness.
-    fn handle_swap(&mut self, packet: Packet<Id>) {
-        if self.adopt(&packet.metadata) {
+    fn handle_swap(&mut self, now: Time, packet: Packet<Id>, len: usize) {
+        if self.adopt(now, &packet.metadata, len) {
             return;
         }
         if packet.kind == PacketKind::SwapRequest && packet.metadata.version < self.metadata.version
         {
+            if let Err(reason) = self.may_answer_swap(now, &packet.node.id) {
+                self.events.push_back(Event::PacketRejected { len, reason });
+                return;
+            }
             self.transmits.push_back(Transmit {
                 to: packet.node.id,
                 packet: Packet {
@@ -462,17 +528,77 @@ impl<Id: Identity> Node<Id> {
         }
     }
 
-    /// Takes `offered` if its version is newer than ours.
-    fn adopt(&mut self, offered: &Metadata) -> bool {
-        if offered.version > self.metadata.version {
-            self.metadata = offered.clone();
-            self.events.push_back(Event::MetadataChanged {
-                version: offered.version,
-            });
-            true
-        } else {
-            false
+    /// Takes `offered` if its version is newer than ours (and, under the trust rules, not
+    /// too far ahead of the wall clock).
+    fn adopt(&mut self, now: Time, offered: &Metadata, len: usize) -> bool {
+        if offered.version <= self.metadata.version {
+            return false;
         }
+        if let Some(limit) = self.version_limit(now) {
+            if offered.version > limit {
+                let reason = RejectReason::VersionAhead {
+                    version: offered.version,
+                    limit,
+                };
+                self.events.push_back(Event::PacketRejected { len, reason });
+                return false;
+            }
+        }
+        self.metadata = offered.clone();
+        self.events.push_back(Event::MetadataChanged {
+            version: offered.version,
+        });
+        true
+    }
+
+    /// The newest metadata version the skew rule adopts at `now`, when the rule is on and the
+    /// wall clock known.
+    fn version_limit(&self, now: Time) -> Option<UnixNanos> {
+        let skew = self.config.trust.max_version_skew;
+        let origin = self.wall_origin?;
+        if skew.is_zero() {
+            return None;
+        }
+        let nanos = |us: u64| i64::try_from(us.saturating_mul(1_000)).unwrap_or(i64::MAX);
+        Some(
+            origin
+                .saturating_add(nanos(now.as_micros()))
+                .saturating_add(nanos(micros(skew))),
+        )
+    }
+
+    /// The trust rules on a packet's sender: a node the view does not list enters only while
+    /// the view has room and the admission rate allows. Swaps never add a member, so pass.
+    fn admit(&mut self, now: Time, packet: &Packet<Id>) -> Result<(), RejectReason> {
+        let trust = self.config.trust;
+        if packet.kind.is_swap() || self.view.contains(&packet.node.id) {
+            return Ok(());
+        }
+        if trust.max_view > 0 && self.view.len() >= trust.max_view {
+            return Err(RejectReason::ViewFull {
+                limit: trust.max_view,
+            });
+        }
+        let rate = trust.admit_per_sec;
+        if rate > 0 && !self.admissions.take(now, ADMIT_PERIOD / rate, rate) {
+            return Err(RejectReason::AdmissionLimit { per_sec: rate });
+        }
+        Ok(())
+    }
+
+    /// The trust rule on swap replies: only to a live member, within the reply budget.
+    fn may_answer_swap(&mut self, now: Time, to: &Id) -> Result<(), RejectReason> {
+        if !self.config.trust.guarded_swaps {
+            return Ok(());
+        }
+        if !self.view.contains(to) || *to == self.local.id {
+            return Err(RejectReason::SwapToStranger);
+        }
+        let (every, burst) = (swap_period(&self.config), swap_burst(&self.config));
+        if !self.swap_replies.take(now, every, burst) {
+            return Err(RejectReason::SwapBudget);
+        }
+        Ok(())
     }
 
     fn refresh(&mut self, now: Time, node: &NodeInfo<Id>) {
@@ -494,3 +620,7 @@ impl<Id: Identity> Node<Id> {
 #[cfg(test)]
 #[path = "node_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "trust_tests.rs"]
+mod trust_tests;

@@ -376,6 +376,9 @@ impl Simulator {
         let info = self.infos[iu].clone();
         // The config was resolved in `new`, so this cannot fail.
         self.nodes[iu] = Node::new(info, self.config.clone(), rng, self.now).ok();
+        if let Some(node) = &mut self.nodes[iu] {
+            node.set_wall_clock(self.now, version_at(self.now));
+        }
         self.timers[iu] = None;
         self.observers.record(self.now, Record::Fresh { node: i });
     }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use pekonode_proto::{self as protocol, Forwarding};
+use pekonode_proto::{self as protocol, Forwarding, Trust};
 
 /// Settings of a [`NodeList`](super::NodeList), named and defaulted as Go PekoNode's `Config`.
 ///
@@ -48,6 +48,9 @@ pub struct Config {
     /// the node no longer lists get its heartbeat again every `rejoin`, and at every heartbeat
     /// while it lists no other member. Zero (the default): off, as in Go PekoNode.
     pub rejoin: Duration,
+    /// Limits on what the node takes from the network ([`Trust`]; all off by default, as in
+    /// Go PekoNode; [`Trust::HARDENED`] turns all on).
+    pub trust: Trust,
     /// Seed of the node's random peer choice; `None` derives one from the clock and the port.
     pub seed: Option<u64>,
     /// Fault injection: the probability (0 … 1) that each datagram this node is about to send
@@ -69,6 +72,7 @@ impl Default for Config {
             listen_addr: "0.0.0.0".to_string(),
             forwarding: Forwarding::FirstCopy,
             rejoin: Duration::ZERO,
+            trust: Trust::default(),
             seed: None,
             drop_probability: 0.0,
         }
@@ -86,6 +90,7 @@ impl Config {
             timeout: self.timeout,
             forwarding: self.forwarding,
             rejoin: self.rejoin,
+            trust: self.trust,
         }
     }
 }

@@ -96,12 +96,13 @@ impl NodeList {
         let seed = config.seed.unwrap_or_else(|| clock_seed(local_addr));
         let fault = Fault::new(config.drop_probability, seed)?;
         let start = Instant::now();
-        let node = protocol::Node::new(
+        let mut node = protocol::Node::new(
             local.to_info(),
             resolved.clone(),
             ChaCha8Rng::seed_from_u64(seed),
             Time::ZERO,
         )?;
+        node.set_wall_clock(Time::ZERO, runtime::wall_nanos());
         let (queue, inbox) = mpsc::sync_channel(resolved.buffer.max(1));
         let shared = Arc::new(Shared::new(
             node,

@@ -39,6 +39,14 @@ pub(crate) enum Inbox {
     Wake,
 }
 
+/// The system clock in Unix ns (0 before 1970, saturated far in the future).
+pub(crate) fn wall_nanos() -> UnixNanos {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
 /// Everything the threads and the [`NodeList`](super::NodeList) handle share.
 pub(crate) struct Shared {
     pub(crate) node: Mutex<protocol::Node<Endpoint>>,
@@ -95,10 +103,7 @@ impl Shared {
 
     /// A metadata version: the wall clock in Unix ns, strictly above this node's last one.
     pub(crate) fn next_version(&self) -> UnixNanos {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
+        let wall = wall_nanos();
         let mut last = lock(&self.last_version);
         *last = wall.max(last.saturating_add(1));
         *last

@@ -3,7 +3,9 @@
 //! Go matches field names case-insensitively, ignores unknown fields, zero-fills missing ones
 //! and treats `null` as "leave it zero". We accept the same, and reject what Go rejects
 //! (wrong types, `IsSwap` 300, numbers that are not integers) plus what would harm a node:
-//! `"Infected":null`, which kills a Go node, and ports outside 1..=65535.
+//! a heartbeat or update whose `Infected` is `null` or missing (Go writes into that map, and
+//! panics on both), and ports outside 1..=65535. A swap with a `null` or missing `Infected` is
+//! accepted, as Go accepts it: swaps never read the field.
 
 use base64::Engine;
 use serde_json::{Map, Value};
@@ -43,8 +45,9 @@ pub enum DecodeError {
     /// `Node.Port` is missing, zero or outside 1..=65535.
     #[error("Node.Port {0} is not a port in 1..=65535")]
     InvalidPort(String),
-    /// `Infected` is `null`: a Go node that receives it panics, so it is never valid.
-    #[error("Infected is null")]
+    /// A heartbeat or update whose `Infected` is `null` or missing: a Go node that receives it
+    /// panics (it writes into a nil map), so it is never valid. Swaps may omit it.
+    #[error("Infected is null or missing in a heartbeat or update")]
     NullInfected,
     /// `Metadata.Data` is not valid standard base64.
     #[error("Metadata.Data is not base64: {0}")]
@@ -147,6 +150,18 @@ pub(crate) fn decode(
     if string(field(obj, "SecretKey"), "SecretKey")? != secret {
         return Err(DecodeError::WrongSecret);
     }
+    let is_update = boolean(field(obj, "IsUpdate"), "IsUpdate")?;
+    let is_swap = match integer(field(obj, "IsSwap"), "IsSwap")? {
+        None => 0,
+        Some(v) => u8::try_from(v).map_err(|_| DecodeError::IsSwapOutOfRange(v.to_string()))?,
+    };
+    let kind = match (is_swap, is_update) {
+        (0, false) => PacketKind::Heartbeat,
+        (0, true) => PacketKind::Update,
+        (1, _) => PacketKind::SwapRequest,
+        // Go treats every other non-zero IsSwap as a swap it does not answer: a reply.
+        _ => PacketKind::SwapReply,
+    };
     let node = object(field(obj, "Node"), "Node")?;
     let get = |name| node.and_then(|n| field(n, name));
     let addr = string(get("Addr"), "Node.Addr")?;
@@ -158,10 +173,10 @@ pub(crate) fn decode(
     let name = string(get("Name"), "Node.Name")?;
     let private_data = string(get("PrivateData"), "Node.PrivateData")?;
 
-    let infected = match field(obj, "Infected") {
-        Some(Value::Null) => return Err(DecodeError::NullInfected),
-        v => object(v, "Infected")?,
-    };
+    let infected = object(field(obj, "Infected"), "Infected")?;
+    if infected.is_none() && !kind.is_swap() {
+        return Err(DecodeError::NullInfected);
+    }
     let mut set = Vec::new();
     for (key, v) in infected.into_iter().flatten() {
         // A key marked false, or one that names no address, is one Go never matches.
@@ -196,18 +211,6 @@ pub(crate) fn decode(
         })?,
     };
 
-    let is_update = boolean(field(obj, "IsUpdate"), "IsUpdate")?;
-    let is_swap = match integer(field(obj, "IsSwap"), "IsSwap")? {
-        None => 0,
-        Some(v) => u8::try_from(v).map_err(|_| DecodeError::IsSwapOutOfRange(v.to_string()))?,
-    };
-    let kind = match (is_swap, is_update) {
-        (0, false) => PacketKind::Heartbeat,
-        (0, true) => PacketKind::Update,
-        (1, _) => PacketKind::SwapRequest,
-        // Go treats every other non-zero IsSwap as a swap it does not answer: a reply.
-        _ => PacketKind::SwapReply,
-    };
     Ok(Packet {
         kind,
         node: NodeInfo::new(Endpoint::new(addr, port), name).with_private_data(private_data),

@@ -15,12 +15,14 @@
 mod decode;
 mod encode;
 mod endpoint;
+pub mod sealed;
 
 pub use decode::DecodeError;
 pub use encode::encoded_len_by;
 #[doc(hidden)]
 pub use encode::{encoded_len_with_record, record_len_by};
 pub use endpoint::Endpoint;
+pub use sealed::{Key, Keyring, KeyringError, Sealed};
 
 use crate::{Decode, Packet, RejectReason, MAX_SIZE};
 

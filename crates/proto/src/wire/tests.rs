@@ -80,7 +80,7 @@ fn field_names_match_case_insensitively_and_unknown_fields_are_ignored() {
 #[test]
 fn missing_fields_are_zero_and_null_leaves_a_field_zero() {
     let p = JsonCodec::new("")
-        .decode(br#"{"Node":{"Addr":null,"Port":5},"Metadata":null,"IsSwap":null}"#)
+        .decode(br#"{"Node":{"Addr":null,"Port":5},"Infected":{},"Metadata":null,"IsSwap":null}"#)
         .unwrap();
     assert_eq!(p.node.id, Endpoint::new("0.0.0.0", 5));
     assert!(p.infected.is_empty());
@@ -119,12 +119,14 @@ fn what_go_rejects_is_a_typed_error() {
         (br#"{"Node":{"Port":5},"Infected":{"a:1":1}}"#, |e| {
             matches!(e, DecodeError::WrongType { .. })
         }),
-        (br#"{"Node":{"Port":5},"Metadata":{"Data":"!!"}}"#, |e| {
-            matches!(e, DecodeError::InvalidBase64(_))
-        }),
-        (br#"{"Node":{"Port":5},"IsUpdate":"yes"}"#, |e| {
-            matches!(e, DecodeError::WrongType { .. })
-        }),
+        (
+            br#"{"Node":{"Port":5},"Infected":{},"Metadata":{"Data":"!!"}}"#,
+            |e| matches!(e, DecodeError::InvalidBase64(_)),
+        ),
+        (
+            br#"{"Node":{"Port":5},"Infected":{},"IsUpdate":"yes"}"#,
+            |e| matches!(e, DecodeError::WrongType { .. }),
+        ),
         (br#"{"Node":{"Port":5},"SecretKey":"abc"}"#, |e| {
             matches!(e, DecodeError::WrongSecret)
         }),
@@ -135,6 +137,28 @@ fn what_go_rejects_is_a_typed_error() {
     for (bytes, ok) in cases {
         let err = codec.decode(bytes).unwrap_err();
         assert!(ok(&err), "{} gave {err:?}", String::from_utf8_lossy(bytes));
+    }
+}
+
+#[test]
+fn missing_or_null_infected_is_refused_where_go_panics_and_accepted_where_go_accepts() {
+    let codec = JsonCodec::new("");
+    for broadcast in [
+        br#"{"Node":{"Port":5}}"#.as_slice(),
+        br#"{"Node":{"Port":5},"Infected":null}"#,
+        br#"{"Node":{"Port":5},"IsUpdate":true}"#,
+        br#"{"Node":{"Port":5},"IsUpdate":true,"Infected":null}"#,
+    ] {
+        let got = codec.decode(broadcast);
+        assert_eq!(got.err(), Some(DecodeError::NullInfected));
+    }
+    for swap in [
+        br#"{"Node":{"Port":5},"IsSwap":1}"#.as_slice(),
+        br#"{"Node":{"Port":5},"IsSwap":1,"Infected":null}"#,
+        br#"{"Node":{"Port":5},"IsSwap":2,"Infected":null}"#,
+    ] {
+        let p = codec.decode(swap).unwrap();
+        assert!(p.kind.is_swap() && p.infected.is_empty());
     }
 }
 
