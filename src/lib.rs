@@ -44,6 +44,7 @@
 pub mod cluster;
 pub mod experiment;
 pub mod files;
+pub mod keys;
 pub mod report;
 pub mod scenario;
 pub mod study;

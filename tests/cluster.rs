@@ -53,6 +53,7 @@ fn plan(name: &str, n: u32, duration: Duration, loss: f64, events: Vec<Timed>) -
         nodes: (0..n).map(|i| format!("n{i}")).collect(),
         timeline,
         limits: Limits::default(),
+        wire: Default::default(),
     }
 }
 

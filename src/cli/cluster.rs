@@ -14,6 +14,7 @@ use pekonode::run::{
 };
 use pekonode::scenario::Scenario;
 use pekonode::sim::bootstrap_stream;
+use pekonode::wire::WireMode;
 use rand::seq::index;
 
 /// Examples shown by `pekonode cluster --help`.
@@ -77,6 +78,10 @@ pub struct ClusterArgs {
         conflicts_with = "scenario"
     )]
     forwarding: Forwarding,
+    /// Sealed mode: every node authenticates and encrypts its datagrams under one fresh random
+    /// key for the run (as `node --keyring`); also with --scenario.
+    #[arg(long)]
+    sealed: bool,
     /// Whom each node knows at the start: seed (n0), random:K (K random earlier nodes) or all.
     #[arg(long, default_value = "seed", value_parser = parse_bootstrap, value_name = "seed|random:K|all", conflicts_with = "scenario")]
     bootstrap: Bootstrap,
@@ -272,6 +277,7 @@ fn plan(args: &ClusterArgs) -> anyhow::Result<Plan> {
             max_in_flight: u64::MAX,
             max_packets_per_cycle: args.max_packets_per_cycle,
         },
+        wire: wire(args),
     })
 }
 
@@ -287,7 +293,19 @@ fn scenario_plan(args: &ClusterArgs, file: &std::path::Path) -> anyhow::Result<P
         plan.network.loss = p;
     }
     plan.limits.max_packets_per_cycle = args.max_packets_per_cycle;
+    if args.sealed {
+        plan.wire = WireMode::Sealed;
+    }
     cluster::scale(&plan, args.time_scale).with_context(|| format!("{}", file.display()))
+}
+
+/// The wire mode the options ask for.
+fn wire(args: &ClusterArgs) -> WireMode {
+    if args.sealed {
+        WireMode::Sealed
+    } else {
+        WireMode::Json
+    }
 }
 
 /// `pekonode cluster`.

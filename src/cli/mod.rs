@@ -3,6 +3,8 @@
 mod check;
 mod cluster;
 mod decode;
+mod keygen;
+mod keyring_watch;
 mod log_pipe;
 mod node;
 mod run;
@@ -66,6 +68,9 @@ pub enum Command {
     /// to stderr, the summary table to stdout.
     #[command(after_long_help = cluster::EXAMPLES)]
     Cluster(cluster::ClusterArgs),
+    /// Create a key for sealed mode (`node --keyring`): 32 random bytes from the OS, base64.
+    #[command(after_long_help = keygen::EXAMPLES)]
+    Keygen(keygen::KeygenArgs),
 }
 
 /// Runs the parsed command line.
@@ -79,5 +84,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Decode(args) => decode::run(args),
         Command::Node(args) => node::run(args),
         Command::Cluster(args) => cluster::run(args),
+        Command::Keygen(args) => keygen::run(args),
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
@@ -10,6 +11,8 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use pekonode::protocol::{Event, Forwarding, Trust, HARDENED_REJOIN};
+
+use super::keyring_watch::{Change, KeyringWatch};
 use pekonode::udp::{Config, Node, NodeList};
 use tracing::{debug, info, warn};
 use tracing_subscriber::filter::LevelFilter;
@@ -91,10 +94,16 @@ pub struct NodeArgs {
     /// Receive queue length; datagrams arriving when it is full are dropped (0: 3 × amount).
     #[arg(long, default_value_t = 0)]
     buffer: usize,
-    /// The cluster's secret key (its MD5 travels in every packet; packets with another are
-    /// rejected).
-    #[arg(long, default_value = "", value_name = "K")]
+    /// Go PekoNode's secret key. Its MD5 travels in clear in every packet: it keeps two
+    /// clusters apart by mistake, it does not stop anyone (use --keyring for that).
+    #[arg(long, default_value = "", value_name = "K", conflicts_with = "keyring")]
     secret_key: String,
+    /// Sealed mode: authenticate and encrypt every datagram with the keys of FILE (one base64
+    /// key per line, the sealing key first; mode 0600; make one with `pekonode keygen`).
+    /// Replays are refused. Only pekonode nodes holding a key can join: Go nodes cannot.
+    /// The file is re-read every second, so keys rotate without a restart.
+    #[arg(long, value_name = "FILE")]
+    keyring: Option<PathBuf>,
     /// Forwarding rule: first-copy (ours, far fewer packets) or faithful (Go PekoNode's).
     #[arg(long, default_value = "first-copy", value_name = "first-copy|faithful")]
     forwarding: Forwarding,
@@ -122,6 +131,10 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         }
         contacts.push(Node::new(h, p, ""));
     }
+    let mut watch = match &args.keyring {
+        Some(path) => Some(KeyringWatch::open(path.clone())?),
+        None => None,
+    };
     let config = Config {
         amount: args.amount,
         cycle: args.cycle.unwrap_or(pekonode::protocol::DEFAULT_CYCLE),
@@ -129,6 +142,7 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         size: args.size,
         timeout: args.timeout.unwrap_or(Duration::ZERO),
         secret_key: args.secret_key.clone(),
+        keyring: watch.as_ref().map(|w| w.current().clone()),
         listen_addr: host.to_string(),
         forwarding: args.forwarding,
         rejoin: args.rejoin.unwrap_or(if args.hardened {
@@ -161,6 +175,7 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         cycle = ?c.cycle,
         timeout = ?c.timeout,
         forwarding = %c.forwarding,
+        wire = if watch.is_some() { "sealed" } else { "json" },
         "listening"
     );
     let events = list.events();
@@ -192,6 +207,15 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         }
         if Instant::now() >= next_stats {
             next_stats = Instant::now() + Duration::from_secs(1);
+            match watch.as_mut().and_then(KeyringWatch::poll) {
+                Some(Change::Reloaded(ring)) => {
+                    let keys = ring.keys().len();
+                    list.set_keyring(ring)?;
+                    info!(keys, "keyring reloaded");
+                }
+                Some(Change::Refused(e)) => warn!("{e}; the keyring in force stays"),
+                None => {}
+            }
             for (reason, (count, example)) in std::mem::take(&mut rejected) {
                 warn!(count, reason, example = %example, "packets rejected in the last second");
             }

@@ -46,6 +46,7 @@ pub use timeline::{check, scale, MAX_NODES};
 use crate::run::outcome::GuardStop;
 use crate::run::{Action, DownCause, Measured, Observers, Outcome, Plan, Record};
 use crate::udp::Config;
+use crate::wire::{Keyring, WireMode};
 
 use members::{Members, Totals};
 
@@ -68,30 +69,37 @@ pub struct Progress {
 }
 
 /// The node configuration of a plan: its protocol settings on 127.0.0.1, its loss as the
-/// send-path drop probability.
-fn node_config(plan: &Plan) -> Config {
+/// send-path drop probability; a sealed plan gets one fresh random key for the whole run.
+fn node_config(plan: &Plan) -> Result<Config, ClusterError> {
     let c = &plan.config;
-    Config {
+    let keyring = match plan.wire {
+        WireMode::Json => None,
+        WireMode::Sealed => Some(Keyring::new(
+            crate::keys::random_key().map_err(|e| ClusterError::Setting(e.to_string()))?,
+        )),
+    };
+    Ok(Config {
         amount: c.amount,
         cycle: c.cycle,
         buffer: c.buffer,
         size: c.size,
         timeout: c.timeout,
         secret_key: String::new(),
+        keyring,
         listen_addr: "127.0.0.1".to_string(),
         forwarding: c.forwarding,
         rejoin: c.rejoin,
         trust: c.trust,
         seed: None,
         drop_probability: plan.network.loss,
-    }
+    })
 }
 
 /// Plays `plan` in real time on 127.0.0.1 and returns what it measured. `progress` is called
 /// after every sample. Every node is stopped and its port freed before this returns.
 pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, ClusterError> {
     let mut notes = check(plan)?;
-    let config = node_config(plan);
+    let config = node_config(plan)?;
     let resolved = config
         .protocol()
         .resolve()

@@ -49,6 +49,7 @@ pub fn plan(s: &Scenario) -> Plan {
         nodes: s.node_names().to_vec(),
         timeline,
         limits: *s.limits(),
+        wire: s.wire(),
     }
 }
 

@@ -12,6 +12,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
 use crate::protocol::Forwarding;
 use crate::run::{Bootstrap, Limits};
+use crate::wire::WireMode;
 
 /// The forwarding rule a scenario gets when it names none: Go PekoNode's.
 pub(super) fn default_forwarding() -> Forwarding {
@@ -44,6 +45,33 @@ impl JsonSchema for ForwardingSchema {
                     "description": "Our fix: forward a heartbeat of an origin at most once per half cycle, an update only if\nadopted.",
                     "type": "string",
                     "const": Forwarding::FirstCopy.as_str()
+                }
+            ]
+        })
+    }
+}
+
+/// Describes [`WireMode`] (`"json"` or `"sealed"`).
+pub(super) struct WireSchema;
+
+impl JsonSchema for WireSchema {
+    fn schema_name() -> Cow<'static, str> {
+        "WireMode".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "How datagrams are written.",
+            "oneOf": [
+                {
+                    "description": "Go PekoNode's JSON: mixes with Go nodes; anyone on the network can forge packets.",
+                    "type": "string",
+                    "const": WireMode::Json.as_str()
+                },
+                {
+                    "description": "Sealed envelopes (authenticated, encrypted, replays refused): this project's nodes only, 42 bytes more per datagram.",
+                    "type": "string",
+                    "const": WireMode::Sealed.as_str()
                 }
             ]
         })

@@ -139,6 +139,11 @@ impl Scenario {
         &self.events
     }
 
+    /// How datagrams are written (JSON or sealed envelopes).
+    pub fn wire(&self) -> crate::wire::WireMode {
+        self.spec.protocol.wire
+    }
+
     /// The explosion guard's limits.
     pub fn limits(&self) -> &Limits {
         &self.spec.limits

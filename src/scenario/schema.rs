@@ -8,10 +8,11 @@ use crate::protocol::Forwarding;
 use crate::run::Limits;
 
 use super::events::EventSpec;
-use super::foreign::{default_forwarding, ForwardingSchema, LimitsSchema};
+use super::foreign::{default_forwarding, ForwardingSchema, LimitsSchema, WireSchema};
 use super::nodes::NodesSpec;
 use super::refs::NodeSelector;
 use super::sweep::SweepSpec;
+use crate::wire::WireMode;
 
 /// A scenario file, as written. Unknown fields are errors everywhere.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -101,6 +102,16 @@ pub struct ProtocolSpec {
     /// "guarded_swaps": true}` is the hardened profile.
     #[serde(default, skip_serializing_if = "TrustSpec::is_off")]
     pub trust: TrustSpec,
+    /// Wire mode: `"json"` (Go PekoNode's, the default) or `"sealed"` (authenticated envelopes
+    /// of this project, 42 bytes more per datagram; a real cluster seals, the simulator counts
+    /// the bytes).
+    #[serde(default, skip_serializing_if = "is_json")]
+    #[schemars(with = "WireSchema")]
+    pub wire: WireMode,
+}
+
+fn is_json(w: &WireMode) -> bool {
+    *w == WireMode::Json
 }
 
 /// The trust rules of the `protocol` block; each 0 or `false` turns its rule off.
@@ -150,6 +161,7 @@ impl Default for ProtocolSpec {
             forwarding: default_forwarding(),
             rejoin_ms: 0,
             trust: TrustSpec::default(),
+            wire: WireMode::Json,
         }
     }
 }

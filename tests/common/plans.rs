@@ -41,6 +41,7 @@ pub fn cluster(n: u32, forwarding: Forwarding, bootstrap: Bootstrap, secs: u64) 
         nodes: (0..n).map(|i| format!("n{i}")).collect(),
         timeline,
         limits: Limits::default(),
+        wire: Default::default(),
     }
 }
 

@@ -10,6 +10,7 @@ use rand::seq::index;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use pekonode_proto::wire::WireMode;
 use pekonode_proto::Config;
 
 use crate::network::NetworkSpec;
@@ -43,6 +44,9 @@ pub struct Plan {
     pub timeline: Vec<Timed>,
     /// The explosion guard.
     pub limits: Limits,
+    /// How datagrams are written: JSON (Go's) or sealed envelopes, which add
+    /// [`WireMode::overhead`] bytes to each (the simulator counts them; a real cluster seals).
+    pub wire: WireMode,
 }
 
 impl Plan {
@@ -60,6 +64,7 @@ impl Plan {
             nodes,
             timeline,
             limits: Limits::default(),
+            wire: WireMode::Json,
         }
     }
 }

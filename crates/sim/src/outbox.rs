@@ -130,7 +130,7 @@ impl Simulator {
             Some(info) if info.shares_record(node) => self.record_len[node.id as usize],
             _ => record_len_by(node, key_len),
         };
-        encoded_len_with_record(packet, 0, record, key_len) as u64
+        (encoded_len_with_record(packet, 0, record, key_len) + self.plan.wire.overhead()) as u64
     }
 
     fn send(&mut self, from: NodeIndex, t: Transmit<NodeIndex>, len: u64, heartbeat: Option<u64>) {

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use pekonode_proto::wire::Keyring;
 use pekonode_proto::{self as protocol, Forwarding, Trust};
 
 /// Settings of a [`NodeList`](super::NodeList), named and defaulted as Go PekoNode's `Config`.
@@ -37,8 +38,14 @@ pub struct Config {
     pub size: usize,
     /// An entry not refreshed for more than `timeout` expires (≤ cycle ⇒ 3 × cycle + 2 s).
     pub timeout: Duration,
-    /// The cluster's shared key; its MD5 digest travels in every packet (empty for none).
+    /// Go PekoNode's shared key; its MD5 digest travels in clear in every packet (empty for
+    /// none). A mistake guard (two clusters on one network), not security: anyone who sees one
+    /// packet can forge any other. For security use [`keyring`](Config::keyring).
     pub secret_key: String,
+    /// Sealed mode: every datagram authenticated and encrypted under this keyring, with
+    /// replays refused ([`pekonode_proto::wire::sealed`]). Only nodes of this project holding
+    /// a key of the ring can join; Go PekoNode nodes cannot. `None` (the default): Go's JSON.
+    pub keyring: Option<Keyring>,
     /// The address the socket binds (an IP address or a host name; default `0.0.0.0`).
     /// The port is the local node's.
     pub listen_addr: String,
@@ -69,6 +76,7 @@ impl Default for Config {
             size: 0,
             timeout: Duration::ZERO,
             secret_key: String::new(),
+            keyring: None,
             listen_addr: "0.0.0.0".to_string(),
             forwarding: Forwarding::FirstCopy,
             rejoin: Duration::ZERO,

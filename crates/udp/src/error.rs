@@ -49,6 +49,13 @@ pub enum UdpError {
         /// The size limit.
         size: usize,
     },
+    /// Both a secret key and a keyring: sealed mode authenticates with the keyring, and the
+    /// secret key's digest would add nothing but bytes.
+    #[error("a secret key and a keyring are both set: a sealed cluster uses the keyring only")]
+    KeyAndKeyring,
+    /// This node's codec is not sealed, so it has no keyring to change.
+    #[error("this node is not in sealed mode: it has no keyring")]
+    NotSealed,
     /// The socket could not be set up, or a runtime thread could not be spawned.
     #[error("cannot start the runtime: {0}")]
     Io(#[from] io::Error),

@@ -11,13 +11,14 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::address::bind_addr;
+use super::codec::Codec;
 use super::config::Config;
 use super::error::UdpError;
 use super::fault::Fault;
 use super::node::Node;
 use super::runtime::{self, lock, Event, Inbox, Shared, READ_TIMEOUT};
 use super::stats::Stats;
-use pekonode_proto::wire::JsonCodec;
+use pekonode_proto::wire::Keyring;
 use pekonode_proto::{self as protocol, Infected, Metadata, Packet, PacketKind, Time};
 
 /// One PekoNode node on a UDP socket: Go's `NodeList`, with the same methods.
@@ -83,7 +84,7 @@ impl NodeList {
         local.port = local_addr.port();
         local.addr = local.endpoint().addr().to_string();
 
-        let codec = JsonCodec::new(&config.secret_key);
+        let codec = Codec::new(&config.secret_key, config.keyring.as_ref())?;
         // A node whose own heartbeat reaches the size limit could never be heard: say so now.
         let own = own_packet(&local, PacketKind::Heartbeat, Metadata::default());
         fits(
@@ -229,6 +230,17 @@ impl NodeList {
         self.shared.counters.snapshot()
     }
 
+    /// Replaces the keyring of a sealed node (a rotation step: install a key everywhere, then
+    /// use it everywhere, then remove the old one; see [`Keyring`]). Datagrams in flight under
+    /// a key still installed keep opening. An error for a node not in sealed mode.
+    pub fn set_keyring(&self, keyring: Keyring) -> Result<(), UdpError> {
+        if self.shared.codec.set_keyring(keyring) {
+            Ok(())
+        } else {
+            Err(UdpError::NotSealed)
+        }
+    }
+
     /// Fault injection: from now on, each datagram this node is about to send is dropped with
     /// `probability` (0 … 1; 0 turns it off), as if the network had lost it. Drops are counted
     /// in [`Stats::dropped_fault`]. Values outside 0 … 1 are refused and change nothing.
@@ -303,12 +315,12 @@ fn own_packet(
 
 /// An error unless `packet`'s encoding stays under the size limit.
 fn fits(
-    codec: &JsonCodec,
+    codec: &Codec,
     packet: &Packet<protocol::wire::Endpoint>,
     size: usize,
     what: &'static str,
 ) -> Result<(), UdpError> {
-    let bytes = codec.encode(packet).len();
+    let bytes = codec.encoded_len(packet);
     if bytes >= size {
         return Err(UdpError::TooLarge { what, bytes, size });
     }

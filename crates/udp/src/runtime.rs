@@ -16,9 +16,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::address::Resolver;
+use super::codec::Codec;
 use super::fault::Fault;
 use super::stats::Counters;
-use pekonode_proto::wire::{Endpoint, JsonCodec};
+use pekonode_proto::wire::Endpoint;
 use pekonode_proto::{self as protocol, Time, Transmit, UnixNanos};
 
 /// How long a blocking `recv_from` waits before the receiver checks for shutdown. It bounds how
@@ -51,7 +52,7 @@ pub(crate) fn wall_nanos() -> UnixNanos {
 pub(crate) struct Shared {
     pub(crate) node: Mutex<protocol::Node<Endpoint>>,
     pub(crate) socket: UdpSocket,
-    pub(crate) codec: JsonCodec,
+    pub(crate) codec: Codec,
     pub(crate) size: usize,
     pub(crate) start: Instant,
     pub(crate) resolver: Mutex<Resolver>,
@@ -74,7 +75,7 @@ impl Shared {
         node: protocol::Node<Endpoint>,
         socket: UdpSocket,
         local_addr: SocketAddr,
-        codec: JsonCodec,
+        codec: Codec,
         size: usize,
         start: Instant,
         wake: SyncSender<Inbox>,
@@ -133,6 +134,9 @@ impl Shared {
             }
             let mut subscribers = lock(&self.subscribers);
             while let Some(event) = node.poll_event() {
+                if let protocol::Event::PacketRejected { reason, .. } = &event {
+                    self.counters.rejected(reason);
+                }
                 subscribers.retain(|s| s.send(event.clone()).is_ok());
             }
         }
@@ -216,7 +220,7 @@ pub(crate) fn drive(shared: Arc<Shared>, inbox: Receiver<Inbox>) {
         }
         match inbox.recv_timeout(wait) {
             Ok(Inbox::Datagram(bytes)) => {
-                shared.step(|node, now| node.handle_datagram(now, &bytes, &shared.codec))
+                shared.step(|node, now| shared.codec.deliver(node, now, &bytes))
             }
             Ok(Inbox::Wake) => {}
             Err(RecvTimeoutError::Timeout) => shared.step(|node, now| node.handle_timeout(now)),

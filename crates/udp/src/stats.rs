@@ -2,6 +2,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use pekonode_proto::RejectReason;
+
 /// What a node's socket has seen since it started. Read with [`NodeList::stats`](super::NodeList::stats).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -22,6 +24,18 @@ pub struct Stats {
     pub heartbeats: u64,
     /// Heartbeat datagrams handed to the send path (own and forwarded; fault drops included).
     pub heartbeat_packets: u64,
+    /// Datagrams or packets the node rejected, for any reason (each also reported as an
+    /// [`Event::PacketRejected`](pekonode_proto::Event) with its reason).
+    pub rejected: u64,
+    /// Sealed mode: datagrams no installed key opens (forged, edited, or another key).
+    pub unauthentic: u64,
+    /// Sealed mode: datagrams replayed (a counter this node already saw from that sender).
+    pub replayed: u64,
+    /// Sealed mode: datagrams whose timestamp is outside the clock-skew window.
+    pub stale: u64,
+    /// Packets a trust rule refused or limited (view full, admission rate, version ahead,
+    /// swap reply withheld).
+    pub distrusted: u64,
 }
 
 #[derive(Debug, Default)]
@@ -34,6 +48,11 @@ pub(crate) struct Counters {
     pub(crate) bytes_sent: AtomicU64,
     pub(crate) heartbeats: AtomicU64,
     pub(crate) heartbeat_packets: AtomicU64,
+    pub(crate) rejected: AtomicU64,
+    pub(crate) unauthentic: AtomicU64,
+    pub(crate) replayed: AtomicU64,
+    pub(crate) stale: AtomicU64,
+    pub(crate) distrusted: AtomicU64,
 }
 
 impl Counters {
@@ -51,6 +70,30 @@ impl Counters {
             bytes_sent: self.bytes_sent.load(Ordering::Relaxed),
             heartbeats: self.heartbeats.load(Ordering::Relaxed),
             heartbeat_packets: self.heartbeat_packets.load(Ordering::Relaxed),
+            rejected: self.rejected.load(Ordering::Relaxed),
+            unauthentic: self.unauthentic.load(Ordering::Relaxed),
+            replayed: self.replayed.load(Ordering::Relaxed),
+            stale: self.stale.load(Ordering::Relaxed),
+            distrusted: self.distrusted.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Counts one rejection under its reason.
+    pub(crate) fn rejected(&self, reason: &RejectReason) {
+        Counters::bump(&self.rejected);
+        let specific = match reason {
+            RejectReason::Unauthentic => Some(&self.unauthentic),
+            RejectReason::Replayed => Some(&self.replayed),
+            RejectReason::Stale { .. } => Some(&self.stale),
+            RejectReason::ViewFull { .. }
+            | RejectReason::AdmissionLimit { .. }
+            | RejectReason::VersionAhead { .. }
+            | RejectReason::SwapToStranger
+            | RejectReason::SwapBudget => Some(&self.distrusted),
+            _ => None,
+        };
+        if let Some(counter) = specific {
+            Counters::bump(counter);
         }
     }
 }

@@ -26,9 +26,43 @@ pub use sealed::{Key, Keyring, KeyringError, Sealed};
 
 use crate::{Decode, Packet, RejectReason, MAX_SIZE};
 
+/// How datagrams are written: Go PekoNode's JSON, or JSON in sealed envelopes.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum WireMode {
+    /// Go PekoNode's JSON (with the md5 secret-key digest when a key is set): mixes with Go
+    /// nodes; anyone on the network can forge or replay packets.
+    #[default]
+    Json,
+    /// [`sealed`] envelopes: authenticated and encrypted under a keyring, replays refused.
+    /// Only this project's nodes holding a key join; [`sealed::OVERHEAD`] more bytes each.
+    Sealed,
+}
+
+impl WireMode {
+    /// Bytes this mode adds to each JSON packet.
+    pub fn overhead(self) -> usize {
+        match self {
+            WireMode::Json => 0,
+            WireMode::Sealed => sealed::OVERHEAD,
+        }
+    }
+
+    /// The name used in scenario files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WireMode::Json => "json",
+            WireMode::Sealed => "sealed",
+        }
+    }
+}
+
 /// The hex MD5 digest PekoNode sends as `SecretKey`; empty for an empty key.
 ///
-/// It stops mistakes (two clusters on one network), not attackers: the digest is a password.
+/// It stops mistakes (two clusters on one network), not attackers: the digest is a password,
+/// in clear in every packet. [`WireMode::Sealed`] is the secure mode.
 ///
 /// ```
 /// assert_eq!(pekonode_proto::wire::secret_digest("test_key"), "8c32d1183251df9828f929b935ae0419");

@@ -1,6 +1,6 @@
 //! Anti-replay: a sliding window of counters per sender, as IPsec and WireGuard keep.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// How many counters below the highest seen a window still accepts (out-of-order delivery).
 pub const WINDOW: u64 = 64;
@@ -44,7 +44,7 @@ impl Window {
 /// The windows of every sender, by incarnation (a random number each sender draws at start).
 #[derive(Debug, Default)]
 pub(crate) struct Windows {
-    senders: HashMap<u64, Window>,
+    senders: BTreeMap<u64, Window>,
 }
 
 impl Windows {
@@ -55,8 +55,7 @@ impl Windows {
             return w.accept(counter);
         }
         if self.senders.len() >= MAX_SENDERS {
-            // The least recently heard (ties: the lowest incarnation), so eviction is the same
-            // whatever the map's order.
+            // The least recently heard (ties: the lowest incarnation).
             let oldest = self
                 .senders
                 .iter()
