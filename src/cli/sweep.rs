@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pekonode::scenario::{self as cost, Scenario, PACKETS_PER_SECOND};
 use pekonode::{report, study};
 
 use super::run::{load, threads};
@@ -32,6 +33,11 @@ pub struct SweepArgs {
 /// `pekonode sweep`.
 pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     let scenario = load(&args.file)?;
+    let threads = threads(args.threads);
+    // Before hours of silence: how much work this is (validation bounded each run).
+    if let Some(line) = estimate(&scenario, threads) {
+        eprintln!("{line}");
+    }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     if std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::stderr());
@@ -42,7 +48,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             .progress_chars("=> "),
     );
     bar.set_prefix(scenario.name().to_string());
-    let result = study::sweep::run_sweep(&scenario, threads(args.threads), &|n, total| {
+    let result = study::sweep::run_sweep(&scenario, threads, &|n, total| {
         bar.set_length(total as u64);
         bar.set_position(n as u64);
     })?;
@@ -58,4 +64,37 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     }
     println!("report: {}", dir.display());
     Ok(())
+}
+
+/// One line: runs, packets and a rough wall time on `threads` threads (from
+/// [`PACKETS_PER_SECOND`](pekonode::scenario::PACKETS_PER_SECOND)); `None` without a sweep.
+fn estimate(scenario: &Scenario, threads: usize) -> Option<String> {
+    let sweep = scenario.sweep()?;
+    let seeds = u64::from(sweep.seeds.unwrap_or(scenario.seeds()).max(1));
+    let points = sweep.points();
+    let mut packets = 0.0;
+    for p in &points {
+        if let Some(Ok(s)) = scenario.sweep_point(p) {
+            packets += s.cost().packets * seeds as f64;
+        }
+    }
+    let runs = points.len() as u64 * seeds;
+    let seconds = packets / PACKETS_PER_SECOND / threads.max(1) as f64;
+    Some(format!(
+        "sweep {}: {} points × {seeds} seeds = {runs} runs, about {} packets: roughly {} on {threads} thread(s)",
+        scenario.name(),
+        points.len(),
+        cost::count(packets),
+        duration(seconds)
+    ))
+}
+
+/// Seconds as "12 s", "35 min" or "4.2 h".
+fn duration(seconds: f64) -> String {
+    match seconds {
+        s if s < 1.0 => "under a second".to_string(),
+        s if s < 120.0 => format!("{s:.0} s"),
+        s if s < 7200.0 => format!("{:.0} min", s / 60.0),
+        s => format!("{:.1} h", s / 3600.0),
+    }
 }

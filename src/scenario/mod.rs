@@ -51,6 +51,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cost;
 mod error;
 mod events;
 mod foreign;
@@ -78,6 +79,9 @@ mod tests_timeline;
 use std::io::Read;
 use std::path::Path;
 
+pub use cost::{
+    count, per_heartbeat, CostEstimate, MAX_MEMORY_BYTES, MAX_PACKETS, PACKETS_PER_SECOND,
+};
 pub use error::{Problem, ScenarioError};
 pub use events::{
     ActionSpec, EventSpec, HealSpec, JoinSpec, LossSpec, NodeTarget, PartitionSpec, PublishSpec,

@@ -54,6 +54,18 @@ impl Scenario {
         self.spec.seed = seed;
     }
 
+    /// The estimated cost of one run (validation refused the file if it passes the limits).
+    pub fn cost(&self) -> super::CostEstimate {
+        super::CostEstimate::new(
+            self.node_names.len() as u64,
+            &self.config,
+            self.spec.duration_ms,
+            self.spec.sample_interval_ms,
+            &self.spec.limits,
+            self.bootstrap,
+        )
+    }
+
     /// How many seeds `run` and `check` use (the file's `seeds`, default 1).
     pub fn seeds(&self) -> u32 {
         self.spec.seeds.unwrap_or(1)

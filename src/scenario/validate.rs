@@ -4,6 +4,7 @@
 
 use crate::run::Limits;
 
+use super::cost::{self, CostEstimate};
 use super::error::{Problem, ScenarioError};
 use super::resolved::Scenario;
 use super::schema::{Expect, ScenarioSpec};
@@ -78,6 +79,18 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
     }
     if let Some(sweep) = &spec.sweep {
         super::sweep::check(&mut ck, &spec, sweep);
+    }
+    // A file that is otherwise valid is refused if it would exhaust the machine.
+    if let (0, Some(config)) = (ck.count(), &config) {
+        let estimate = CostEstimate::new(
+            resolved.names.len() as u64,
+            config,
+            spec.duration_ms,
+            spec.sample_interval_ms,
+            &spec.limits,
+            resolved.bootstrap,
+        );
+        cost::check(&mut ck, &estimate, config.forwarding);
     }
     // `config` is `None` only when a problem was recorded, and so are unusable link sets.
     match (ck.finish(), config) {

@@ -16,6 +16,7 @@ mod actions;
 mod calendar;
 mod error;
 mod inspect;
+mod links;
 mod network;
 mod outbox;
 mod queue;

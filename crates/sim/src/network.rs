@@ -12,6 +12,8 @@ use rand_chacha::ChaCha8Rng;
 
 use pekonode_run::{NetworkSpec, NodeIndex};
 
+use crate::links::LinkIndex;
+
 /// What happens to one packet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -26,16 +28,20 @@ pub enum Verdict {
 /// The network's state during a run: the spec plus partitions and loss changes.
 #[derive(Clone, Debug)]
 pub(crate) struct Network {
+    /// The spec, its link rules moved into `links`.
     spec: NetworkSpec,
+    links: LinkIndex,
     /// Partitions in force: the group of each node (`u32::MAX`: the implicit rest group),
     /// and whether only traffic from group 0 to group 1 is cut. They add up until `heal`.
     partitions: Vec<(Vec<u32>, bool)>,
 }
 
 impl Network {
-    pub(crate) fn new(spec: NetworkSpec) -> Network {
+    pub(crate) fn new(mut spec: NetworkSpec) -> Network {
+        let links = LinkIndex::new(std::mem::take(&mut spec.links));
         Network {
             spec,
+            links,
             partitions: Vec::new(),
         }
     }
@@ -76,18 +82,19 @@ impl Network {
         if self.cut(from, to) {
             return Verdict::Partitioned;
         }
-        let mut rules = self.spec.links.iter().filter(|r| r.matches(from, to));
-        let loss = rules.clone().find_map(|r| r.loss).unwrap_or(self.spec.loss);
+        let (loss, latency, duplicate) = if self.links.is_empty() {
+            (self.spec.loss, &self.spec.latency, self.spec.duplicate)
+        } else {
+            let o = self.links.resolve(from, to);
+            (
+                o.loss.unwrap_or(self.spec.loss),
+                o.latency.unwrap_or(&self.spec.latency),
+                o.duplicate.unwrap_or(self.spec.duplicate),
+            )
+        };
         if draws[0] < loss {
             return Verdict::Lost;
         }
-        let latency = rules
-            .clone()
-            .find_map(|r| r.latency.as_ref())
-            .unwrap_or(&self.spec.latency);
-        let duplicate = rules
-            .find_map(|r| r.duplicate)
-            .unwrap_or(self.spec.duplicate);
         let first = latency.sample(draws[1], draws[2]);
         let second = (draws[3] < duplicate).then(|| latency.sample(draws[4], draws[2]));
         Verdict::Deliver(first, second)

@@ -3,7 +3,7 @@
 //! guard).
 
 use pekonode_proto::wire::{encoded_len_with_record, record_len_by};
-use pekonode_proto::{Event, Packet, Transmit};
+use pekonode_proto::{Event, Forwarding, Packet, Transmit};
 use pekonode_run::outcome::GuardStop;
 use pekonode_run::stats::ms;
 use pekonode_run::{DropReason, NodeIndex, Record};
@@ -218,12 +218,23 @@ impl Simulator {
             None
         };
         if let Some((limit, limit_value, value, what)) = passed {
+            // Only faithful (Go's) forwarding is exponential; a first-copy run that passes a
+            // limit is simply that large.
+            let why = match self.config.forwarding {
+                Forwarding::Faithful => {
+                    "faithful forwarding sends a number of packets exponential in the cluster \
+                     size (first-copy forwarding avoids it)"
+                }
+                Forwarding::FirstCopy => {
+                    "first-copy forwarding is linear in the cluster size, so this is the load \
+                     itself: use fewer nodes, spread their joins (join_interval_ms) or raise \
+                     the limit"
+                }
+            };
             let message = format!(
                 "explosion guard: {value} {what} passed {limit} = {limit_value} at t = {:.3} s; \
-                 {} forwarding sends a number of packets exponential in the cluster size \
-                 (first-copy forwarding avoids it)",
+                 {why}",
                 self.now.as_secs_f64(),
-                self.config.forwarding,
             );
             self.stopped = Some(GuardStop {
                 at_ms: ms(self.now.as_micros()),

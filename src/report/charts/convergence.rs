@@ -5,6 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::decimate::decimate;
 use super::markers::{guard_note, guard_region, mark_labels, mark_lines, x_extent};
 use super::style::{self, Swatch, AXIS_PX, TICK_PX};
 use super::{Chart, ChartFailure};
@@ -50,6 +51,7 @@ fn fraction_panel<DB: DrawingBackend>(
         .filter(|s| s.t_ms.is_finite() && s.converged_fraction.is_finite())
         .map(|s| (s.t_ms / 1000.0, s.converged_fraction.clamp(0.0, 1.0)))
         .collect();
+    let points = decimate(points);
     if points.is_empty() {
         style::no_data(&chart.plotting_area().strip_coord_spec(), "no samples")?;
     } else if points.len() == 1 {
@@ -115,6 +117,7 @@ fn up_panel<DB: DrawingBackend>(
         }
         points.push((x, s.up as f64));
     }
+    let points = decimate(points);
     match points.len() {
         0 => style::no_data(&chart.plotting_area().strip_coord_spec(), "no samples")?,
         1 => {

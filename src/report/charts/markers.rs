@@ -16,6 +16,9 @@ use crate::run::Outcome;
 const MERGE_PX: i32 = 18;
 /// Longest event label, in characters.
 const LABEL_CHARS: usize = 42;
+/// Above this many marks, lines are drawn per pixel column and labels name how many events
+/// each group holds (no shipped scenario comes near).
+const MAX_MARK_LINES: usize = 200;
 
 /// A chart with linear f64 axes.
 pub(crate) type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -70,12 +73,34 @@ pub(crate) fn guard_region<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Dashed vertical lines at every mark.
+/// Dashed vertical lines at every mark; beyond [`MAX_MARK_LINES`] marks, one thin solid line
+/// per pixel column holding marks instead (a dashed line is dozens of SVG elements).
 pub(crate) fn mark_lines<DB: DrawingBackend>(
     chart: &mut Plot<'_, DB>,
     marks: &[Mark],
     (y_lo, y_hi): (f64, f64),
 ) -> Result<(), ChartFailure> {
+    if marks.len() > MAX_MARK_LINES {
+        let mut columns: Vec<i32> = marks
+            .iter()
+            .filter(|m| m.at_ms.is_finite())
+            .map(|m| chart.backend_coord(&(m.at_ms / 1000.0, 0.0)).0)
+            .collect();
+        columns.sort_unstable();
+        columns.dedup();
+        let (lo, hi) = (chart.backend_coord(&(0.0, y_lo)).1, {
+            chart.backend_coord(&(0.0, y_hi)).1
+        });
+        let area = chart.plotting_area().strip_coord_spec();
+        let (bx, by) = area.get_base_pixel();
+        for px in columns {
+            area.draw(&PathElement::new(
+                vec![(px - bx, lo - by), (px - bx, hi - by)],
+                style::GREY.mix(0.5).stroke_width(1),
+            ))?;
+        }
+        return Ok(());
+    }
     for m in marks.iter().filter(|m| m.at_ms.is_finite()) {
         let x = m.at_ms / 1000.0;
         chart.draw_series(std::iter::once(DashedPathElement::new(
@@ -90,6 +115,7 @@ pub(crate) fn mark_lines<DB: DrawingBackend>(
 
 /// Groups marks whose lines are closer than [`MERGE_PX`] and returns (pixel x, label).
 fn label_groups<DB: DrawingBackend>(chart: &Plot<'_, DB>, marks: &[Mark]) -> Vec<(i32, String)> {
+    let many = marks.len() > MAX_MARK_LINES;
     let mut sorted: Vec<&Mark> = marks.iter().filter(|m| m.at_ms.is_finite()).collect();
     sorted.sort_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
     let mut groups: Vec<(i32, i32, Vec<&str>)> = Vec::new();
@@ -106,7 +132,11 @@ fn label_groups<DB: DrawingBackend>(chart: &Plot<'_, DB>, marks: &[Mark]) -> Vec
     groups
         .into_iter()
         .map(|(px, _, labels)| {
-            let mut text = labels.join(", ");
+            let mut text = if many && labels.len() > 1 {
+                format!("{} events: {}", labels.len(), labels.join(", "))
+            } else {
+                labels.join(", ")
+            };
             if text.chars().count() > LABEL_CHARS {
                 text = text.chars().take(LABEL_CHARS - 1).collect::<String>() + "…";
             }

@@ -7,6 +7,7 @@
 
 pub(crate) mod band;
 mod convergence;
+mod decimate;
 pub(crate) mod figure;
 pub(crate) mod heatmap;
 mod infection;

@@ -6,6 +6,7 @@ use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
+use super::decimate::decimate;
 use super::markers::{guard_note, guard_region, mark_lines, x_extent};
 use super::style::{self, Swatch, AXIS_PX, TICK_PX};
 use super::{Chart, ChartFailure};
@@ -230,11 +231,12 @@ impl Chart for TrafficChart {
             lines.push(Line {
                 color,
                 dashed,
-                points: o
-                    .per_cycle
-                    .iter()
-                    .map(|c| (c.start_ms / 1000.0, field(c) as f64))
-                    .collect(),
+                points: decimate(
+                    o.per_cycle
+                        .iter()
+                        .map(|c| (c.start_ms / 1000.0, field(c) as f64))
+                        .collect(),
+                ),
             });
         }
         entries.push((Swatch::Line(style::SKY), "bytes sent".to_owned()));
@@ -248,11 +250,12 @@ impl Chart for TrafficChart {
         let bytes = [Line {
             color: style::SKY,
             dashed: false,
-            points: o
-                .per_cycle
-                .iter()
-                .map(|c| (c.start_ms / 1000.0, c.bytes_sent as f64))
-                .collect(),
+            points: decimate(
+                o.per_cycle
+                    .iter()
+                    .map(|c| (c.start_ms / 1000.0, c.bytes_sent as f64))
+                    .collect(),
+            ),
         }];
         panel(&bottom, o, &bytes, "bytes per cycle", "B", true)?;
         Ok(())
