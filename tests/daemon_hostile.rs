@@ -96,6 +96,57 @@ fn an_unread_stderr_does_not_block_sigterm() {
     assert!(status.success(), "{status:?}");
 }
 
+/// One fake node renaming itself `count` times: a log line each, and no view growth.
+fn renames(port: u16, count: u32) {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let codec = JsonCodec::new("");
+    let fake = Endpoint::new("127.0.0.1", 20_000);
+    for i in 0..count {
+        let packet = Packet {
+            kind: PacketKind::Heartbeat,
+            node: NodeInfo::new(fake.clone(), &format!("renamed-{i}-{}", "x".repeat(100))),
+            infected: Infected::of(fake.clone()),
+            metadata: Metadata::default(),
+            lineage: None,
+        };
+        let _ = socket.send_to(&codec.encode(&packet), ("127.0.0.1", port));
+        if i % 100 == 99 {
+            // Paced so that the node's small receive queue takes most of them.
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+/// The resident set of `pid` in kB (Linux).
+fn rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .expect("VmRSS")
+}
+
+#[test]
+fn an_unread_stderr_keeps_memory_bounded() {
+    let (child, port, err) = daemon();
+    std::thread::sleep(Duration::from_millis(300));
+    let before = rss_kb(child.id());
+    // 200,000 renames: about 40 MB of log lines, none read. Unbounded buffering grew the
+    // daemon by tens of MB here; the bounded queue drops and counts lines instead.
+    renames(port, 200_000);
+    std::thread::sleep(Duration::from_millis(500));
+    let after = rss_kb(child.id());
+    let status = terminate(child);
+    drop(err);
+    assert!(status.success(), "{status:?}");
+    assert!(
+        after < before + 16 * 1024,
+        "RSS grew from {before} kB to {after} kB"
+    );
+}
+
 #[test]
 fn control_characters_from_the_network_are_escaped_in_log_lines() {
     let (child, port, err) = daemon();

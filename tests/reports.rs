@@ -63,6 +63,7 @@ fn faithful_and_first_copy_16_reports_are_current() {
 fn crash_partition_and_lossy_reports_are_current() {
     check("crash_detection");
     check("partition_heal");
+    check("partition_rejoin");
     check("lossy_network");
 }
 

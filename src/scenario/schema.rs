@@ -303,4 +303,8 @@ pub struct Expect {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.0, max = 1.0))]
     pub min_coverage: Option<f64>,
+    /// After the timeline's last event (a heal, say), the cluster converges again (and stays
+    /// so for a cycle) within this many ms. Needs at least one event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reconverged_within_ms: Option<u64>,
 }

@@ -240,6 +240,17 @@ fn check_expect(ck: &mut Checker, e: &Expect, spec: &ScenarioSpec) {
     if let Some(c) = e.min_coverage {
         ck.probability("expect.min_coverage", c);
     }
+    if let Some(t) = e.reconverged_within_ms {
+        if t == 0 {
+            ck.err("expect.reconverged_within_ms", "must be at least 1 ms");
+        }
+        if spec.events.is_empty() {
+            ck.err(
+                "expect.reconverged_within_ms",
+                "there is no event to converge after",
+            );
+        }
+    }
     if let Some(share) = e.converged_share {
         ck.probability("expect.converged_share", share);
         if e.converged_by_ms.is_none() {

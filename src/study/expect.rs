@@ -49,6 +49,7 @@ pub fn count(scenario: &Scenario) -> usize {
         e.max_packets_per_heartbeat.is_some(),
         e.max_datagrams_per_heartbeat.is_some(),
         e.min_coverage.is_some(),
+        e.reconverged_within_ms.is_some(),
     ]
     .iter()
     .filter(|&&b| b)
@@ -94,6 +95,27 @@ pub fn check(scenario: &Scenario, outcomes: &[Outcome]) -> Vec<Failure> {
                     ),
                 };
                 late.push((o.seed, measured));
+            }
+        }
+        if let Some(within) = e.reconverged_within_ms {
+            let last = o.convergence.after_events.last();
+            let took = last.and_then(|a| a.converged_after_ms);
+            if took.is_none_or(|t| t > within as f64) {
+                let measured = match (last, took) {
+                    (Some(a), Some(t)) => {
+                        format!("{} after {} at {}", secs(t), a.label, secs(a.at_ms))
+                    }
+                    (Some(a), None) => format!(
+                        "never after {} (final converged fraction {:.4})",
+                        a.label, o.convergence.final_fraction
+                    ),
+                    (None, _) => "no event was recorded".to_string(),
+                };
+                fail(
+                    "reconverged_within_ms",
+                    format!("within {} of the last event", secs(within as f64)),
+                    measured,
+                );
             }
         }
         if e.no_false_removals && o.false_removals > 0 {
