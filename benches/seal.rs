@@ -1,5 +1,5 @@
-//! The cost of sealed mode per datagram: a typical heartbeat (a 10-member infected set, about
-//! 420 bytes of JSON) written as Go's JSON vs sealed, and read back; plus the worst case for
+//! The cost of sealed mode per datagram: a typical heartbeat (a 10-member infected set, 381
+//! bytes of JSON) written as Go's JSON vs sealed, and read back; plus the worst case for
 //! a receiver, a forged envelope tried against a full keyring of 16 keys.
 //!
 //! Run: `cargo bench --bench seal` (about a minute). Sealed mode adds
