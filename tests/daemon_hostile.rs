@@ -169,3 +169,84 @@ fn control_characters_from_the_network_are_escaped_in_log_lines() {
     assert!(line.contains(r"fake0\nlevel=ERROR"), "{line}");
     assert!(!line.contains('\u{1b}'), "{line:?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn keygen_writes_a_private_keyring_and_the_daemon_refuses_a_shared_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let keys = dir.path().join("cluster.keys");
+    let keys_arg = keys.to_str().expect("utf-8 path");
+    let out = Command::new(env!("CARGO_BIN_EXE_pekonode"))
+        .args(["keygen", "--out", keys_arg])
+        .output()
+        .expect("keygen runs");
+    assert!(out.status.success(), "{out:?}");
+    let mode = std::fs::metadata(&keys)
+        .expect("written")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600);
+    // keygen never overwrites a keyring.
+    let again = Command::new(env!("CARGO_BIN_EXE_pekonode"))
+        .args(["keygen", "--out", keys_arg])
+        .output()
+        .expect("keygen runs");
+    assert!(!again.status.success());
+    std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let refused = Command::new(env!("CARGO_BIN_EXE_pekonode"))
+        .args([
+            "node",
+            "--listen",
+            "127.0.0.1:0",
+            "--name",
+            "S",
+            "--keyring",
+            keys_arg,
+        ])
+        .output()
+        .expect("the daemon runs");
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("chmod 600"), "{said}");
+    let both = Command::new(env!("CARGO_BIN_EXE_pekonode"))
+        .args(["node", "--listen", "127.0.0.1:0", "--name", "S"])
+        .args(["--keyring", keys_arg, "--secret-key", "K"])
+        .output()
+        .expect("the daemon runs");
+    assert!(
+        !both.status.success(),
+        "--secret-key with --keyring must be refused"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_sealed_daemon_says_so_and_ends_on_sigterm() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let keys = dir.path().join("k");
+    std::fs::write(
+        &keys,
+        format!("{}\n", pekonode::wire::Key::from_bytes([3; 32]).to_base64()),
+    )
+    .expect("write");
+    std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pekonode"))
+        .args(["node", "--listen", "127.0.0.1:0", "--name", "S"])
+        .args(["--keyring", keys.to_str().expect("utf-8"), "--hardened"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the daemon starts");
+    let mut err = BufReader::new(child.stderr.take().expect("stderr piped"));
+    let mut line = String::new();
+    err.read_line(&mut line).expect("a first log line");
+    assert!(
+        line.contains("wire=sealed") || line.contains("\"wire\":\"sealed\""),
+        "{line}"
+    );
+    let status = terminate(child);
+    assert!(status.success(), "{status:?}");
+}
