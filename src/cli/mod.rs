@@ -6,8 +6,10 @@ mod decode;
 mod keygen;
 mod keyring_watch;
 mod log_pipe;
+mod merge;
 mod node;
 mod run;
+mod shard;
 mod sweep;
 mod trace;
 
@@ -42,6 +44,13 @@ pub enum Command {
     /// parameters) to reports/<name>/.
     #[command(after_long_help = sweep::SWEEP_EXAMPLES)]
     Sweep(sweep::SweepArgs),
+    /// Merge the unit results of sharded `sweep` or `run --seeds` processes (--shard) from one
+    /// or many folders into the report the single process writes, byte for byte.
+    ///
+    /// Refuses missing units (unless --allow-partial), units of another scenario file or
+    /// program version, and one unit with two different results; each error names them.
+    #[command(after_long_help = merge::EXAMPLES)]
+    Merge(merge::MergeArgs),
     /// Check scenario files without running them; every error names the file, the JSON path
     /// and, for syntax errors, line and column.
     Validate(run::ValidateArgs),
@@ -79,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::run(args),
         Command::Check(args) => check::run(args),
         Command::Sweep(args) => sweep::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Validate(args) => run::validate(args),
         Command::Schema => run::schema(),
         Command::Decode(args) => decode::run(args),

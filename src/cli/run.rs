@@ -10,7 +10,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pekonode::run::Outcome;
 use pekonode::scenario::Scenario;
 use pekonode::sim::Progress;
+use pekonode::study::shard::Shard;
+use pekonode::study::unit::{self, StudyShape, UnitKey};
 use pekonode::{experiment, report, study};
+
+use super::shard::{scenario_text, ShardArgs, ShardRun};
 
 /// Examples shown by `pekonode run --help`.
 pub const RUN_EXAMPLES: &str = "Examples:
@@ -18,6 +22,7 @@ pub const RUN_EXAMPLES: &str = "Examples:
   pekonode run scenarios/faithful_16.json --seed 7 --out /tmp/f16
   pekonode run scenarios/lossy_network.json --json | jq .traffic
   pekonode run scenarios/quickstart.json --seeds 64      # statistics over seeds 1..64
+  pekonode run scenarios/quickstart.json --seeds 64 --shard 1/4 --out /shared/q  # 16 seeds
   pekonode run scenarios/quickstart.json --baseline reports/quickstart/summary.json
   pekonode run scenarios/quickstart.json --seed 7 --trace /tmp/q7.jsonl
   pekonode run scenarios/quickstart.json --until 65s --dump-views
@@ -63,6 +68,9 @@ pub struct RunArgs {
     /// With --until: print every node's view there (member and age of its entry).
     #[arg(long, requires = "until")]
     dump_views: bool,
+    /// Sharding of --seeds: run one slice of the seeds (see `pekonode help merge`).
+    #[command(flatten)]
+    shard: ShardArgs,
 }
 
 /// Arguments of `pekonode validate`.
@@ -130,6 +138,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         .map(study::baseline::load)
         .transpose()?;
     let traced = args.trace.is_some() || args.until.is_some();
+    if let Some((shard, from)) = args.shard.resolve()? {
+        if traced || args.baseline.is_some() || args.json {
+            bail!("--shard writes unit results, not a report: drop --trace, --until, --baseline and --json");
+        }
+        return run_shard(&args, &scenario, &dir, shard, from);
+    }
     if traced && scenario.seeds() > 1 {
         bail!("--trace and --until follow one seed; drop --seeds (pick the seed with --seed)");
     }
@@ -274,6 +288,60 @@ fn run_seeds(
         );
     }
     Ok(summary)
+}
+
+/// `pekonode run --shard`: this shard's seeds, one result file each.
+fn run_shard(
+    args: &RunArgs,
+    scenario: &Scenario,
+    dir: &std::path::Path,
+    shard: Shard,
+    from: String,
+) -> anyhow::Result<()> {
+    let text = scenario_text(&args.file)?;
+    let hash = unit::scenario_hash(text.as_bytes());
+    let seeds = scenario.seed_list();
+    let study = StudyShape::Seeds {
+        first_seed: scenario.seed(),
+        seeds: seeds.len(),
+    };
+    let key = |k: usize| UnitKey {
+        scenario: scenario.name().to_string(),
+        scenario_hash: hash.clone(),
+        scenario_text: text.clone(),
+        study: study.clone(),
+        unit: k,
+        point: None,
+        point_label: None,
+        point_values: serde_json::Value::Array(Vec::new()),
+        seed: seeds[k],
+    };
+    let run = |k: usize| {
+        let mut s = scenario.clone();
+        s.set_seed(seeds[k]);
+        experiment::run(&s, |_| {}).map_err(|source| study::StudyError::Sim {
+            scenario: s.name().to_string(),
+            seed: seeds[k],
+            source,
+        })
+    };
+    ShardRun {
+        shard,
+        from,
+        resume: args.shard.resume,
+        threads: threads(args.threads),
+        what: format!(
+            "{} ({} seeds from {})",
+            scenario.name(),
+            seeds.len(),
+            scenario.seed()
+        ),
+        out: dir.to_path_buf(),
+        total: seeds.len(),
+        key: &key,
+        run: &run,
+    }
+    .execute()
 }
 
 /// `pekonode validate`.

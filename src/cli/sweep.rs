@@ -8,12 +8,20 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pekonode::scenario::{self as cost, Scenario, PACKETS_PER_SECOND};
 use pekonode::{report, study};
 
+use pekonode::study::shard::Shard;
+use pekonode::study::sweep::SweepPlan;
+use pekonode::study::unit::{self, StudyShape, UnitKey};
+
 use super::run::{load, threads};
+use super::shard::{scenario_text, ShardArgs, ShardRun};
 
 /// Examples shown by `pekonode sweep --help`.
 pub const SWEEP_EXAMPLES: &str = "Examples:
   pekonode sweep scenarios/cost_cliff.json            # writes reports/cost_cliff/
   pekonode sweep scenarios/first_copy_scale.json --threads 2 --out /tmp/fcs
+  pekonode sweep scenarios/cost_cliff.json --shard 0/4 --out /shared/cc   # 1st of 4 slices
+  SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_COUNT=4 pekonode sweep FILE --out /shared/cc
+  pekonode merge /shared/cc --out /shared/cc                              # the report
 
 A run stopped by the explosion guard is recorded as stopped in the table, not an error.";
 
@@ -28,12 +36,18 @@ pub struct SweepArgs {
     /// Threads. Default: every core. Results do not depend on it.
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
     threads: Option<u32>,
+    /// Sharding: run one slice of the units (see `pekonode help merge`).
+    #[command(flatten)]
+    shard: ShardArgs,
 }
 
 /// `pekonode sweep`.
 pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     let scenario = load(&args.file)?;
     let threads = threads(args.threads);
+    if let Some((shard, from)) = args.shard.resolve()? {
+        return run_shard(&args, &scenario, threads, shard, from);
+    }
     // Before hours of silence: how much work this is (validation bounded each run).
     if let Some(line) = estimate(&scenario, threads) {
         eprintln!("{line}");
@@ -64,6 +78,57 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     }
     println!("report: {}", dir.display());
     Ok(())
+}
+
+/// `pekonode sweep --shard`: this shard's units, one result file each.
+fn run_shard(
+    args: &SweepArgs,
+    scenario: &Scenario,
+    threads: usize,
+    shard: Shard,
+    from: String,
+) -> anyhow::Result<()> {
+    let plan = SweepPlan::new(scenario)?;
+    let text = scenario_text(&args.file)?;
+    let hash = unit::scenario_hash(text.as_bytes());
+    let study = StudyShape::Sweep {
+        points: plan.point_count(),
+        seeds_per_point: plan.seeds_per_point(),
+    };
+    let key = |k: usize| {
+        let (point, seed) = plan.unit(k);
+        UnitKey {
+            scenario: scenario.name().to_string(),
+            scenario_hash: hash.clone(),
+            scenario_text: text.clone(),
+            study: study.clone(),
+            unit: k,
+            point: Some(point),
+            point_label: Some(plan.label(point)),
+            point_values: serde_json::to_value(plan.values(point)).unwrap_or_default(),
+            seed,
+        }
+    };
+    ShardRun {
+        shard,
+        from,
+        resume: args.shard.resume,
+        threads,
+        what: format!(
+            "sweep {} ({} points × {} seeds)",
+            scenario.name(),
+            plan.point_count(),
+            plan.seeds_per_point()
+        ),
+        out: args
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("reports").join(scenario.name())),
+        total: plan.unit_count(),
+        key: &key,
+        run: &|k| plan.run_unit(k),
+    }
+    .execute()
 }
 
 /// One line: runs, packets and a rough wall time on `threads` threads (from

@@ -7,6 +7,8 @@
 //!   parameters, with several seeds per point.
 //! - [`baseline`]: a run compared with a stored `summary.json`, metric by metric, with a
 //!   tolerance (a protocol change shows its effect in numbers).
+//! - [`shard`], [`unit`], [`merge`]: a study split into units (point × seed) run by the shards
+//!   of a job array, one result file per unit, merged back into the single-process result.
 //! - [`metric`]: each [`Metric`](crate::scenario::Metric) read off an [`Outcome`](crate::run::Outcome).
 //!
 //! Runs are independent and deterministic; [`parallel::map`] spreads them over threads and
@@ -30,9 +32,14 @@
 pub mod baseline;
 pub mod error;
 pub mod expect;
+pub mod merge;
 pub mod metric;
 pub mod parallel;
 pub mod seeds;
+pub mod shard;
 pub mod sweep;
+pub mod unit;
+pub mod unit_error;
 
 pub use error::StudyError;
+pub use unit_error::UnitError;

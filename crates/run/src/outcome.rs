@@ -3,11 +3,12 @@
 //!
 //! Times are virtual milliseconds since the start of the run. Every field is computed from
 //! the run alone (no wall clock), so the same scenario and seed give the same `Outcome`.
+//! It also reads back from JSON exactly (floats round-trip), which `pekonode merge` relies on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Everything one run measured.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Outcome {
     /// Scenario name (also the report folder name).
     pub scenario: String,
@@ -48,7 +49,7 @@ pub struct Outcome {
 }
 
 /// The protocol settings of the run.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ProtocolSummary {
     /// `faithful` or `first-copy`.
     pub forwarding: String,
@@ -65,7 +66,7 @@ pub struct ProtocolSummary {
 }
 
 /// The explosion guard's verdict (docs/metrics.md).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct GuardStop {
     /// Virtual time at which a limit was passed.
     pub at_ms: f64,
@@ -80,7 +81,7 @@ pub struct GuardStop {
 }
 
 /// One row of the time series.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Sample {
     /// Virtual time of the sample.
     pub t_ms: f64,
@@ -103,7 +104,7 @@ pub struct Sample {
 }
 
 /// A timeline event.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Mark {
     /// When it happened.
     pub at_ms: f64,
@@ -112,7 +113,7 @@ pub struct Mark {
 }
 
 /// Convergence results.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Convergence {
     /// First time the converged fraction reached 1 and stayed there for a cycle.
     pub first_converged_ms: Option<f64>,
@@ -125,7 +126,7 @@ pub struct Convergence {
 }
 
 /// Convergence after one event.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ConvergenceAfter {
     /// The event's label.
     pub label: String,
@@ -136,7 +137,7 @@ pub struct ConvergenceAfter {
 }
 
 /// A quantile band at one point of a curve.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct BandPoint {
     /// The x value: milliseconds since emission, or a hop count.
     pub x: f64,
@@ -149,7 +150,7 @@ pub struct BandPoint {
 }
 
 /// Summary statistics of one metric over many observations.
-#[derive(Clone, Debug, Serialize, PartialEq, Default)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
 pub struct Stats {
     /// Number of observations.
     pub count: u64,
@@ -168,7 +169,7 @@ pub struct Stats {
 }
 
 /// How heartbeats spread ("infection spread" in docs/metrics.md).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Infection {
     /// Heartbeats emitted during the run.
     pub heartbeats: u64,
@@ -185,7 +186,7 @@ pub struct Infection {
 }
 
 /// Packet and byte counts.
-#[derive(Clone, Debug, Serialize, PartialEq, Default)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
 pub struct Traffic {
     /// Packets sent by nodes.
     pub sent: u64,
@@ -222,7 +223,7 @@ pub struct Traffic {
 }
 
 /// Traffic during one cycle of virtual time.
-#[derive(Clone, Debug, Serialize, PartialEq, Default)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
 pub struct CycleTraffic {
     /// Start of the cycle.
     pub start_ms: f64,
@@ -241,7 +242,7 @@ pub struct CycleTraffic {
 }
 
 /// Failure detection of one crash or stop.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Detection {
     /// The node that went down.
     pub node: String,
@@ -257,7 +258,7 @@ pub struct Detection {
 }
 
 /// Spread of one published metadata value.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct MetadataSpread {
     /// The publishing node.
     pub node: String,

@@ -1,0 +1,87 @@
+//! `pekonode merge`: the unit results of sharded processes back into one report.
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+use clap::Args;
+use pekonode::study::merge::{self, Merged};
+use pekonode::{report, study};
+
+/// Examples shown by `pekonode merge --help`.
+pub const EXAMPLES: &str = "Examples:
+  for i in 0 1 2; do pekonode sweep scenarios/cost_cliff.json --shard $i/3 --out /shared/cc & done; wait
+  pekonode merge /shared/cc --out reports/cost_cliff      # = pekonode sweep scenarios/cost_cliff.json
+  pekonode merge nodeA/q nodeB/q --out /tmp/q             # results copied back from two machines
+
+Units live in DIR/units/<scenario>-<hash>/ (p<point>-s<seed>.json for a sweep, s<seed>.json for
+--seeds); merge looks for them up to four folders deep under each DIR.";
+
+/// Arguments of `pekonode merge`.
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Folders holding unit results (each shard's --out, or copies of them).
+    #[arg(required = true, value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    /// Write the report here.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Write a report of the units found even if some are missing (named on stderr).
+    #[arg(long)]
+    allow_partial: bool,
+}
+
+/// `pekonode merge`.
+pub fn run(args: MergeArgs) -> anyhow::Result<()> {
+    let m = merge::merge(&args.dirs, args.allow_partial)?;
+    eprintln!(
+        "merge {}-{}: {} of {} units",
+        m.scenario, m.hash, m.found, m.total
+    );
+    if !m.duplicates.is_empty() {
+        eprintln!(
+            "note: {} unit(s) found more than once, same content: {}",
+            m.duplicates.len(),
+            m.duplicates.join("; ")
+        );
+    }
+    if !m.missing.is_empty() {
+        eprintln!(
+            "warning: partial report: {} unit(s) missing: {}",
+            m.missing.len(),
+            m.missing.join(", ")
+        );
+    }
+    let dir = &args.out;
+    match m.merged {
+        Merged::Sweep(result) => {
+            report::write_sweep(&result, dir)?;
+            print!("{}", report::sweep_table(&result));
+            let stopped: usize = result.points.iter().map(|p| p.guard_stops.len()).sum();
+            if stopped > 0 {
+                println!("{stopped} run(s) stopped by the explosion guard (recorded in the table)");
+            }
+            println!("report: {}", dir.display());
+        }
+        Merged::Seeds(outcomes) if outcomes.len() == 1 && m.total == 1 => {
+            super::run::deliver(&outcomes[0], dir, false, &m.scenario)?;
+        }
+        Merged::Seeds(outcomes) => {
+            let Some(summary) = study::seeds::aggregate(&outcomes) else {
+                bail!("no seed to merge");
+            };
+            report::write_seeds(&summary, &outcomes, dir)?;
+            print!("{}", report::seeds_table(&summary));
+            println!("report: {}", dir.display());
+            if !summary.guard_stops.is_empty() {
+                bail!(
+                    "{}: the explosion guard stopped {} of {} seeds (report of what was measured: {})",
+                    m.scenario,
+                    summary.guard_stops.len(),
+                    outcomes.len(),
+                    dir.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
