@@ -7,7 +7,7 @@
 //!   parameters, with several seeds per point.
 //! - [`baseline`]: a run compared with a stored `summary.json`, metric by metric, with a
 //!   tolerance (a protocol change shows its effect in numbers).
-//! - [`shard`], [`unit`], [`merge`]: a study split into units (point × seed) run by the shards
+//! - [`shard`], [`unit`](mod@unit), [`merge`]: a study split into units (point × seed) run by the shards
 //!   of a job array, one result file per unit, merged back into the single-process result.
 //! - [`metric`]: each [`Metric`](crate::scenario::Metric) read off an [`Outcome`](crate::run::Outcome).
 //!
