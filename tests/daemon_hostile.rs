@@ -14,9 +14,16 @@ use pekonode::wire::{Endpoint, JsonCodec};
 /// Starts a daemon on an OS-chosen port; returns it, its port and its stderr (the first
 /// line, which names the port, already read).
 fn daemon() -> (Child, u16, BufReader<ChildStderr>) {
+    let (child, port, _, err) =
+        daemon_with(&["--name", "R", "--cycle", "200ms", "--timeout", "30s"]);
+    (child, port, err)
+}
+
+/// [`daemon`] with these options; also returns its first log line.
+fn daemon_with(options: &[&str]) -> (Child, u16, String, BufReader<ChildStderr>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pekonode"))
-        .args(["node", "--listen", "127.0.0.1:0", "--name", "R"])
-        .args(["--cycle", "200ms", "--timeout", "30s"])
+        .args(["node", "--listen", "127.0.0.1:0"])
+        .args(options)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -30,7 +37,7 @@ fn daemon() -> (Child, u16, BufReader<ChildStderr>) {
         .and_then(|rest| rest.split_whitespace().next())
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no port in {line:?}"));
-    (child, port, err)
+    (child, port, line, err)
 }
 
 /// Forged heartbeats from `count` fake nodes whose names carry a newline and an ESC.
@@ -223,7 +230,7 @@ fn keygen_writes_a_private_keyring_and_the_daemon_refuses_a_shared_one() {
 
 #[cfg(unix)]
 #[test]
-fn a_sealed_daemon_says_so_and_ends_on_sigterm() {
+fn a_sealed_daemon_says_so_shrugs_off_json_and_ends_on_sigterm() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("tempdir");
     let keys = dir.path().join("k");
@@ -233,17 +240,11 @@ fn a_sealed_daemon_says_so_and_ends_on_sigterm() {
     )
     .expect("write");
     std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o600)).expect("chmod");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pekonode"))
-        .args(["node", "--listen", "127.0.0.1:0", "--name", "S"])
-        .args(["--keyring", keys.to_str().expect("utf-8"), "--hardened"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the daemon starts");
-    let mut err = BufReader::new(child.stderr.take().expect("stderr piped"));
-    let mut line = String::new();
-    err.read_line(&mut line).expect("a first log line");
+    let keys = keys.to_str().expect("utf-8");
+    let (child, port, line, _err) = daemon_with(&["--name", "S", "--keyring", keys, "--hardened"]);
     assert!(line.contains(r#"wire="sealed""#), "{line}");
+    // Plain JSON heartbeats (what Go nodes and the forger send) change nothing.
+    forge(port, 200);
     let status = terminate(child);
     assert!(status.success(), "{status:?}");
 }
