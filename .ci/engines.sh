@@ -30,6 +30,15 @@ seq 0 2 | parallel --halt now,fail=1 "$bin" sweep "$scenario" --shard {}/3 --out
 diff -r "$work/single" "$work/parallel-merged" || fail "GNU parallel: merged report differs"
 echo "engines: GNU parallel ok (${SECONDS} s)"
 
+echo "engines: GNU parallel, check of two shipped scenarios in 2 shards, then --from"
+checked=("$here/../scenarios/quickstart.json" "$here/../scenarios/crash_detection.json")
+seq 0 1 | parallel --halt now,fail=1 "$bin" check "${checked[@]}" --shard {}/2 --out "$work/check" \
+  >/dev/null
+"$bin" check "${checked[@]}" --from "$work/check" >"$work/check-from.txt" \
+  || { cat "$work/check-from.txt" >&2; fail "check --from of the shards failed"; }
+"$bin" check "${checked[@]}" >"$work/check-whole.txt" || fail "check of the whole failed"
+diff "$work/check-whole.txt" "$work/check-from.txt" || fail "check --from says otherwise than check"
+
 echo "engines: Slurm on localhost, a 3-task array and a dependent merge"
 for tool in munged slurmctld slurmd sbatch squeue sinfo scontrol; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (slurm-wlm, munge)"

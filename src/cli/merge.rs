@@ -13,7 +13,7 @@ pub const EXAMPLES: &str = "Examples:
   pekonode merge /shared/cc --out reports/cost_cliff      # = pekonode sweep scenarios/cost_cliff.json
   pekonode merge nodeA/q nodeB/q --out /tmp/q             # results copied back from two machines
 
-Units live in DIR/units/<scenario>-<hash>/ (p<point>-s<seed>.json for a sweep, s<seed>.json for
+Units live in DIR/units/<scenario>-<hash>-<study>/ (p<point>-s<seed>.json for a sweep, s<seed>.json for
 --seeds); merge looks for them up to four folders deep under each DIR.";
 
 /// Arguments of `pekonode merge`.

@@ -35,9 +35,9 @@ pub enum Command {
     #[command(after_long_help = run::RUN_EXAMPLES)]
     Run(run::RunArgs),
     /// Run scenario files over their seeds and enforce their `expect` blocks; exits non-zero
-    /// with one line per failed expectation (scenario, seed, metric, expected, measured).
-    ///
-    /// Example: pekonode check scenarios/*.json
+    /// with one line per failed expectation (scenario, seed, metric, expected, measured) and
+    /// the command that reproduces each failing seed. On a job array: --shard, then --from.
+    #[command(after_long_help = check::EXAMPLES)]
     Check(check::CheckArgs),
     /// Run a scenario's parameter sweep (its `sweep` block): every point × seeds, in parallel;
     /// writes sweep.csv, sweep.json, sweep.md and a chart per metric (plus heatmaps for two

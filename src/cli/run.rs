@@ -11,10 +11,9 @@ use pekonode::run::Outcome;
 use pekonode::scenario::Scenario;
 use pekonode::sim::Progress;
 use pekonode::study::shard::Shard;
-use pekonode::study::unit::{self, StudyShape, UnitKey};
 use pekonode::{experiment, report, study};
 
-use super::shard::{scenario_text, ShardArgs, ShardRun};
+use super::shard::{SeedStudy, ShardArgs, ShardRun};
 
 /// Examples shown by `pekonode run --help`.
 pub const RUN_EXAMPLES: &str = "Examples:
@@ -298,33 +297,7 @@ fn run_shard(
     shard: Shard,
     from: String,
 ) -> anyhow::Result<()> {
-    let text = scenario_text(&args.file)?;
-    let hash = unit::scenario_hash(text.as_bytes());
-    let seeds = scenario.seed_list();
-    let study = StudyShape::Seeds {
-        first_seed: scenario.seed(),
-        seeds: seeds.len(),
-    };
-    let key = |k: usize| UnitKey {
-        scenario: scenario.name().to_string(),
-        scenario_hash: hash.clone(),
-        scenario_text: text.clone(),
-        study: study.clone(),
-        unit: k,
-        point: None,
-        point_label: None,
-        point_values: serde_json::Value::Array(Vec::new()),
-        seed: seeds[k],
-    };
-    let run = |k: usize| {
-        let mut s = scenario.clone();
-        s.set_seed(seeds[k]);
-        experiment::run(&s, |_| {}).map_err(|source| study::StudyError::Sim {
-            scenario: s.name().to_string(),
-            seed: seeds[k],
-            source,
-        })
-    };
+    let study = SeedStudy::new(&args.file, scenario)?;
     ShardRun {
         shard,
         from,
@@ -333,13 +306,14 @@ fn run_shard(
         what: format!(
             "{} ({} seeds from {})",
             scenario.name(),
-            seeds.len(),
+            study.seeds.len(),
             scenario.seed()
         ),
         out: dir.to_path_buf(),
-        total: seeds.len(),
-        key: &key,
-        run: &run,
+        then: format!("merge with: pekonode merge {} --out DIR", dir.display()),
+        total: study.seeds.len(),
+        key: &|k| study.key(k),
+        run: &|k| study.run(k),
     }
     .execute()
 }

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use clap::Args;
 use pekonode::run::Outcome;
+use pekonode::scenario::Scenario;
 use pekonode::study::shard::Shard;
-use pekonode::study::unit::{self, UnitKey};
+use pekonode::study::unit::{self, StudyShape, UnitKey};
 use pekonode::study::{parallel, StudyError};
 
 /// The sharding flags, shared by `sweep` and `run`.
@@ -16,7 +17,7 @@ use pekonode::study::{parallel, StudyError};
 pub struct ShardArgs {
     /// Run only shard I of N (I counts from 0: 0/4 … 3/4): units k with k mod N = I, where a
     /// unit is one point × seed of a sweep, or one seed of --seeds. Each unit's result goes
-    /// to DIR/units/<name>-<hash>/ (DIR: --out); `pekonode merge` then writes the report.
+    /// to DIR/units/<name>-<hash>-<study>/ (DIR: --out); `pekonode merge` then writes the report.
     /// Default: SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN) of SLURM_ARRAY_TASK_COUNT,
     /// or JOB_COMPLETION_INDEX of --shard-count, when set. GNU parallel's {#} counts from 1:
     /// pass --shard $(({#}-1))/N, or feed `seq 0 N-1` and use --shard {}/N.
@@ -67,6 +68,8 @@ pub struct ShardRun<'a> {
     pub key: &'a (dyn Fn(usize) -> UnitKey + Sync),
     /// Runs unit `k`.
     pub run: &'a (dyn Fn(usize) -> Result<Outcome, StudyError> + Sync),
+    /// The line printed at the end: what to run once every shard is done.
+    pub then: String,
 }
 
 impl ShardRun<'_> {
@@ -74,18 +77,24 @@ impl ShardRun<'_> {
     /// as soon as it is known, so an interrupted shard keeps what it finished.
     pub fn execute(&self) -> anyhow::Result<()> {
         let mine = self.shard.units(self.total);
-        let Some(first) = mine.first().map(|&k| (self.key)(k)) else {
+        if mine.is_empty() {
             eprintln!(
                 "shard {} ({}): 0 of {} units of {}: nothing to run",
                 self.shard, self.from, self.total, self.what
             );
             return Ok(());
+        }
+        // Each unit's folder comes from its own key: `check` shards units of many files.
+        let dir_of = |key: &UnitKey| {
+            unit::units_dir(&self.out, &key.scenario, &key.scenario_hash, &key.study)
         };
-        let dir = unit::units_dir(&self.out, &first.scenario, &first.scenario_hash);
         let todo: Vec<usize> = if self.resume {
             mine.iter()
                 .copied()
-                .filter(|&k| !unit::is_done(&dir, &(self.key)(k)))
+                .filter(|&k| {
+                    let key = (self.key)(k);
+                    !unit::is_done(&dir_of(&key), &key)
+                })
                 .collect()
         } else {
             mine.clone()
@@ -107,19 +116,23 @@ impl ShardRun<'_> {
         let results = parallel::map(n, self.threads, |j| -> anyhow::Result<PathBuf> {
             let k = todo[n - 1 - j];
             let outcome = (self.run)(k)?;
-            Ok(unit::write(&dir, &(self.key)(k).into_file(outcome))?)
+            let key = (self.key)(k);
+            Ok(unit::write(&dir_of(&key), &key.into_file(outcome))?)
         });
         for r in results {
             r?;
         }
+        let dirs: std::collections::BTreeSet<PathBuf> =
+            mine.iter().map(|&k| dir_of(&(self.key)(k))).collect();
+        let shown_dirs: Vec<String> = dirs.iter().map(|d| shown(d)).collect();
         println!(
             "shard {}: {} unit(s) run, {} kept; results in {}",
             self.shard,
             n,
             mine.len() - n,
-            dir.display()
+            shown_dirs.join(", ")
         );
-        println!("merge with: pekonode merge {} --out DIR", shown(&self.out));
+        println!("{}", self.then);
         Ok(())
     }
 }
@@ -133,4 +146,64 @@ pub fn scenario_text(path: &Path) -> anyhow::Result<String> {
     let bytes = pekonode::files::read_bounded(path, pekonode::scenario::MAX_FILE_BYTES)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{}: not UTF-8", path.display()))
+}
+
+/// The seeds of one scenario file as a study of units (`run --seeds --shard`, `check
+/// --shard`): unit `k` is the `k`-th seed.
+pub struct SeedStudy {
+    /// The scenario, its seeds already set.
+    pub scenario: Scenario,
+    /// The file's text (kept in every unit).
+    pub text: String,
+    /// [`unit::scenario_hash`] of `text`.
+    pub hash: String,
+    /// Its seeds, in order.
+    pub seeds: Vec<u64>,
+}
+
+impl SeedStudy {
+    /// The study of `scenario` (read from `path`) over its seeds.
+    pub fn new(path: &Path, scenario: &Scenario) -> anyhow::Result<SeedStudy> {
+        let text = scenario_text(path)?;
+        Ok(SeedStudy {
+            hash: unit::scenario_hash(text.as_bytes()),
+            text,
+            seeds: scenario.seed_list(),
+            scenario: scenario.clone(),
+        })
+    }
+
+    /// Its shape: the first seed and how many.
+    pub fn shape(&self) -> StudyShape {
+        StudyShape::Seeds {
+            first_seed: self.scenario.seed(),
+            seeds: self.seeds.len(),
+        }
+    }
+
+    /// The key of unit `k` (`k` below the seed count).
+    pub fn key(&self, k: usize) -> UnitKey {
+        UnitKey {
+            scenario: self.scenario.name().to_string(),
+            scenario_hash: self.hash.clone(),
+            scenario_text: self.text.clone(),
+            study: self.shape(),
+            unit: k,
+            point: None,
+            point_label: None,
+            point_values: serde_json::Value::Array(Vec::new()),
+            seed: self.seeds[k],
+        }
+    }
+
+    /// Runs unit `k`.
+    pub fn run(&self, k: usize) -> Result<Outcome, StudyError> {
+        let mut s = self.scenario.clone();
+        s.set_seed(self.seeds[k]);
+        pekonode::experiment::run(&s, |_| {}).map_err(|source| StudyError::Sim {
+            scenario: s.name().to_string(),
+            seed: self.seeds[k],
+            source,
+        })
+    }
 }

@@ -109,6 +109,10 @@ fn run_shard(
             seed,
         }
     };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports").join(scenario.name()));
     ShardRun {
         shard,
         from,
@@ -120,10 +124,8 @@ fn run_shard(
             plan.point_count(),
             plan.seeds_per_point()
         ),
-        out: args
-            .out
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("reports").join(scenario.name())),
+        then: format!("merge with: pekonode merge {} --out DIR", out.display()),
+        out,
         total: plan.unit_count(),
         key: &key,
         run: &|k| plan.run_unit(k),

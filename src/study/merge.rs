@@ -15,7 +15,7 @@ use super::unit_error::UnitError;
 use crate::run::Outcome;
 use crate::scenario::Scenario;
 
-/// How deep under each folder unit files are looked for (`DIR/units/<name>-<hash>/*.json`).
+/// How deep under each folder unit files are looked for (`DIR/units/<name>-<hash>-<study>/*.json`).
 const MAX_DEPTH: usize = 4;
 /// How many units an error or note names before "and N more".
 const LISTED: usize = 8;
@@ -97,8 +97,9 @@ fn list(items: &[String]) -> String {
     out
 }
 
-/// Merges the unit files under `dirs`; missing units are an error unless `allow_partial`.
-pub fn merge(dirs: &[PathBuf], allow_partial: bool) -> Result<Merge, UnitError> {
+/// Every unit file under `dirs`, read: an error if there is none, if one does not parse, or
+/// if one was written by another program version.
+pub fn read_units(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, UnitFile)>, UnitError> {
     let files = find_units(dirs)?;
     if files.is_empty() {
         let names: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
@@ -121,6 +122,12 @@ pub fn merge(dirs: &[PathBuf], allow_partial: bool) -> Result<Merge, UnitError> 
             list: list(&foreign),
         });
     }
+    Ok(units)
+}
+
+/// Merges the unit files under `dirs`; missing units are an error unless `allow_partial`.
+pub fn merge(dirs: &[PathBuf], allow_partial: bool) -> Result<Merge, UnitError> {
+    let units = read_units(dirs)?;
     let mut hashes: BTreeMap<&str, (&str, &Path)> = BTreeMap::new();
     for (p, u) in &units {
         hashes
@@ -133,6 +140,18 @@ pub fn merge(dirs: &[PathBuf], allow_partial: bool) -> Result<Merge, UnitError> 
             .map(|(h, (name, p))| format!("{name} {h} (e.g. {})", p.display()))
             .collect();
         return Err(UnitError::MixedScenarios(named.join(" vs ")));
+    }
+    merge_units(units, allow_partial)
+}
+
+/// Merges the units of one study (as read by [`read_units`], of one scenario hash); missing
+/// units are an error unless `allow_partial`.
+pub fn merge_units(
+    units: Vec<(PathBuf, UnitFile)>,
+    allow_partial: bool,
+) -> Result<Merge, UnitError> {
+    if units.is_empty() {
+        return Err(UnitError::NoUnits(String::new()));
     }
     let (first_path, first) = &units[0];
     for (p, u) in &units {

@@ -2,7 +2,8 @@
 //! of `run --seeds`) measured, in a small self-describing JSON file that `pekonode merge`
 //! turns back into the single-process report, byte for byte.
 //!
-//! A study's units go to `<out>/units/<scenario name>-<hash>/`, one file each:
+//! A study's units go to `<out>/units/<scenario name>-<hash>-<study>/` (`<study>`: `sweep`
+//! or `seeds<first>+<count>`), one file each:
 //! `p<point>-s<seed>.json` for a sweep, `s<seed>.json` for seeds. `<hash>` is
 //! [`scenario_hash`]: 16 hex digits of FNV-1a 64 over the scenario file's canonical JSON
 //! (keys sorted, no spaces), so line endings and indentation do not matter but any value
@@ -47,6 +48,14 @@ pub enum StudyShape {
 }
 
 impl StudyShape {
+    /// `sweep`, or `seeds<first>+<count>` (`seeds1+64`): names the study's folder.
+    pub fn tag(&self) -> String {
+        match *self {
+            StudyShape::Sweep { .. } => "sweep".to_string(),
+            StudyShape::Seeds { first_seed, seeds } => format!("seeds{first_seed}+{seeds}"),
+        }
+    }
+
     /// Units in all.
     pub fn unit_count(&self) -> usize {
         match *self {
@@ -227,9 +236,12 @@ fn canonical(v: &Value, out: &mut String) {
     }
 }
 
-/// The folder of a study's units under `out`: `out/units/<name>-<hash>`.
-pub fn units_dir(out: &Path, name: &str, hash: &str) -> PathBuf {
-    out.join("units").join(format!("{name}-{hash}"))
+/// The folder of a study's units under `out`: `out/units/<name>-<hash>-<study>` (see
+/// [`StudyShape::tag`]), so two studies of one scenario file (a sweep and `run --seeds`, or
+/// `--seeds 8` and `--seeds 64`) sharing one folder never write over each other's units.
+pub fn units_dir(out: &Path, name: &str, hash: &str, study: &StudyShape) -> PathBuf {
+    out.join("units")
+        .join(format!("{name}-{hash}-{}", study.tag()))
 }
 
 /// Reads the unit file at `path`: an error if it is not one (corrupt, partial, too large).

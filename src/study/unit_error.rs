@@ -33,13 +33,13 @@ pub enum UnitError {
         path: PathBuf,
     },
     /// No unit file under the folders given.
-    #[error("no unit results (units/<scenario>-<hash>/*.json) under {0}")]
+    #[error("no unit results (units/<scenario>-<hash>-<study>/*.json) under {0}")]
     NoUnits(String),
     /// Units of different scenarios (or different versions of one scenario file).
     #[error("units of different scenario files cannot be merged: {0}")]
     MixedScenarios(String),
     /// Units of one scenario but of different studies (sweep vs seeds, other seed counts).
-    #[error("units of different studies of {scenario} cannot be merged: {detail}")]
+    #[error("units of different studies of {scenario} cannot be merged: {detail}; each study has its own folder under units/: merge one folder at a time")]
     MixedStudies {
         /// The scenario.
         scenario: String,
