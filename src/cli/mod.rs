@@ -1,5 +1,6 @@
 //! The `pekonode` command line: a thin clap front end that wires the library's layers together.
 
+mod advise;
 mod check;
 mod cluster;
 mod decode;
@@ -80,6 +81,10 @@ pub enum Command {
     /// Create a key for sealed mode (`node --keyring`): 32 random bytes from the OS, base64.
     #[command(after_long_help = keygen::EXAMPLES)]
     Keygen(keygen::KeygenArgs),
+    /// Advise a fan-out (amount) and a timeout for a cluster size, cycle and loss: fewer than a
+    /// target number of false removals a day, at the least traffic; prints what each costs.
+    #[command(after_long_help = advise::EXAMPLES)]
+    Advise(advise::AdviseArgs),
 }
 
 /// Runs the parsed command line.
@@ -95,5 +100,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Node(args) => node::run(args),
         Command::Cluster(args) => cluster::run(args),
         Command::Keygen(args) => keygen::run(args),
+        Command::Advise(args) => advise::run(args),
     }
 }

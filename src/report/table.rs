@@ -153,6 +153,19 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
                 )
             },
         ),
+        (
+            "coverage after warm-up",
+            if inf.coverage_steady.count == 0 {
+                format!("no heartbeat after the warm-up ({})", secs(inf.warmup_ms))
+            } else {
+                format!(
+                    "mean {} (from {} on: {} heartbeats)",
+                    percent(inf.coverage_steady.mean),
+                    secs(inf.warmup_ms),
+                    inf.coverage_steady.count
+                )
+            },
+        ),
         ("duplicates", group(t.duplicates)),
         (
             "lost / dropped",

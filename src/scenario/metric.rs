@@ -23,6 +23,9 @@ pub enum Metric {
     Coverage,
     /// Smallest share of up nodes a sampled heartbeat reached.
     CoverageMin,
+    /// Mean coverage of the heartbeats emitted after the warm-up (two cycles after the last
+    /// join): the steady state push-gossip theory describes.
+    CoverageSteady,
     /// First time the cluster converged (and stayed so for a cycle), in ms; missing if never.
     ConvergenceMs,
     /// Converged fraction at the end of the run.
@@ -43,12 +46,13 @@ pub enum Metric {
 
 impl Metric {
     /// Every metric, in the order tables list them.
-    pub const ALL: [Metric; 12] = [
+    pub const ALL: [Metric; 13] = [
         Metric::PacketsPerHeartbeat,
         Metric::DatagramsPerHeartbeat,
         Metric::PerNodePerCycle,
         Metric::Coverage,
         Metric::CoverageMin,
+        Metric::CoverageSteady,
         Metric::ConvergenceMs,
         Metric::FinalConvergedFraction,
         Metric::FalseRemovals,
@@ -66,6 +70,7 @@ impl Metric {
             Metric::PerNodePerCycle => "per_node_per_cycle",
             Metric::Coverage => "coverage",
             Metric::CoverageMin => "coverage_min",
+            Metric::CoverageSteady => "coverage_steady",
             Metric::ConvergenceMs => "convergence_ms",
             Metric::FinalConvergedFraction => "final_converged_fraction",
             Metric::FalseRemovals => "false_removals",
@@ -85,7 +90,10 @@ impl Metric {
     pub fn higher_is_better(self) -> bool {
         matches!(
             self,
-            Metric::Coverage | Metric::CoverageMin | Metric::FinalConvergedFraction
+            Metric::Coverage
+                | Metric::CoverageMin
+                | Metric::CoverageSteady
+                | Metric::FinalConvergedFraction
         )
     }
 
@@ -97,6 +105,7 @@ impl Metric {
             Metric::PerNodePerCycle => "packets per node per cycle",
             Metric::Coverage => "coverage (mean share of up nodes reached)",
             Metric::CoverageMin => "coverage, worst heartbeat",
+            Metric::CoverageSteady => "coverage after the warm-up (mean)",
             Metric::ConvergenceMs => "convergence time (ms)",
             Metric::FinalConvergedFraction => "final converged fraction",
             Metric::FalseRemovals => "false removals",

@@ -101,6 +101,8 @@ pub fn metric_values(summary: &Value) -> Result<Vec<(Metric, Option<f64>)>, Stri
                 Metric::PerNodePerCycle => num(summary, "/traffic/per_node_per_cycle"),
                 Metric::Coverage => when(sampled, "/infection/coverage/mean"),
                 Metric::CoverageMin => when(sampled, "/infection/coverage/min"),
+                Metric::CoverageSteady => num(summary, "/infection/coverage_steady/mean")
+                    .filter(|_| num(summary, "/infection/coverage_steady/count") > Some(0.0)),
                 Metric::ConvergenceMs => num(summary, "/convergence/first_converged_ms"),
                 Metric::FinalConvergedFraction => num(summary, "/convergence/final_fraction"),
                 Metric::FalseRemovals => num(summary, "/false_removals"),

@@ -14,6 +14,10 @@ pub fn value(metric: Metric, outcome: &Outcome) -> Option<f64> {
         Metric::PerNodePerCycle => Some(t.per_node_per_cycle),
         Metric::Coverage => (coverage.count > 0).then_some(coverage.mean),
         Metric::CoverageMin => (coverage.count > 0).then_some(coverage.min),
+        Metric::CoverageSteady => {
+            let steady = &outcome.infection.coverage_steady;
+            (steady.count > 0).then_some(steady.mean)
+        }
         Metric::ConvergenceMs => outcome.convergence.first_converged_ms,
         Metric::FinalConvergedFraction => Some(outcome.convergence.final_fraction),
         Metric::FalseRemovals => Some(outcome.false_removals as f64),

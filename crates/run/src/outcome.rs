@@ -179,8 +179,14 @@ pub struct Infection {
     pub by_time: Vec<BandPoint>,
     /// Share of up nodes reached within h hops (h = 0 is the origin alone).
     pub by_hop: Vec<BandPoint>,
-    /// Share of up nodes each heartbeat ever reached.
+    /// Share of the nodes up at its emission that each heartbeat reached (nodes joining
+    /// later do not count), over every heartbeat watched for a full cycle.
     pub coverage: Stats,
+    /// The same over the heartbeats emitted after the warm-up ([`warmup_ms`](Self::warmup_ms)),
+    /// once views have filled: what push-gossip theory predicts.
+    pub coverage_steady: Stats,
+    /// End of the warm-up: two cycles after the timeline's last join, in ms.
+    pub warmup_ms: f64,
     /// Time until a heartbeat reached its last node, over heartbeats that reached any.
     pub spread_ms: Stats,
 }

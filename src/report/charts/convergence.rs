@@ -45,12 +45,21 @@ fn fraction_panel<DB: DrawingBackend>(
         .draw()?;
     guard_region(&mut chart, o, x_hi, y)?;
     mark_lines(&mut chart, &o.marks, y)?;
-    let points: Vec<(f64, f64)> = o
+    // A step line: the fraction is sampled, and a change shows at the first sample after it
+    // (never before the event that caused it, as a straight line between samples would).
+    // With fewer than two nodes up the fraction is 1 by definition: not convergence, not drawn.
+    let mut points: Vec<(f64, f64)> = Vec::with_capacity(o.samples.len() * 2);
+    for s in o
         .samples
         .iter()
-        .filter(|s| s.t_ms.is_finite() && s.converged_fraction.is_finite())
-        .map(|s| (s.t_ms / 1000.0, s.converged_fraction.clamp(0.0, 1.0)))
-        .collect();
+        .filter(|s| s.t_ms.is_finite() && s.converged_fraction.is_finite() && s.up >= 2)
+    {
+        let (x, v) = (s.t_ms / 1000.0, s.converged_fraction.clamp(0.0, 1.0));
+        if let Some(&(_, prev)) = points.last() {
+            points.push((x, prev));
+        }
+        points.push((x, v));
+    }
     let points = decimate(points);
     if points.is_empty() {
         style::no_data(&chart.plotting_area().strip_coord_spec(), "no samples")?;

@@ -174,6 +174,8 @@ pub(crate) fn realistic() -> Outcome {
             by_time,
             by_hop,
             coverage: stats([512.0, 0.995, 0.94, 0.98, 1.0, 1.0, 1.0]),
+            coverage_steady: stats([500.0, 0.996, 0.95, 0.98, 1.0, 1.0, 1.0]),
+            warmup_ms: 12_000.0,
             spread_ms: stats([512.0, 231.0, 120.0, 160.0, 220.0, 310.0, 480.0]),
         },
         traffic: Traffic {
@@ -282,6 +284,8 @@ pub(crate) fn empty() -> Outcome {
             by_time: Vec::new(),
             by_hop: Vec::new(),
             coverage: Stats::default(),
+            coverage_steady: Stats::default(),
+            warmup_ms: 0.0,
             spread_ms: Stats::default(),
         },
         traffic: Traffic::default(),

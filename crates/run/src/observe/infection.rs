@@ -38,14 +38,23 @@ pub(crate) struct InfectionTracker {
     first_open: u64,
     stride: u64,
     pool: Vec<Vec<u64>>,
+    /// Heartbeats emitted from here on are past the warm-up.
+    warmup_end: Time,
     coverage: Vec<f64>,
+    coverage_steady: Vec<f64>,
     spread: Vec<f64>,
     curves: Vec<Curve>,
 }
 
 impl InfectionTracker {
     /// `expected` is a guess of how many heartbeats the run will emit, to space the samples.
-    pub(crate) fn new(nodes: usize, window: std::time::Duration, expected: u64) -> Self {
+    /// Heartbeats emitted at or after `warmup_end` also count in the steady-state coverage.
+    pub(crate) fn new(
+        nodes: usize,
+        window: std::time::Duration,
+        expected: u64,
+        warmup_end: Time,
+    ) -> Self {
         InfectionTracker {
             words: nodes.div_ceil(64),
             window,
@@ -53,7 +62,9 @@ impl InfectionTracker {
             first_open: 0,
             stride: expected.div_ceil(MAX_SAMPLED).max(1),
             pool: Vec::new(),
+            warmup_end,
             coverage: Vec::new(),
+            coverage_steady: Vec::new(),
             spread: Vec::new(),
             curves: Vec::new(),
         }
@@ -83,8 +94,9 @@ impl InfectionTracker {
         id
     }
 
-    /// A copy of heartbeat `id` after `hops` hops reached `to`; returns whether `to` had
-    /// already received it (a duplicate).
+    /// A copy of heartbeat `id` after `hops` hops reached `to`, up since `to_up_since` (`None`:
+    /// down); returns whether `to` had already received it (a duplicate). Only nodes up when
+    /// the heartbeat was emitted count towards its coverage: the share is of those.
     #[inline]
     pub(crate) fn deliver(
         &mut self,
@@ -92,7 +104,7 @@ impl InfectionTracker {
         id: u64,
         hops: u16,
         to: NodeIndex,
-        to_up: bool,
+        to_up_since: Option<Time>,
     ) -> bool {
         let Some(record) = id
             .checked_sub(self.first_open)
@@ -105,7 +117,7 @@ impl InfectionTracker {
             return true;
         }
         record.reached[word] |= bit;
-        if to_up {
+        if to_up_since.is_some_and(|since| since <= record.emitted) {
             record.count += 1;
             record.last = now;
             if let Some(curve) = &mut record.curve {
@@ -130,8 +142,12 @@ impl InfectionTracker {
             return;
         };
         self.first_open += 1;
-        self.coverage
-            .push((f64::from(r.count) / f64::from(r.up)).min(1.0));
+        // Joins at the very instant of emission may add one or two to `count` beyond `up`.
+        let coverage = (f64::from(r.count) / f64::from(r.up)).min(1.0);
+        self.coverage.push(coverage);
+        if r.emitted >= self.warmup_end {
+            self.coverage_steady.push(coverage);
+        }
         if r.count > 1 {
             self.spread
                 .push(ms(r.last.as_micros() - r.emitted.as_micros()));
@@ -186,6 +202,8 @@ impl InfectionTracker {
             by_time,
             by_hop,
             coverage: stats(self.coverage),
+            coverage_steady: stats(self.coverage_steady),
+            warmup_ms: ms(self.warmup_end.as_micros()),
             spread_ms: spread,
         }
     }
@@ -204,11 +222,11 @@ mod tests {
 
     #[test]
     fn a_second_copy_is_a_duplicate_and_coverage_counts_up_nodes() {
-        let mut t = InfectionTracker::new(4, Duration::from_secs(6), 1);
+        let mut t = InfectionTracker::new(4, Duration::from_secs(6), 1, Time::ZERO);
         let id = t.emit(Time::ZERO, 0, 4);
-        assert!(!t.deliver(Time::from_millis(5), id, 1, 1, true));
-        assert!(t.deliver(Time::from_millis(6), id, 2, 1, true));
-        assert!(!t.deliver(Time::from_millis(9), id, 2, 2, true));
+        assert!(!t.deliver(Time::from_millis(5), id, 1, 1, Some(Time::ZERO)));
+        assert!(t.deliver(Time::from_millis(6), id, 2, 1, Some(Time::ZERO)));
+        assert!(!t.deliver(Time::from_millis(9), id, 2, 2, Some(Time::ZERO)));
         let inf = t.finish(Time::from_secs(6));
         assert_eq!(inf.heartbeats, 1);
         assert_eq!(inf.coverage.median, 0.75);
@@ -220,12 +238,39 @@ mod tests {
     }
 
     #[test]
+    fn nodes_joining_after_the_emission_do_not_count_and_the_warm_up_is_kept_apart() {
+        let warm = Time::from_secs(2);
+        let mut t = InfectionTracker::new(4, Duration::from_secs(1), 2, warm);
+        // Emitted at 0 with 3 nodes up (0, 1, 3); node 2 comes up at 1 ms and receives it.
+        let early = t.emit(Time::ZERO, 0, 3);
+        assert!(!t.deliver(Time::from_millis(2), early, 1, 1, Some(Time::ZERO)));
+        assert!(!t.deliver(
+            Time::from_millis(3),
+            early,
+            1,
+            2,
+            Some(Time::from_millis(1))
+        ));
+        let late = t.emit(Time::from_secs(3), 1, 4);
+        for to in [0, 2] {
+            t.deliver(Time::from_millis(3_005), late, 1, to, Some(Time::ZERO));
+        }
+        let inf = t.finish(Time::from_secs(10));
+        // 2 of the 3 up at emission: the joiner is not counted (it would make 3 / 3).
+        assert_eq!(inf.coverage.min, 2.0 / 3.0);
+        assert_eq!(inf.coverage.max, 0.75);
+        assert_eq!(inf.coverage_steady.count, 1);
+        assert_eq!(inf.coverage_steady.mean, 0.75);
+        assert_eq!(inf.warmup_ms, 2000.0);
+    }
+
+    #[test]
     fn heartbeats_close_after_the_window() {
-        let mut t = InfectionTracker::new(2, Duration::from_secs(1), 10);
+        let mut t = InfectionTracker::new(2, Duration::from_secs(1), 10, Time::ZERO);
         let old = t.emit(Time::ZERO, 0, 2);
         t.emit(Time::from_secs(2), 1, 2);
         assert!(
-            !t.deliver(Time::from_secs(2), old, 1, 1, true),
+            !t.deliver(Time::from_secs(2), old, 1, 1, Some(Time::ZERO)),
             "closed: ignored"
         );
         assert_eq!(t.emitted(), 2);

@@ -47,6 +47,8 @@ pub(crate) struct Membership {
     /// The up set, one bit per node (for counting a view's up members word by word).
     up_bits: Vec<u64>,
     up: Vec<bool>,
+    /// When each node last came up (meaningful while it is up).
+    up_at: Vec<Time>,
     up_count: usize,
     mismatch: Vec<u32>,
     converged: usize,
@@ -67,6 +69,7 @@ impl Membership {
             versions: vec![Metadata::initial().version; nodes],
             up_bits: vec![0; nodes.div_ceil(64)],
             up: vec![false; nodes],
+            up_at: vec![Time::ZERO; nodes],
             up_count: 0,
             mismatch: vec![0; nodes],
             converged: 0,
@@ -82,6 +85,11 @@ impl Membership {
 
     pub(crate) fn is_up(&self, i: NodeIndex) -> bool {
         self.up[i as usize]
+    }
+
+    /// When node `i` came up, if it is up.
+    pub(crate) fn up_since(&self, i: NodeIndex) -> Option<Time> {
+        self.up[i as usize].then(|| self.up_at[i as usize])
     }
 
     pub(crate) fn up_count(&self) -> usize {
@@ -187,6 +195,7 @@ impl Membership {
             }
         }
         self.set_up(ju, true);
+        self.up_at[ju] = now;
         self.up_count += 1;
         self.mismatch[ju] = 0;
         self.converged += 1;

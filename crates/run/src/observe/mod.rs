@@ -78,7 +78,7 @@ impl Observers {
             membership: Membership::new(n, cycle),
             infection: measured
                 .infection
-                .then(|| InfectionTracker::new(n, cycle, expected)),
+                .then(|| InfectionTracker::new(n, cycle, expected, warmup_end(plan, cycle))),
             heartbeats: 0,
             traffic: TrafficCounter::new(cycle),
             samples: Vec::new(),
@@ -102,8 +102,8 @@ impl Observers {
             } => {
                 self.traffic.delivered(now, bytes);
                 if let (Some((id, hops)), Some(infection)) = (heartbeat, &mut self.infection) {
-                    let up = self.membership.is_up(to);
-                    if infection.deliver(now, id, hops, to, up) {
+                    let up_since = self.membership.up_since(to);
+                    if infection.deliver(now, id, hops, to, up_since) {
                         self.traffic.duplicate(now);
                     }
                 }
@@ -235,6 +235,8 @@ impl Observers {
                 by_time: Vec::new(),
                 by_hop: Vec::new(),
                 coverage: Default::default(),
+                coverage_steady: Default::default(),
+                warmup_ms: 0.0,
                 spread_ms: Default::default(),
             },
         };
@@ -274,4 +276,17 @@ impl Observers {
     pub fn cycle(&self) -> Duration {
         self.config.cycle
     }
+}
+
+/// The end of the warm-up: two cycles after the last join of the timeline, while views fill.
+/// Heartbeats emitted from then on make the steady-state coverage.
+fn warmup_end(plan: &Plan, cycle: std::time::Duration) -> Time {
+    let last_join = plan
+        .timeline
+        .iter()
+        .filter(|t| matches!(t.action, crate::plan::Action::Join { .. }))
+        .map(|t| t.at)
+        .max()
+        .unwrap_or_default();
+    Time::ZERO + last_join + cycle * 2
 }

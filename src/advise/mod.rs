@@ -1,0 +1,237 @@
+//! Fan-out and timeout for a target: `pekonode advise`.
+//!
+//! First-copy forwarding is push gossip: a heartbeat misses a given node with a probability
+//! `q` (about `e^(−fπ)` with `π = 1 − e^(−fπ)` for fan-out `f`; at a finite size, loss
+//! included, a seeded Monte Carlo of the protocol's own rule, [`push`]). A node expires a
+//! peer after `T = ⌊timeout / cycle⌋` of its heartbeats in a row missed it, and heartbeats
+//! miss independently, so each ordered pair of live nodes starts a false removal with
+//! probability `(1 − q)·q^T` per cycle: `n(n − 1)(1 − q)q^T` per cycle in all, plus
+//! `n(n − 1)q^T` once at the start, when every entry is fresh. The timeout advised is
+//! `(T + ½)·cycle`: half a cycle of margin for latency and jitter.
+//!
+//! ```
+//! use std::time::Duration;
+//! use pekonode::advise::{advise, Inputs};
+//!
+//! let advice = advise(&Inputs {
+//!     nodes: 1000,
+//!     cycle: Duration::from_secs(6),
+//!     loss: 0.0,
+//!     per_day: 1.0,
+//!     ..Inputs::default()
+//! });
+//! let best = &advice.options[advice.chosen.unwrap()];
+//! assert!(best.false_removals_per_day < 1.0);
+//! assert!(best.fanout >= 3);
+//! ```
+
+pub mod push;
+
+use std::time::Duration;
+
+/// Fewest misses in a row advised: one late or lost heartbeat must never remove a node.
+pub const MIN_MISSES: u32 = 2;
+/// Heartbeats simulated per fan-out by the Monte Carlo (more for small clusters).
+const TRIALS_BUDGET: u64 = 2_000_000;
+/// The Monte Carlo's seed: advice is the same on every machine.
+const SEED: u64 = 0x005E_EDAD_715E;
+/// Bytes per infected-set entry on the wire (`"10.0.0.123:7946":true,`).
+const ENTRY_BYTES: f64 = 23.0;
+/// Bytes of a heartbeat datagram without its infected set (Go's JSON: node, lineage, keys).
+const BASE_BYTES: f64 = 230.0;
+
+/// What the advice is for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inputs {
+    /// Nodes in the cluster (full views).
+    pub nodes: u32,
+    /// The heartbeat cycle.
+    pub cycle: Duration,
+    /// Probability that the network loses a datagram.
+    pub loss: f64,
+    /// The target: at most this many false removals per day, cluster-wide.
+    pub per_day: f64,
+    /// Fan-outs considered: `2 ..= max_fanout`.
+    pub max_fanout: u32,
+    /// Timeouts considered: from [`MIN_MISSES`] up to this many cycles (the longest
+    /// failure detection accepted).
+    pub max_cycles: u32,
+    /// Evaluate this timeout instead of searching one (`misses = ⌊timeout / cycle⌋`).
+    pub timeout: Option<Duration>,
+}
+
+impl Default for Inputs {
+    fn default() -> Inputs {
+        Inputs {
+            nodes: 100,
+            cycle: Duration::from_secs(6),
+            loss: 0.0,
+            per_day: 1.0,
+            max_fanout: 8,
+            max_cycles: 10,
+            timeout: None,
+        }
+    }
+}
+
+/// One (fan-out, timeout) and what it costs and gives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    /// Fan-out (`amount`).
+    pub fanout: u32,
+    /// Heartbeats missed in a row that remove a peer.
+    pub misses: u32,
+    /// The timeout to configure: `(misses + ½)·cycle` (or the one evaluated).
+    pub timeout: Duration,
+    /// Probability that a heartbeat misses a given node.
+    pub miss: f64,
+    /// Share of nodes a heartbeat reaches (`1 − miss`).
+    pub coverage: f64,
+    /// Packets each node sends per cycle.
+    pub packets_per_node_per_cycle: f64,
+    /// Bytes each node sends per second.
+    pub bytes_per_node_per_sec: f64,
+    /// Time until every node has removed a crashed one: about the timeout.
+    pub detection: Duration,
+    /// Expected false removals per cycle, cluster-wide, in steady state.
+    pub false_removals_per_cycle: f64,
+    /// The same per day.
+    pub false_removals_per_day: f64,
+}
+
+impl Choice {
+    /// Expected false removals over a run of `cycles` heartbeat cycles that starts with every
+    /// entry fresh (a cluster bootstrapped with full views at once).
+    pub fn false_removals_over(&self, nodes: u32, cycles: f64) -> f64 {
+        let pairs = f64::from(nodes) * f64::from(nodes.saturating_sub(1));
+        let q_t = self.miss.powi(self.misses as i32);
+        let steady = (cycles - f64::from(self.misses)).max(0.0);
+        pairs * q_t * (1.0 + (1.0 - self.miss) * steady)
+    }
+}
+
+/// The advice: every fan-out's shortest timeout that meets the target, and the one chosen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Advice {
+    /// What it was asked.
+    pub inputs: Inputs,
+    /// Per fan-out, the shortest timeout meeting the target (or the longest considered).
+    pub options: Vec<Choice>,
+    /// Index into `options` of the advised one: the least traffic that meets the target with
+    /// a timeout of at most `max_cycles` cycles; `None` if none does.
+    pub chosen: Option<usize>,
+}
+
+/// The choice for `fanout` and `misses` given the Monte Carlo estimate.
+fn choice(inputs: &Inputs, fanout: u32, misses: u32, est: &push::PushEstimate) -> Choice {
+    let n = f64::from(inputs.nodes);
+    let cycle_s = inputs.cycle.as_secs_f64();
+    let pairs = n * (n - 1.0).max(0.0);
+    let q = est.miss;
+    let per_cycle = pairs * (1.0 - q) * q.powi(misses as i32);
+    // Every heartbeat costs `copies` deliveries, i.e. copies / (1 − loss) sends; each node
+    // emits one heartbeat a cycle, so a node sends that many per cycle on average.
+    let sent = est.copies / (1.0 - inputs.loss).max(1e-9);
+    let bytes = BASE_BYTES + ENTRY_BYTES * est.carried;
+    let timeout = inputs
+        .timeout
+        .unwrap_or_else(|| inputs.cycle.mul_f64(f64::from(misses) + 0.5));
+    Choice {
+        fanout,
+        misses,
+        timeout,
+        miss: q,
+        coverage: 1.0 - q,
+        packets_per_node_per_cycle: sent,
+        bytes_per_node_per_sec: sent * bytes / cycle_s,
+        detection: timeout,
+        false_removals_per_cycle: per_cycle,
+        false_removals_per_day: per_cycle * 86_400.0 / cycle_s,
+    }
+}
+
+/// The miss probability and cost of fan-out `f` for these inputs.
+pub fn estimate(inputs: &Inputs, f: u32) -> push::PushEstimate {
+    let per_trial = u64::from(inputs.nodes) * u64::from(f);
+    let trials = (TRIALS_BUDGET / per_trial.max(1)).clamp(50, 20_000) as u32;
+    push::estimate(inputs.nodes, f, inputs.loss, trials, SEED ^ u64::from(f))
+}
+
+/// Advises a fan-out and a timeout for `inputs`.
+pub fn advise(inputs: &Inputs) -> Advice {
+    let mut options = Vec::new();
+    for f in 2..=inputs.max_fanout.max(2) {
+        let est = estimate(inputs, f);
+        if let Some(timeout) = inputs.timeout {
+            let misses = (timeout.as_micros() / inputs.cycle.as_micros().max(1)) as u32;
+            options.push(choice(inputs, f, misses, &est));
+            continue;
+        }
+        let mut best = None;
+        for t in MIN_MISSES..=inputs.max_cycles.max(MIN_MISSES) {
+            let c = choice(inputs, f, t, &est);
+            let meets = c.false_removals_per_day <= inputs.per_day;
+            best = Some(c);
+            if meets {
+                break;
+            }
+        }
+        options.extend(best);
+    }
+    let chosen = options
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.false_removals_per_day <= inputs.per_day)
+        .min_by(|(_, a), (_, b)| {
+            a.packets_per_node_per_cycle
+                .total_cmp(&b.packets_per_node_per_cycle)
+        })
+        .map(|(i, _)| i);
+    Advice {
+        inputs: inputs.clone(),
+        options,
+        chosen,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_fanout_needs_fewer_cycles_and_the_choice_meets_the_target() {
+        let a = advise(&Inputs {
+            nodes: 500,
+            max_fanout: 6,
+            ..Inputs::default()
+        });
+        assert_eq!(a.options.len(), 5);
+        for w in a.options.windows(2) {
+            assert!(w[1].miss < w[0].miss);
+            assert!(w[1].misses <= w[0].misses);
+        }
+        let c = &a.options[a.chosen.expect("a choice")];
+        assert!(c.false_removals_per_day <= 1.0);
+        assert_eq!(
+            c.timeout,
+            Duration::from_secs(6).mul_f64(f64::from(c.misses) + 0.5)
+        );
+    }
+
+    #[test]
+    fn the_run_total_counts_the_fresh_start_once() {
+        let c = choice(
+            &Inputs::default(),
+            3,
+            3,
+            &push::PushEstimate {
+                miss: 0.1,
+                copies: 300.0,
+                carried: 10.0,
+            },
+        );
+        // 100 × 99 pairs × 0.001 × (1 + 0.9 × 7) over 10 cycles.
+        assert!((c.false_removals_over(100, 10.0) - 9.9 * 7.3).abs() < 1e-9);
+        assert!((c.false_removals_per_cycle - 9.9 * 0.9).abs() < 1e-9);
+    }
+}

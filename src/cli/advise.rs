@@ -1,0 +1,189 @@
+//! `pekonode advise`: fan-out and timeout for a cluster size, cycle, loss and a target rate
+//! of false removals, with what they cost.
+
+use std::time::Duration;
+
+use anyhow::bail;
+use clap::Args;
+use pekonode::advise::{advise, Advice, Inputs};
+
+/// Examples shown by `pekonode advise --help`.
+pub const EXAMPLES: &str = "Examples:
+  pekonode advise --nodes 1000                         # cycle 6s, no loss, < 1 false removal a day
+  pekonode advise --nodes 5000 --cycle 1s --loss 0.01 --per-day 0.1
+  pekonode advise --nodes 200 --json | jq .chosen
+
+The model: a heartbeat misses a node with probability q (a seeded Monte Carlo of first-copy
+push gossip, loss included); a peer is removed after T = timeout/cycle misses in a row, so
+n(n-1)(1-q)q^T false removals per cycle. Checked against the simulator: docs/studies.md.";
+
+/// Arguments of `pekonode advise`.
+#[derive(Args, Debug)]
+pub struct AdviseArgs {
+    /// Nodes in the cluster (full views).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=1_000_000))]
+    nodes: u32,
+    /// Heartbeat cycle, e.g. 6s or 500ms.
+    #[arg(long, default_value = "6s", value_parser = humantime::parse_duration)]
+    cycle: Duration,
+    /// Probability that the network loses a datagram (0 ≤ loss < 1).
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    loss: f64,
+    /// Target: at most this many false removals per day, cluster-wide.
+    #[arg(long, default_value_t = 1.0, value_name = "R")]
+    per_day: f64,
+    /// Largest fan-out considered.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=64))]
+    max_fanout: u32,
+    /// Longest timeout considered, in cycles (the slowest crash detection you accept; the
+    /// shortest is 2 cycles, so one late heartbeat never removes a node). Among the fan-outs
+    /// that meet the target within it, the least traffic is advised.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=100))]
+    max_cycles: u32,
+    /// Evaluate this timeout (e.g. 20s, Go PekoNode's default) for every fan-out instead of
+    /// advising one; the removal takes ⌊timeout / cycle⌋ missed heartbeats in a row.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    timeout: Option<Duration>,
+    /// Also give the false removals expected over a run this long that starts with full,
+    /// fresh views (what a scenario with "bootstrap": "all" measures).
+    #[arg(long, value_parser = humantime::parse_duration)]
+    duration: Option<Duration>,
+    /// Print the advice as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `pekonode advise`.
+pub fn run(args: AdviseArgs) -> anyhow::Result<()> {
+    if !(args.loss.is_finite() && (0.0..1.0).contains(&args.loss)) {
+        bail!(
+            "--loss {} is not a probability below 1 (0.01 = 1 %)",
+            args.loss
+        );
+    }
+    if !(args.per_day.is_finite() && args.per_day > 0.0) {
+        bail!("--per-day {} is not a rate above 0", args.per_day);
+    }
+    if args.cycle < Duration::from_millis(1) {
+        bail!("--cycle {:?} is shorter than 1 ms", args.cycle);
+    }
+    let advice = advise(&Inputs {
+        nodes: args.nodes,
+        cycle: args.cycle,
+        loss: args.loss,
+        per_day: args.per_day,
+        max_fanout: args.max_fanout,
+        max_cycles: args.max_cycles,
+        timeout: args.timeout,
+    });
+    if let Some(t) = args.timeout {
+        if t < args.cycle {
+            bail!("--timeout {t:?} is shorter than the cycle: every node would expire");
+        }
+    }
+    let cycles = args
+        .duration
+        .map(|d| d.as_secs_f64() / args.cycle.as_secs_f64());
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&json(&advice, cycles))?);
+    } else {
+        print!("{}", table(&advice, cycles));
+    }
+    if advice.chosen.is_none() && args.timeout.is_none() {
+        bail!(
+            "no fan-out up to {} with a timeout up to {} cycles meets {} false removals a day: \
+             raise --max-fanout or --max-cycles",
+            args.max_fanout,
+            args.max_cycles,
+            args.per_day
+        );
+    }
+    Ok(())
+}
+
+fn ms(d: Duration) -> u64 {
+    d.as_millis() as u64
+}
+
+/// The advice as a table, the chosen row marked, and the settings to paste.
+fn table(a: &Advice, cycles: Option<f64>) -> String {
+    let i = &a.inputs;
+    let mut out = format!(
+        "advice for {} nodes, cycle {} ms, loss {}, target ≤ {} false removals a day\n\n",
+        i.nodes,
+        ms(i.cycle),
+        i.loss,
+        i.per_day
+    );
+    out.push_str("  fan-out  timeout    miss q     coverage  packets/node/cycle  bytes/s/node  detection  false removals/day");
+    if let Some(c) = cycles {
+        out.push_str(&format!("  per run of {c} cycles"));
+    }
+    out.push('\n');
+    for (k, c) in a.options.iter().enumerate() {
+        let mark = if Some(k) == a.chosen { "→" } else { " " };
+        out.push_str(&format!(
+            "{mark} {:>7}  {:>7}  {:>9.3e}  {:>8.4}  {:>18.0}  {:>12.0}  {:>8.1} s  {:>17.3e}\n",
+            c.fanout,
+            format!("{} ms", ms(c.timeout)),
+            c.miss,
+            c.coverage,
+            c.packets_per_node_per_cycle,
+            c.bytes_per_node_per_sec,
+            c.detection.as_secs_f64(),
+            c.false_removals_per_day
+        ));
+        if let Some(cy) = cycles {
+            out.pop();
+            out.push_str(&format!("  {:>10.3}\n", c.false_removals_over(i.nodes, cy)));
+        }
+    }
+    if let Some(c) = a.chosen.map(|k| &a.options[k]) {
+        out.push_str(&format!(
+            "\nadvised: fan-out {}, timeout {} ms ({} missed heartbeats in a row + half a cycle)\n\
+             scenario: \"protocol\": {{ \"amount\": {}, \"cycle_ms\": {}, \"timeout_ms\": {}, \"forwarding\": \"first-copy\" }}\n\
+             daemon:   pekonode node --amount {} --cycle {}ms --timeout {}ms …\n",
+            c.fanout,
+            ms(c.timeout),
+            c.misses,
+            c.fanout,
+            ms(i.cycle),
+            ms(c.timeout),
+            c.fanout,
+            ms(i.cycle),
+            ms(c.timeout)
+        ));
+    }
+    out
+}
+
+fn json(a: &Advice, cycles: Option<f64>) -> serde_json::Value {
+    let i = &a.inputs;
+    let options: Vec<serde_json::Value> = a
+        .options
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "amount": c.fanout,
+                "timeout_ms": ms(c.timeout),
+                "misses": c.misses,
+                "miss_probability": c.miss,
+                "coverage": c.coverage,
+                "packets_per_node_per_cycle": c.packets_per_node_per_cycle,
+                "bytes_per_node_per_sec": c.bytes_per_node_per_sec,
+                "detection_ms": ms(c.detection),
+                "false_removals_per_cycle": c.false_removals_per_cycle,
+                "false_removals_per_day": c.false_removals_per_day,
+                "false_removals_per_run": cycles.map(|cy| c.false_removals_over(i.nodes, cy)),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "nodes": i.nodes,
+        "cycle_ms": ms(i.cycle),
+        "loss": i.loss,
+        "per_day": i.per_day,
+        "chosen": a.chosen.map(|k| options[k].clone()),
+        "options": options,
+    })
+}
