@@ -1,0 +1,85 @@
+//! `pekonode advise` against the simulator it advises for: the false removals it predicts for
+//! a setting are the ones a run of that setting shows, and its command line teaches and
+//! refuses bad input in one line.
+
+use std::process::Command;
+use std::time::Duration;
+
+use pekonode::advise::{advise, Inputs};
+use pekonode::scenario::Scenario;
+
+fn pekonode(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pekonode"))
+        .args(args)
+        .output()
+        .expect("the pekonode binary runs")
+}
+
+#[test]
+fn predicted_false_removals_match_a_simulated_run() {
+    // 150 nodes, fan-out 3, removal after 3 misses: about 1.4 false removals a cycle.
+    let (nodes, cycles) = (150u32, 300u32);
+    let advice = advise(&Inputs {
+        nodes,
+        cycle: Duration::from_secs(1),
+        timeout: Some(Duration::from_millis(3_500)),
+        max_fanout: 3,
+        ..Inputs::default()
+    });
+    let three = advice.options.last().expect("fan-out 3");
+    assert_eq!((three.fanout, three.misses), (3, 3));
+    let predicted = three.false_removals_over(nodes, f64::from(cycles));
+    let text = format!(
+        r#"{{ "name": "advise_check", "seed": 1, "duration_ms": {},
+          "protocol": {{ "amount": 3, "cycle_ms": 1000, "timeout_ms": 3500, "forwarding": "first-copy" }},
+          "network": {{ "latency": {{ "lognormal": {{ "median_ms": 10, "sigma": 0.5, "min_ms": 1 }} }} }},
+          "nodes": {{ "count": {nodes}, "bootstrap": "all" }} }}"#,
+        cycles * 1000
+    );
+    let scenario = Scenario::from_str_named(&text, "advise_check.json").expect("scenario");
+    let outcome = pekonode::experiment::run(&scenario, |_| {}).expect("run");
+    let measured = outcome.false_removals as f64;
+    assert!(predicted > 200.0, "enough removals to compare: {predicted}");
+    let error = (measured - predicted).abs() / predicted;
+    eprintln!(
+        "predicted {predicted:.1}, measured {measured} ({:+.1} %)",
+        100.0 * (measured - predicted) / predicted
+    );
+    assert!(
+        error < 0.15,
+        "advise predicted {predicted:.1} false removals, the simulator measured {measured}"
+    );
+}
+
+#[test]
+fn the_command_advises_and_refuses_bad_input() {
+    let out = pekonode(&[
+        "advise",
+        "--nodes",
+        "100",
+        "--cycle",
+        "1s",
+        "--max-fanout",
+        "4",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("advised: fan-out 3, timeout 7500 ms"),
+        "{text}"
+    );
+    assert!(text.contains("\"timeout_ms\": 7500"), "{text}");
+    let out = pekonode(&["advise", "--nodes", "100", "--json", "--max-fanout", "3"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["options"].as_array().map(Vec::len), Some(2));
+    for (args, says) in [
+        (vec!["--loss", "1.5"], "--loss 1.5 is not a probability"),
+        (vec!["--per-day", "0"], "--per-day 0 is not a rate above 0"),
+        (vec!["--timeout", "1s"], "shorter than the cycle"),
+    ] {
+        let out = pekonode(&[&["advise", "--nodes", "50"], &args[..]].concat());
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says) && err.lines().count() == 1, "{err}");
+    }
+}
