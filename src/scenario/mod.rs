@@ -54,6 +54,7 @@
 mod cost;
 mod error;
 mod events;
+mod faults;
 mod foreign;
 mod metric;
 mod network;
@@ -65,6 +66,7 @@ mod schema;
 mod sweep;
 mod table;
 mod timeline;
+mod timeline_faults;
 mod validate;
 
 #[cfg(test)]
@@ -86,6 +88,10 @@ pub use error::{Problem, ScenarioError};
 pub use events::{
     ActionSpec, EventSpec, HealSpec, JoinSpec, LossSpec, NodeTarget, PartitionSpec, PublishSpec,
     RestartSpec, SetSpec,
+};
+pub use faults::{
+    FaultKind, ForgeSpec, ImpersonateSpec, NemesisSpec, PauseSpec, RateSpec, SkewSpec, SlowSpec,
+    VersionSpec,
 };
 pub use metric::Metric;
 pub use nodes::{GeneratedNodes, NodeSpec, NodesSpec};

@@ -1,8 +1,8 @@
 //! Playing the timeline: churn, PekoNode commands, partitions and loss changes.
 
-use pekonode_run::{Action, DownCause, NodeIndex, Record};
+use pekonode_run::{Action, DownCause, Forgery, NodeIndex, Record};
 
-use super::simulator::{version_at, Cause, Simulator};
+use super::simulator::{Cause, Simulator};
 use super::trace::TraceEvent;
 
 /// Every node index an action names (for validation).
@@ -16,7 +16,21 @@ pub(crate) fn nodes_of(action: &Action) -> Vec<NodeIndex> {
         Action::Crash { node }
         | Action::Stop { node }
         | Action::Start { node }
-        | Action::Publish { node, .. } => vec![*node],
+        | Action::Publish { node, .. }
+        | Action::Pause { node }
+        | Action::Resume { node }
+        | Action::Slow { node, .. }
+        | Action::Skew { node, .. } => vec![*node],
+        Action::Forge(f) => {
+            let mut nodes = f.to.clone();
+            match &f.what {
+                Forgery::Impersonate { node, .. } => nodes.push(*node),
+                Forgery::Version { from, .. } => nodes.push(*from),
+                Forgery::Identities { .. } | Forgery::Replay { .. } => {}
+            }
+            nodes
+        }
+        Action::Nemesis(n) => n.nodes.clone(),
         Action::Set { node, contact } => vec![*node, *contact],
         Action::Partition { groups, .. } => groups.iter().flatten().copied().collect(),
         Action::Heal | Action::Loss { .. } => Vec::new(),
@@ -66,7 +80,7 @@ impl Simulator {
             }
             Action::Publish { node, data } => {
                 let now = self.now;
-                let version = version_at(now);
+                let version = self.wall_clock(node, now);
                 if let Some(n) = &mut self.nodes[node as usize] {
                     n.publish(now, version, &data);
                     self.drain_events(node);
@@ -80,6 +94,13 @@ impl Simulator {
             }
             Action::Heal => self.network.heal(),
             Action::Loss { value } => self.network.set_loss(value),
+            Action::Pause { node } => self.pause(node),
+            Action::Resume { node } => self.resume(node),
+            Action::Slow { node, per_packet } => self.slow(node, per_packet),
+            Action::Skew { node, offset_ms } => self.skew(node, offset_ms),
+            Action::Forge(forge) => self.start_forge(forge),
+            // Expanded into plain actions when the simulator was built (`nemesis.rs`).
+            Action::Nemesis(_) => {}
         }
     }
 
@@ -116,6 +137,7 @@ impl Simulator {
     }
 
     fn crash(&mut self, i: NodeIndex) {
+        self.forget_pause(i);
         if self.nodes[i as usize].is_some() {
             let cause = DownCause::Crash;
             self.observers

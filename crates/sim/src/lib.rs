@@ -15,11 +15,14 @@
 mod actions;
 mod calendar;
 mod error;
+mod faults;
 mod inspect;
 mod links;
+mod nemesis;
 mod network;
 mod outbox;
 mod queue;
+mod rogue;
 mod rng;
 mod simulator;
 mod trace;
@@ -27,6 +30,7 @@ mod trace;
 pub use error::SimError;
 pub use inspect::{NodeState, NodeView};
 pub use rng::bootstrap_stream;
+pub use rogue::{REPLAYER, ROGUE};
 pub use simulator::{Progress, Simulator, SIM_EPOCH_UNIX_NS};
 pub use trace::{PacketInfo, TraceEvent, TraceSink};
 
