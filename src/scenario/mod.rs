@@ -74,6 +74,8 @@ mod tests;
 #[cfg(test)]
 mod tests_bad;
 #[cfg(test)]
+mod tests_faults;
+#[cfg(test)]
 mod tests_files;
 #[cfg(test)]
 mod tests_timeline;

@@ -49,6 +49,9 @@ pub(crate) struct Membership {
     up: Vec<bool>,
     up_count: usize,
     mismatch: Vec<u32>,
+    /// Per node, entries for made-up identities (a rogue's): never up, so each is one more
+    /// difference between the view and the up set.
+    foreign: Vec<u32>,
     converged: usize,
     cycle: Duration,
     since: Option<Time>,
@@ -69,6 +72,7 @@ impl Membership {
             up: vec![false; nodes],
             up_count: 0,
             mismatch: vec![0; nodes],
+            foreign: vec![0; nodes],
             converged: 0,
             cycle,
             since: Some(Time::ZERO),
@@ -121,6 +125,7 @@ impl Membership {
     pub(crate) fn fresh(&mut self, i: NodeIndex) {
         let iu = i as usize;
         self.views.clear(iu);
+        self.foreign[iu] = 0;
         self.views.put(iu, iu, true);
         self.versions[iu] = Metadata::initial().version;
     }
@@ -129,6 +134,7 @@ impl Membership {
     pub(crate) fn gone(&mut self, i: NodeIndex) {
         let iu = i as usize;
         self.views.clear(iu);
+        self.foreign[iu] = 0;
         self.versions[iu] = Metadata::initial().version;
     }
 
@@ -150,7 +156,9 @@ impl Membership {
             .zip(&self.up_bits)
             .map(|(v, u)| (v & u).count_ones() as usize)
             .sum();
-        let value = (self.view_len(i as NodeIndex) - inside) + (self.up_count - inside);
+        let value = (self.view_len(i as NodeIndex) - inside)
+            + (self.up_count - inside)
+            + self.foreign[i] as usize;
         // A node that just came up is counted as converged before recount.
         self.set_mismatch(i, value as u32);
     }
@@ -244,6 +252,17 @@ impl Membership {
         });
         self.check_publishes(now);
         self.settle(now);
+    }
+
+    /// Node `i`'s view gained (`added`) or lost an entry for a made-up identity.
+    pub(crate) fn foreign(&mut self, now: Time, i: NodeIndex, added: bool) {
+        let iu = i as usize;
+        let f = self.foreign[iu];
+        self.foreign[iu] = if added { f + 1 } else { f.saturating_sub(1) };
+        if self.up[iu] && self.foreign[iu] != f {
+            self.adjust(iu, added);
+            self.settle(now);
+        }
     }
 
     /// Node `i`'s view gained `j`.

@@ -129,10 +129,10 @@ impl Observers {
                 self.traffic.counted(now, counts);
             }
             Record::ViewAdded { node, member } if self.is_fake(member) => {
-                self.fake_entry(node, true);
+                self.fake_entry(now, node, true);
             }
             Record::ViewRemoved { node, member } if self.is_fake(member) => {
-                self.fake_entry(node, false);
+                self.fake_entry(now, node, false);
             }
             Record::ViewAdded { node, member } => self.membership.view_added(now, node, member),
             Record::ViewRemoved { node, member } => {
@@ -165,13 +165,13 @@ impl Observers {
         }
     }
 
-    /// Whether `member` is a made-up identity (numbered after the plan's nodes): the
-    /// membership observer follows real nodes only, so such entries are counted apart.
+    /// Whether `member` is a made-up identity (numbered after the plan's nodes): never up,
+    /// it keeps a view that lists it from being converged.
     fn is_fake(&self, member: NodeIndex) -> bool {
         member as usize >= self.names.len()
     }
 
-    fn fake_entry(&mut self, node: NodeIndex, added: bool) {
+    fn fake_entry(&mut self, now: Time, node: NodeIndex, added: bool) {
         if let Some(count) = self.fakes.get_mut(node as usize) {
             if added {
                 *count += 1;
@@ -179,6 +179,7 @@ impl Observers {
                 *count = count.saturating_sub(1);
             }
             self.attacks.fake_entry(added);
+            self.membership.foreign(now, node, added);
         }
     }
 
