@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::plans::{at, cluster, staggered};
 use pekonode::protocol::{Forwarding, Trust};
 use pekonode::run::{Action, Bootstrap, Forge, Forgery, Nemesis, NemesisFault, Outcome, Plan};
-use pekonode::sim::{Simulator, TraceEvent, ROGUE};
+use pekonode::sim::{Simulator, ROGUE};
 use pekonode::wire::WireMode;
 
 /// 12 first-copy nodes, staggered joins, random bootstrap, `secs` long, plus `events`.
@@ -160,7 +160,7 @@ fn burst(wire: WireMode, trust: bool) -> Outcome {
     let forge = Action::Forge(Forge {
         to: Vec::new(),
         what: Forgery::Identities {
-            per_sec: 1000,
+            per_sec: 6000,
             span: Duration::from_secs(3),
         },
     });
@@ -175,25 +175,28 @@ fn burst(wire: WireMode, trust: bool) -> Outcome {
 #[test]
 fn forged_identities_flood_views_unless_sealed_or_bounded() {
     let go = burst(WireMode::Json, false);
-    assert_eq!(go.attacks.forged, 3000);
-    // Every node listed (about) every fake at the peak, and they all expired by the end.
-    assert!(go.attacks.fake_entries_peak > 12 * 2000, "{:?}", go.attacks);
+    assert_eq!(go.attacks.forged, 18_000);
+    // Each fake entered at least its receiver's view (forwards mostly go to other fakes once
+    // views fill with them), and they all expired by the end.
+    assert!(go.attacks.fake_entries_peak >= 18_000, "{:?}", go.attacks);
+    assert!(go.convergence.final_fraction < 1.0, "the burst broke the cluster");
     assert_eq!(go.attacks.fake_entries_end, 0);
     let sealed = burst(WireMode::Sealed, false);
-    assert_eq!(sealed.attacks.forged, 3000);
-    assert_eq!(rejected(&sealed, "unauthentic"), 3000);
+    assert_eq!(sealed.attacks.forged, 18_000);
+    assert_eq!(rejected(&sealed, "unauthentic"), 18_000);
     assert_eq!(sealed.attacks.fake_entries_peak, 0);
     assert_eq!(sealed.false_removals, 0);
-    // The admission bucket: at most 100 new members a second per node (and its burst).
+    // The admission bucket: at most 100 new members a second per node (and its burst of 100),
+    // where 500 a second reach each node directly.
     let bounded = burst(WireMode::Json, true);
-    assert!(rejected(&bounded, "admission limit") > 0);
+    assert!(rejected(&bounded, "admission limit") > 12_000, "{:?}", bounded.attacks);
     assert!(bounded.attacks.fake_entries_peak <= 12 * 600, "{:?}", bounded.attacks);
 }
 
 fn impersonated(wire: WireMode) -> Outcome {
     // n4 crashes at 40 s; a rogue keeps sending heartbeats in its name.
     let forge = Action::Forge(Forge {
-        to: Vec::new(),
+        to: (0..12).filter(|&i| i != 4).collect(),
         what: Forgery::Impersonate {
             node: 4,
             name: "impostor".into(),

@@ -61,6 +61,8 @@ pub(crate) struct Membership {
     detections: Vec<PendingDetection>,
     false_removals: u64,
     publishes: Vec<PendingPublish>,
+    /// Every version published so far, sorted.
+    published_versions: Vec<i64>,
 }
 
 impl Membership {
@@ -81,6 +83,7 @@ impl Membership {
             detections: Vec::new(),
             false_removals: 0,
             publishes: Vec::new(),
+            published_versions: Vec::new(),
         }
     }
 
@@ -312,6 +315,9 @@ impl Membership {
 
     /// Node `p` published `version`.
     pub(crate) fn published(&mut self, now: Time, p: NodeIndex, version: i64) {
+        if let Err(at) = self.published_versions.binary_search(&version) {
+            self.published_versions.insert(at, version);
+        }
         self.publishes.push(PendingPublish {
             node: p,
             at: now,
@@ -321,12 +327,15 @@ impl Membership {
         self.check_publishes(now);
     }
 
-    /// Marks the publishes every up node now holds.
+    /// Marks the publishes every up node now holds (or a newer published version: a version
+    /// nobody published, a rogue's forgery, does not count as newer).
     fn check_publishes(&mut self, now: Time) {
+        let published = &self.published_versions;
         for p in self.publishes.iter_mut().filter(|p| p.done.is_none()) {
-            let everywhere = (0..self.up.len())
-                .filter(|&i| self.up[i])
-                .all(|i| self.versions[i] >= p.version);
+            let everywhere = (0..self.up.len()).filter(|&i| self.up[i]).all(|i| {
+                let v = self.versions[i];
+                v == p.version || (v > p.version && published.binary_search(&v).is_ok())
+            });
             if everywhere {
                 p.done = Some(now);
             }
