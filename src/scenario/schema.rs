@@ -313,4 +313,9 @@ pub struct Expect {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0.0, max = 1.0))]
     pub max_final_converged_fraction: Option<f64>,
+    /// The converged fraction at the end is at least this (0 … 1; 1: no member is missing
+    /// from any view when the run ends, e.g. after a nemesis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub min_final_converged_fraction: Option<f64>,
 }

@@ -51,6 +51,7 @@ pub fn count(scenario: &Scenario) -> usize {
         e.min_coverage.is_some(),
         e.reconverged_within_ms.is_some(),
         e.max_final_converged_fraction.is_some(),
+        e.min_final_converged_fraction.is_some(),
     ]
     .iter()
     .filter(|&&b| b)
@@ -125,6 +126,16 @@ pub fn check(scenario: &Scenario, outcomes: &[Outcome]) -> Vec<Failure> {
                 fail(
                     "max_final_converged_fraction",
                     format!("≤ {max} (still split at the end)"),
+                    format!("{f:.4}"),
+                );
+            }
+        }
+        if let Some(min) = e.min_final_converged_fraction {
+            let f = o.convergence.final_fraction;
+            if f < min {
+                fail(
+                    "min_final_converged_fraction",
+                    format!("≥ {min} at the end"),
                     format!("{f:.4}"),
                 );
             }
