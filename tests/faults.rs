@@ -33,9 +33,11 @@ fn plan(secs: u64, events: Vec<pekonode::run::Timed>) -> Plan {
 fn traced(plan: Plan) -> (Outcome, Vec<String>) {
     let lines = Rc::new(RefCell::new(Vec::new()));
     let sink = Rc::clone(&lines);
-    let sim = Simulator::new(plan).unwrap().with_trace(Box::new(move |t, e| {
-        sink.borrow_mut().push(format!("{} {e:?}", t.as_micros()));
-    }));
+    let sim = Simulator::new(plan)
+        .unwrap()
+        .with_trace(Box::new(move |t, e| {
+            sink.borrow_mut().push(format!("{} {e:?}", t.as_micros()));
+        }));
     let outcome = sim.run();
     let lines = lines.borrow().clone();
     (outcome, lines)
@@ -179,7 +181,10 @@ fn forged_identities_flood_views_unless_sealed_or_bounded() {
     // Each fake entered at least its receiver's view (forwards mostly go to other fakes once
     // views fill with them), and they all expired by the end.
     assert!(go.attacks.fake_entries_peak >= 18_000, "{:?}", go.attacks);
-    assert!(go.convergence.final_fraction < 1.0, "the burst broke the cluster");
+    assert!(
+        go.convergence.final_fraction < 1.0,
+        "the burst broke the cluster"
+    );
     assert_eq!(go.attacks.fake_entries_end, 0);
     let sealed = burst(WireMode::Sealed, false);
     assert_eq!(sealed.attacks.forged, 18_000);
@@ -189,8 +194,16 @@ fn forged_identities_flood_views_unless_sealed_or_bounded() {
     // The admission bucket: at most 100 new members a second per node (and its burst of 100),
     // where 500 a second reach each node directly.
     let bounded = burst(WireMode::Json, true);
-    assert!(rejected(&bounded, "admission limit") > 12_000, "{:?}", bounded.attacks);
-    assert!(bounded.attacks.fake_entries_peak <= 12 * 600, "{:?}", bounded.attacks);
+    assert!(
+        rejected(&bounded, "admission limit") > 12_000,
+        "{:?}",
+        bounded.attacks
+    );
+    assert!(
+        bounded.attacks.fake_entries_peak <= 12 * 600,
+        "{:?}",
+        bounded.attacks
+    );
 }
 
 fn impersonated(wire: WireMode) -> Outcome {
@@ -205,10 +218,7 @@ fn impersonated(wire: WireMode) -> Outcome {
             span: Duration::from_secs(70),
         },
     });
-    let mut p = plan(
-        120,
-        vec![at(40, Action::Crash { node: 4 }), at(41, forge)],
-    );
+    let mut p = plan(120, vec![at(40, Action::Crash { node: 4 }), at(41, forge)]);
     p.wire = wire;
     Simulator::new(p).unwrap().run()
 }
@@ -247,7 +257,10 @@ fn a_forged_maximum_version_pins_the_metadata_unless_the_skew_bound_refuses_it()
     let go = pinned(false);
     assert_eq!(go.attacks.forged, 2);
     assert_eq!(go.metadata.len(), 1);
-    assert_eq!(go.metadata[0].everywhere_after_ms, None, "the real publish never wins");
+    assert_eq!(
+        go.metadata[0].everywhere_after_ms, None,
+        "the real publish never wins"
+    );
     let bounded = pinned(true);
     assert_eq!(rejected(&bounded, "version ahead"), 2);
     assert!(bounded.metadata[0].everywhere_after_ms.is_some());
@@ -322,9 +335,17 @@ fn traces_of_faults_are_byte_identical_across_runs_and_the_nemesis_follows_the_s
     let faults = |t: &[String]| -> Vec<String> {
         t.iter()
             .filter(|l| {
-                ["pause", "resume", "crash", "restart", "partition", "heal", "loss"]
-                    .iter()
-                    .any(|k| l.contains(&format!("Action {{ label: \"{k}")))
+                [
+                    "pause",
+                    "resume",
+                    "crash",
+                    "restart",
+                    "partition",
+                    "heal",
+                    "loss",
+                ]
+                .iter()
+                .any(|k| l.contains(&format!("Action {{ label: \"{k}")))
             })
             .cloned()
             .collect()

@@ -155,7 +155,9 @@ fn spike() -> f64 {
 }
 
 /// A kind of fault a nemesis injects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum FaultKind {
     /// Two random halves, then a heal.

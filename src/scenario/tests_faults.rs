@@ -86,14 +86,21 @@ fn fault_events_resolve_into_the_run_actions() {
 fn pause_and_resume_follow_the_life_of_their_node() {
     rejects(
         &events(r#"{"at_ms": 1000, "resume": {"node": "n1"}}"#),
-        &["events[0].resume.node", "resume needs a paused node", "'n1' is not paused"],
+        &[
+            "events[0].resume.node",
+            "resume needs a paused node",
+            "'n1' is not paused",
+        ],
     );
     rejects(
         &events(
             r#"{"at_ms": 1000, "pause": {"node": "n1", "for_ms": 5000}},
                {"at_ms": 2000, "pause": {"node": "n1"}}"#,
         ),
-        &["events[1].pause.node", "'n1' is already paused (until 6000 ms)"],
+        &[
+            "events[1].pause.node",
+            "'n1' is already paused (until 6000 ms)",
+        ],
     );
     // Once it resumed by itself, it can be paused again; a crash ends a pause.
     load(
@@ -104,8 +111,14 @@ fn pause_and_resume_follow_the_life_of_their_node() {
            {"at_ms": 5000, "pause": {"node": "n1"}}"#,
     );
     rejects(
-        &events(r#"{"at_ms": 1000, "crash": {"node": "n1"}}, {"at_ms": 2000, "pause": {"node": "n1"}}"#),
-        &["events[1].pause.node", "pause needs a running or stopped node", "has crashed"],
+        &events(
+            r#"{"at_ms": 1000, "crash": {"node": "n1"}}, {"at_ms": 2000, "pause": {"node": "n1"}}"#,
+        ),
+        &[
+            "events[1].pause.node",
+            "pause needs a running or stopped node",
+            "has crashed",
+        ],
     );
     rejects(
         &events(r#"{"at_ms": 1000, "pause": {"node": "n1", "for_ms": 0}}"#),
@@ -141,7 +154,11 @@ fn slow_and_skew_values_are_bounded() {
 fn a_forge_needs_exactly_one_kind_and_sane_rates() {
     rejects(
         &events(r#"{"at_ms": 1000, "forge": {}}"#),
-        &["events[0].forge", "0 kinds of forgery", "exactly one of identities, impersonate"],
+        &[
+            "events[0].forge",
+            "0 kinds of forgery",
+            "exactly one of identities, impersonate",
+        ],
     );
     rejects(
         &events(
@@ -156,19 +173,28 @@ fn a_forge_needs_exactly_one_kind_and_sane_rates() {
     );
     rejects(
         &events(r#"{"at_ms": 50000, "forge": {"replay": {"per_sec": 10, "for_ms": 20000}}}"#),
-        &["events[0].forge.replay.for_ms", "ends after the run (60000 ms)"],
+        &[
+            "events[0].forge.replay.for_ms",
+            "ends after the run (60000 ms)",
+        ],
     );
     rejects(
-        &events(
-            r#"{"at_ms": 0, "forge": {"identities": {"per_sec": 100000, "for_ms": 20000}}}"#,
-        ),
-        &["events[0].forge.identities", "2000000 packets in all", "at most 1000000"],
+        &events(r#"{"at_ms": 0, "forge": {"identities": {"per_sec": 100000, "for_ms": 20000}}}"#),
+        &[
+            "events[0].forge.identities",
+            "2000000 packets in all",
+            "at most 1000000",
+        ],
     );
     rejects(
         &events(
             r#"{"at_ms": 0, "forge": {"to": ["n7"], "impersonate": {"node": "n8", "per_sec": 1, "for_ms": 10}}}"#,
         ),
-        &["events[0].forge.to[0]", "events[0].forge.impersonate.node", "no node named 'n8'"],
+        &[
+            "events[0].forge.to[0]",
+            "events[0].forge.impersonate.node",
+            "no node named 'n8'",
+        ],
     );
     rejects(
         &events(r#"{"at_ms": 0, "forge": {"version": {"from": "n1", "version": 0}}}"#),
@@ -198,11 +224,15 @@ fn a_nemesis_is_checked_field_by_field() {
         ],
     );
     rejects(
-        &events(r#"{"at_ms": 0, "nemesis": {"for_ms": 1000, "mean_interval_ms": 1, "fault_ms": 1, "faults": []}}"#),
+        &events(
+            r#"{"at_ms": 0, "nemesis": {"for_ms": 1000, "mean_interval_ms": 1, "fault_ms": 1, "faults": []}}"#,
+        ),
         &["events[0].nemesis.faults", "list at least one"],
     );
     rejects(
-        &events(r#"{"at_ms": 0, "nemesis": {"for_ms": 1000, "mean_interval_ms": 1, "fault_ms": 1, "faults": ["flood"]}}"#),
+        &events(
+            r#"{"at_ms": 0, "nemesis": {"for_ms": 1000, "mean_interval_ms": 1, "fault_ms": 1, "faults": ["flood"]}}"#,
+        ),
         &["events[0].nemesis.faults[0]", "unknown variant `flood`"],
     );
     rejects(

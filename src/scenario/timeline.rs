@@ -294,7 +294,9 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
                         Some(0) => ck.err(format!("{base}.for_ms"), "must be at least 1 ms"),
                         Some(d) => later.push(Timed {
                             at: Duration::from_millis(t.saturating_add(d)),
-                            action: Action::Resume { node: i as NodeIndex },
+                            action: Action::Resume {
+                                node: i as NodeIndex,
+                            },
                         }),
                         None => {}
                     }
@@ -307,7 +309,10 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
                     if paused.remove(&i).is_none() {
                         ck.err(
                             format!("{base}.node"),
-                            format!("resume needs a paused node, but '{}' is not paused at {t} ms", r.names[i]),
+                            format!(
+                                "resume needs a paused node, but '{}' is not paused at {t} ms",
+                                r.names[i]
+                            ),
                         );
                     }
                 }
@@ -332,7 +337,8 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
                     .filter(|&i| life[i] != Life::Pending && r.join_event.get(&i).is_none())
                     .map(|i| i as NodeIndex)
                     .collect();
-                let nemesis = timeline_faults::nemesis(ck, r, &base, t, spec.duration_ms, n, started);
+                let nemesis =
+                    timeline_faults::nemesis(ck, r, &base, t, spec.duration_ms, n, started);
                 Action::Nemesis(nemesis)
             }
         };

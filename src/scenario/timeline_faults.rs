@@ -98,10 +98,7 @@ fn text(ck: &mut Checker, path: String, value: &str) {
     if value.len() > MAX_FORGED_TEXT {
         ck.err(
             path,
-            format!(
-                "{} bytes; at most {MAX_FORGED_TEXT}",
-                value.len()
-            ),
+            format!("{} bytes; at most {MAX_FORGED_TEXT}", value.len()),
         );
     }
 }
@@ -154,7 +151,10 @@ pub(super) fn forge(
         if v.version < 1 {
             ck.err(
                 format!("{path}.version"),
-                format!("{} is not a version a publish could have; use 1 or more (Unix ns)", v.version),
+                format!(
+                    "{} is not a version a publish could have; use 1 or more (Unix ns)",
+                    v.version
+                ),
             );
         }
         text(ck, format!("{path}.data"), &v.data);
@@ -183,7 +183,10 @@ pub(super) fn nemesis(
     started: Vec<NodeIndex>,
 ) -> Nemesis {
     let span = span(ck, &format!("{base}.for_ms"), t, n.for_ms, duration);
-    for (field, v) in [("mean_interval_ms", n.mean_interval_ms), ("fault_ms", n.fault_ms)] {
+    for (field, v) in [
+        ("mean_interval_ms", n.mean_interval_ms),
+        ("fault_ms", n.fault_ms),
+    ] {
         if v == 0 {
             ck.err(format!("{base}.{field}"), "must be at least 1 ms");
         }

@@ -22,8 +22,8 @@ mod nemesis;
 mod network;
 mod outbox;
 mod queue;
-mod rogue;
 mod rng;
+mod rogue;
 mod simulator;
 mod trace;
 

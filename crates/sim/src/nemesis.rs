@@ -81,7 +81,14 @@ pub(crate) fn schedule(
                 a.sort_unstable();
                 b.sort_unstable();
                 let groups = vec![a, b];
-                push(out, start, Action::Partition { groups, oneway: false });
+                push(
+                    out,
+                    start,
+                    Action::Partition {
+                        groups,
+                        oneway: false,
+                    },
+                );
                 push(out, stop, Action::Heal);
             }
             NemesisFault::Crash => {
@@ -130,7 +137,14 @@ mod tests {
         let run = |seed| {
             let mut out = Vec::new();
             let mut rng = stream(seed, Domain::Nemesis, 0);
-            schedule(&nemesis(), Duration::from_secs(5), &nodes, 0.0, &mut rng, &mut out);
+            schedule(
+                &nemesis(),
+                Duration::from_secs(5),
+                &nodes,
+                0.0,
+                &mut rng,
+                &mut out,
+            );
             out
         };
         let a = run(7);
@@ -149,7 +163,9 @@ mod tests {
                         if r == node && contacts.len() == 3 && !contacts.contains(node))
                 }
                 Action::Pause { node } => pair[1].action == Action::Resume { node: *node },
-                Action::Loss { value } => *value == 0.3 && pair[1].action == Action::Loss { value: 0.0 },
+                Action::Loss { value } => {
+                    *value == 0.3 && pair[1].action == Action::Loss { value: 0.0 }
+                }
                 other => panic!("unexpected {other:?}"),
             };
             assert!(undo, "{pair:?}");

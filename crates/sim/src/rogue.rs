@@ -135,7 +135,9 @@ impl Simulator {
                 (packet, ROGUE)
             }
             Forgery::Replay { .. } => {
-                let Some(p) = run.captured.get((number % run.captured.len().max(1) as u64) as usize)
+                let Some(p) = run
+                    .captured
+                    .get((number % run.captured.len().max(1) as u64) as usize)
                 else {
                     return;
                 };

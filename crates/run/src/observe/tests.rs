@@ -143,8 +143,20 @@ fn a_version_nobody_published_does_not_count_as_newer() {
     for node in 0..2 {
         o.record(at, Record::Metadata { node, version: 7 });
     }
-    o.record(at, Record::Published { node: 0, version: 7 });
-    o.record(at, Record::Metadata { node: 2, version: i64::MAX });
+    o.record(
+        at,
+        Record::Published {
+            node: 0,
+            version: 7,
+        },
+    );
+    o.record(
+        at,
+        Record::Metadata {
+            node: 2,
+            version: i64::MAX,
+        },
+    );
     let out = finish(&plan, o, Time::from_secs(10));
     assert_eq!(out.metadata[0].everywhere_after_ms, None);
 }
