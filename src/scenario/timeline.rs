@@ -334,7 +334,7 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
             }
             ActionSpec::Nemesis(n) => {
                 let started = (0..life.len())
-                    .filter(|&i| life[i] != Life::Pending && r.join_event.get(&i).is_none())
+                    .filter(|&i| matches!(life[i], Life::Running | Life::Stopped))
                     .map(|i| i as NodeIndex)
                     .collect();
                 let nemesis =

@@ -149,7 +149,7 @@ impl Simulator {
         self.capture(&t.packet);
         if t.to as usize >= self.nodes.len() {
             // A made-up identity: nobody listens at its address (no network draw is made).
-            self.to_nowhere(from, &t, len);
+            self.send_nowhere(from, &t, len);
             self.guard(this_cycle);
             return;
         }
@@ -211,7 +211,7 @@ impl Simulator {
     }
 
     /// A packet sent to a made-up identity: counted as dropped at a receiver that is not running.
-    fn to_nowhere(&mut self, from: NodeIndex, t: &Transmit<NodeIndex>, len: u64) {
+    fn send_nowhere(&mut self, from: NodeIndex, t: &Transmit<NodeIndex>, len: u64) {
         let reason = DropReason::Down;
         self.observers.record(self.now, Record::Dropped { reason });
         if let Some(sink) = &mut self.trace {
