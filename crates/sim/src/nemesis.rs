@@ -22,8 +22,8 @@ const MAX_FAULTS: usize = 100_000;
 /// Contacts a crashed node restarts with.
 const RESTART_CONTACTS: usize = 3;
 
-/// Replaces nothing and adds, after each `nemesis` action, the actions of its schedule; the
-/// timeline stays in time order (ties keep their order, the nemesis' own actions last).
+/// Adds the actions of each `nemesis` action's schedule to the timeline, which stays in time
+/// order (ties keep their order, the schedule's actions after the file's).
 pub(crate) fn expand(plan: &mut Plan) {
     let mut added = Vec::new();
     for (k, t) in plan.timeline.iter().enumerate() {
