@@ -278,44 +278,13 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
             }
             ActionSpec::Pause(p) => {
                 let node = step(ck, r, &p.node, ALIVE, None);
-                if let Some(i) = node {
-                    let until = p.for_ms.map(|d| t.saturating_add(d));
-                    if let Some(prev) = paused.insert(i, until) {
-                        let since = match prev {
-                            Some(u) => format!(" (until {u} ms)"),
-                            None => String::new(),
-                        };
-                        ck.err(
-                            format!("{base}.node"),
-                            format!("'{}' is already paused{since} at {t} ms", r.names[i]),
-                        );
-                    }
-                    match p.for_ms {
-                        Some(0) => ck.err(format!("{base}.for_ms"), "must be at least 1 ms"),
-                        Some(d) => later.push(Timed {
-                            at: Duration::from_millis(t.saturating_add(d)),
-                            action: Action::Resume {
-                                node: i as NodeIndex,
-                            },
-                        }),
-                        None => {}
-                    }
-                }
+                let resume = p.for_ms;
+                timeline_faults::pause(ck, r, &base, t, node, resume, &mut paused, &mut later);
                 Action::Pause { node: index(node) }
             }
             ActionSpec::Resume(s) => {
                 let node = step(ck, r, &s.node, ALIVE, None);
-                if let Some(i) = node {
-                    if paused.remove(&i).is_none() {
-                        ck.err(
-                            format!("{base}.node"),
-                            format!(
-                                "resume needs a paused node, but '{}' is not paused at {t} ms",
-                                r.names[i]
-                            ),
-                        );
-                    }
-                }
+                timeline_faults::resume(ck, r, &base, t, node, &mut paused);
                 Action::Resume { node: index(node) }
             }
             ActionSpec::Slow(s) => Action::Slow {

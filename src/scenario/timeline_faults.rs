@@ -2,9 +2,10 @@
 //! and `resume` are checked with the life of their node in `timeline.rs`), each problem at
 //! its JSON path.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::run::{Forge, Forgery, Nemesis, NodeIndex};
+use crate::run::{Action, Forge, Forgery, Nemesis, NodeIndex, Timed};
 
 use super::faults::{ForgeSpec, NemesisSpec, RateSpec, SkewSpec, SlowSpec};
 use super::table::Resolved;
@@ -22,6 +23,70 @@ pub const MAX_SKEW_MS: i64 = 10 * 365 * 24 * 3600 * 1000;
 pub const MAX_NEMESIS_FAULTS: u64 = 10_000;
 /// Longest forged name or private data, in bytes.
 const MAX_FORGED_TEXT: usize = 1024;
+
+/// Paused nodes, each with the time a `pause` with `for_ms` resumes it by itself.
+pub(super) type Paused = BTreeMap<usize, Option<u64>>;
+
+/// A `pause` of `node` at `t` ms: it must not be paused already; with `for_ms`, its resume
+/// goes to `later`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn pause(
+    ck: &mut Checker,
+    r: &Resolved,
+    base: &str,
+    t: u64,
+    node: Option<usize>,
+    for_ms: Option<u64>,
+    paused: &mut Paused,
+    later: &mut Vec<Timed>,
+) {
+    let Some(i) = node else {
+        return;
+    };
+    let until = for_ms.map(|d| t.saturating_add(d));
+    if let Some(prev) = paused.insert(i, until) {
+        let since = match prev {
+            Some(u) => format!(" (until {u} ms)"),
+            None => String::new(),
+        };
+        ck.err(
+            format!("{base}.node"),
+            format!("'{}' is already paused{since} at {t} ms", r.names[i]),
+        );
+    }
+    match for_ms {
+        Some(0) => ck.err(format!("{base}.for_ms"), "must be at least 1 ms"),
+        Some(d) => later.push(Timed {
+            at: Duration::from_millis(t.saturating_add(d)),
+            action: Action::Resume {
+                node: i as NodeIndex,
+            },
+        }),
+        None => {}
+    }
+}
+
+/// A `resume` of `node` at `t` ms: it must be paused.
+pub(super) fn resume(
+    ck: &mut Checker,
+    r: &Resolved,
+    base: &str,
+    t: u64,
+    node: Option<usize>,
+    paused: &mut Paused,
+) {
+    if let Some(i) = node {
+        if paused.remove(&i).is_none() {
+            ck.err(
+                format!("{base}.node"),
+                format!(
+                    "resume needs a paused node, but '{}' is not paused at {t} ms",
+                    r.names[i]
+                ),
+            );
+        }
+    }
+}
 
 /// The time per packet of a `slow` event.
 pub(super) fn slow(ck: &mut Checker, base: &str, s: &SlowSpec) -> Duration {

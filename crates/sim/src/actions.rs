@@ -1,6 +1,9 @@
 //! Playing the timeline: churn, PekoNode commands, partitions and loss changes.
 
+use pekonode_proto::Node;
 use pekonode_run::{Action, DownCause, Forgery, NodeIndex, Record};
+
+use super::rng::{stream, Domain};
 
 use super::simulator::{Cause, Simulator};
 use super::trace::TraceEvent;
@@ -145,5 +148,26 @@ impl Simulator {
             self.nodes[i as usize] = None;
             self.observers.record(self.now, Record::Gone { node: i });
         }
+    }
+
+    /// Creates node `i` afresh (a new incarnation with its own random stream).
+    pub(crate) fn spawn(&mut self, i: NodeIndex) {
+        let iu = i as usize;
+        let incarnation = self.incarnations[iu];
+        self.incarnations[iu] += 1;
+        let rng = stream(
+            self.plan.seed,
+            Domain::Node,
+            (u64::from(i) << 24) | incarnation,
+        );
+        let info = self.infos[iu].clone();
+        // The config was resolved in `new`, so this cannot fail.
+        self.nodes[iu] = Node::new(info, self.config.clone(), rng, self.now).ok();
+        let wall = self.wall_clock(i, self.now);
+        if let Some(node) = &mut self.nodes[iu] {
+            node.set_wall_clock(self.now, wall);
+        }
+        self.timers[iu] = None;
+        self.observers.record(self.now, Record::Fresh { node: i });
     }
 }

@@ -9,7 +9,7 @@ use pekonode_run::{DropReason, NodeIndex, Plan, Record};
 
 use super::queue::{Envelope, What};
 use super::rogue::ForgeRun;
-use super::simulator::{version_at, Simulator};
+use super::simulator::Simulator;
 use super::trace::dropped;
 
 /// Per-node fault state, and the rogue's. Empty vectors cost nothing in runs without faults.
@@ -164,4 +164,14 @@ impl Simulator {
             sink(self.now, &dropped(env, reason));
         }
     }
+}
+
+/// Nanoseconds since the Unix epoch at virtual time zero: 2026-01-01T00:00:00Z. Publishes in
+/// the simulator are versioned by this epoch plus virtual time, as a wall clock would.
+pub const SIM_EPOCH_UNIX_NS: i64 = 1_767_225_600_000_000_000;
+
+/// The metadata version of a publish at virtual time `now`.
+pub(crate) fn version_at(now: Time) -> i64 {
+    SIM_EPOCH_UNIX_NS
+        .saturating_add(i64::try_from(now.as_micros()).unwrap_or(i64::MAX / 1_000) * 1_000)
 }

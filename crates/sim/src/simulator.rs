@@ -386,35 +386,4 @@ impl Simulator {
             self.queue.push(next, What::Sample);
         }
     }
-
-    /// Creates node `i` afresh (a new incarnation with its own random stream).
-    pub(crate) fn spawn(&mut self, i: NodeIndex) {
-        let iu = i as usize;
-        let incarnation = self.incarnations[iu];
-        self.incarnations[iu] += 1;
-        let rng = stream(
-            self.plan.seed,
-            Domain::Node,
-            (u64::from(i) << 24) | incarnation,
-        );
-        let info = self.infos[iu].clone();
-        // The config was resolved in `new`, so this cannot fail.
-        self.nodes[iu] = Node::new(info, self.config.clone(), rng, self.now).ok();
-        let wall = self.wall_clock(i, self.now);
-        if let Some(node) = &mut self.nodes[iu] {
-            node.set_wall_clock(self.now, wall);
-        }
-        self.timers[iu] = None;
-        self.observers.record(self.now, Record::Fresh { node: i });
-    }
-}
-
-/// Nanoseconds since the Unix epoch at virtual time zero: 2026-01-01T00:00:00Z. Publishes in
-/// the simulator are versioned by this epoch plus virtual time, as a wall clock would.
-pub const SIM_EPOCH_UNIX_NS: i64 = 1_767_225_600_000_000_000;
-
-/// The metadata version of a publish at virtual time `now`.
-pub(crate) fn version_at(now: Time) -> i64 {
-    SIM_EPOCH_UNIX_NS
-        .saturating_add(i64::try_from(now.as_micros()).unwrap_or(i64::MAX / 1_000) * 1_000)
 }
