@@ -71,3 +71,20 @@ fn crash_partition_and_lossy_reports_are_current() {
 fn scale_1000_report_is_current() {
     check("scale_1000");
 }
+
+#[test]
+fn attack_study_reports_are_current() {
+    check("forged_burst_compat");
+    check("forged_burst_hardened");
+    check("forged_burst_sealed");
+    check("pinned_metadata_compat");
+    check("pinned_metadata_hardened");
+}
+
+#[test]
+fn fault_study_reports_are_current() {
+    check("pause_timeout_4s");
+    check("pause_timeout_12s");
+    check("nemesis_compat");
+    check("nemesis_hardened");
+}

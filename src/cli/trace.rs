@@ -38,7 +38,16 @@ fn t_ms(t: Time) -> String {
 }
 
 fn line(out: &mut String, names: &[String], t: Time, e: &TraceEvent<'_>) {
-    let name = |i: u32| names.get(i as usize).map_or("?", String::as_str);
+    // Past the plan's nodes: the rogue sender (forging or replaying) and the made-up
+    // identities it forges, numbered after the plan's nodes.
+    let name = |i: u32| -> std::borrow::Cow<'_, str> {
+        match names.get(i as usize) {
+            Some(n) => n.as_str().into(),
+            None if i == pekonode::sim::ROGUE => "rogue".into(),
+            None if i == pekonode::sim::REPLAYER => "replayer".into(),
+            None => format!("fake{}", i as usize - names.len()).into(),
+        }
+    };
     let packet = |out: &mut String, ev: &str, p: &PacketInfo| {
         let _ = write!(
             out,
@@ -70,6 +79,14 @@ fn line(out: &mut String, names: &[String], t: Time, e: &TraceEvent<'_>) {
                 t_ms(t),
                 name(*node),
                 name(*member)
+            );
+        }
+        TraceEvent::Reject { node, reason } => {
+            let _ = write!(
+                out,
+                r#"{{"t_ms":{},"ev":"reject","node":"{}","reason":"{reason}""#,
+                t_ms(t),
+                name(*node)
             );
         }
         TraceEvent::Action { label } => {

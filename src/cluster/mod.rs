@@ -260,7 +260,14 @@ fn apply(
         }
         Action::Loss { value } => members.set_drop_probability(*value)?,
         // Refused by `check` before the run.
-        Action::Partition { .. } | Action::Heal => {}
+        Action::Partition { .. }
+        | Action::Heal
+        | Action::Pause { .. }
+        | Action::Resume { .. }
+        | Action::Slow { .. }
+        | Action::Skew { .. }
+        | Action::Forge(_)
+        | Action::Nemesis(_) => {}
     }
     Ok(None)
 }

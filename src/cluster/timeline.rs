@@ -49,6 +49,20 @@ pub fn check(plan: &Plan) -> Result<Vec<String>, ClusterError> {
                 t.at.as_millis()
             ));
         }
+        let fault = match &t.action {
+            Action::Pause { .. } | Action::Resume { .. } => Some("a pause or resume"),
+            Action::Slow { .. } => Some("a slow node"),
+            Action::Skew { .. } => Some("a skewed clock"),
+            Action::Forge(_) => Some("a rogue sender (forge)"),
+            Action::Nemesis(_) => Some("a nemesis"),
+            _ => None,
+        };
+        if let Some(fault) = fault {
+            return unplayable(&format!(
+                "the timeline has {fault} at {} ms",
+                t.at.as_millis()
+            ));
+        }
     }
     let mut notes = vec![
         "infection spread by time and by hop, coverage and duplicate deliveries are not \

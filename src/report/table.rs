@@ -196,6 +196,25 @@ pub(crate) fn render(outcome: &Outcome) -> String {
     for (key, value) in rows {
         let _ = writeln!(out, "{key:<width$}  {value}");
     }
+    // Faults and adversaries (forge, pause): shown only when something happened.
+    let a = &outcome.attacks;
+    if !a.is_empty() {
+        let rejected: Vec<String> = a
+            .rejected
+            .iter()
+            .map(|(why, n)| format!("{why} {}", group(*n)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:<width$}  forged {}; rejected: {}; fake entries in views: peak {}, end {}; held while paused {}",
+            "attacks",
+            group(a.forged),
+            if rejected.is_empty() { "none".to_string() } else { rejected.join(", ") },
+            group(a.fake_entries_peak),
+            group(a.fake_entries_end),
+            group(a.held_while_paused)
+        );
+    }
     for note in &outcome.notes {
         let _ = writeln!(out, "{:<width$}  {note}", "note");
     }

@@ -3,6 +3,7 @@
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
+use super::faults::{ForgeSpec, NemesisSpec, PauseSpec, SkewSpec, SlowSpec};
 use super::refs::NodeRef;
 
 /// One timeline event: a time and exactly one action, written
@@ -39,6 +40,18 @@ pub enum ActionSpec {
     Heal(HealSpec),
     /// The global loss probability changes.
     Loss(LossSpec),
+    /// A node stops processing (a GC pause): packets queue, timers wait.
+    Pause(PauseSpec),
+    /// A paused node runs again and handles its backlog.
+    Resume(NodeTarget),
+    /// A node's processing time per packet changes.
+    Slow(SlowSpec),
+    /// A node's wall clock runs ahead or behind.
+    Skew(SkewSpec),
+    /// A rogue sender without keys injects packets.
+    Forge(ForgeSpec),
+    /// Random faults for a while, from the seed.
+    Nemesis(NemesisSpec),
 }
 
 impl ActionSpec {
@@ -55,6 +68,12 @@ impl ActionSpec {
             Self::Partition(_) => "partition",
             Self::Heal(_) => "heal",
             Self::Loss(_) => "loss",
+            Self::Pause(_) => "pause",
+            Self::Resume(_) => "resume",
+            Self::Slow(_) => "slow",
+            Self::Skew(_) => "skew",
+            Self::Forge(_) => "forge",
+            Self::Nemesis(_) => "nemesis",
         }
     }
 }
@@ -162,9 +181,22 @@ struct RawEvent {
     heal: Option<HealSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     loss: Option<LossSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pause: Option<PauseSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    resume: Option<NodeTarget>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    slow: Option<SlowSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    skew: Option<SkewSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    forge: Option<ForgeSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nemesis: Option<NemesisSpec>,
 }
 
-const ACTIONS: &str = "join, crash, restart, stop, start, set, publish, partition, heal, loss";
+const ACTIONS: &str = "join, crash, restart, stop, start, set, publish, partition, heal, loss, \
+                       pause, resume, slow, skew, forge, nemesis";
 
 impl TryFrom<RawEvent> for EventSpec {
     type Error = String;
@@ -182,6 +214,12 @@ impl TryFrom<RawEvent> for EventSpec {
         push(raw.partition.map(ActionSpec::Partition));
         push(raw.heal.map(ActionSpec::Heal));
         push(raw.loss.map(ActionSpec::Loss));
+        push(raw.pause.map(ActionSpec::Pause));
+        push(raw.resume.map(ActionSpec::Resume));
+        push(raw.slow.map(ActionSpec::Slow));
+        push(raw.skew.map(ActionSpec::Skew));
+        push(raw.forge.map(ActionSpec::Forge));
+        push(raw.nemesis.map(ActionSpec::Nemesis));
         match actions.len() {
             1 => Ok(EventSpec {
                 at_ms: raw.at_ms,
@@ -221,6 +259,12 @@ impl From<EventSpec> for RawEvent {
             ActionSpec::Partition(a) => raw.partition = Some(a),
             ActionSpec::Heal(a) => raw.heal = Some(a),
             ActionSpec::Loss(a) => raw.loss = Some(a),
+            ActionSpec::Pause(a) => raw.pause = Some(a),
+            ActionSpec::Resume(a) => raw.resume = Some(a),
+            ActionSpec::Slow(a) => raw.slow = Some(a),
+            ActionSpec::Skew(a) => raw.skew = Some(a),
+            ActionSpec::Forge(a) => raw.forge = Some(a),
+            ActionSpec::Nemesis(a) => raw.nemesis = Some(a),
         }
         raw
     }
@@ -301,6 +345,48 @@ enum EventSchema {
         at_ms: u64,
         /// The new value.
         loss: LossSpec,
+    },
+    /// A node stops processing (a GC pause): packets queue, timers wait.
+    Pause {
+        /// When, in ms of virtual time.
+        at_ms: u64,
+        /// The node.
+        pause: PauseSpec,
+    },
+    /// A paused node runs again and handles its backlog.
+    Resume {
+        /// When, in ms of virtual time.
+        at_ms: u64,
+        /// The node.
+        resume: NodeTarget,
+    },
+    /// A node's processing time per packet changes.
+    Slow {
+        /// When, in ms of virtual time.
+        at_ms: u64,
+        /// The node and its time per packet.
+        slow: SlowSpec,
+    },
+    /// A node's wall clock runs ahead or behind.
+    Skew {
+        /// When, in ms of virtual time.
+        at_ms: u64,
+        /// The node and the offset.
+        skew: SkewSpec,
+    },
+    /// A rogue sender without keys injects packets.
+    Forge {
+        /// When, in ms of virtual time.
+        at_ms: u64,
+        /// What it forges, to whom.
+        forge: ForgeSpec,
+    },
+    /// Random faults for a while, from the seed.
+    Nemesis {
+        /// When, in ms of virtual time.
+        at_ms: u64,
+        /// The schedule's shape.
+        nemesis: NemesisSpec,
     },
 }
 

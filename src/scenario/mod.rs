@@ -54,6 +54,7 @@
 mod cost;
 mod error;
 mod events;
+mod faults;
 mod foreign;
 mod metric;
 mod network;
@@ -65,12 +66,15 @@ mod schema;
 mod sweep;
 mod table;
 mod timeline;
+mod timeline_faults;
 mod validate;
 
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_bad;
+#[cfg(test)]
+mod tests_faults;
 #[cfg(test)]
 mod tests_files;
 #[cfg(test)]
@@ -86,6 +90,10 @@ pub use error::{Problem, ScenarioError};
 pub use events::{
     ActionSpec, EventSpec, HealSpec, JoinSpec, LossSpec, NodeTarget, PartitionSpec, PublishSpec,
     RestartSpec, SetSpec,
+};
+pub use faults::{
+    FaultKind, ForgeSpec, ImpersonateSpec, NemesisSpec, PauseSpec, RateSpec, SkewSpec, SlowSpec,
+    VersionSpec,
 };
 pub use metric::Metric;
 pub use nodes::{GeneratedNodes, NodeSpec, NodesSpec};

@@ -307,4 +307,15 @@ pub struct Expect {
     /// so for a cycle) within this many ms. Needs at least one event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reconverged_within_ms: Option<u64>,
+    /// The converged fraction at the end is at most this (0 … 1): for studies of a failure
+    /// mode, that the cluster is still split when the run ends (a forged burst under Go's
+    /// rules, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub max_final_converged_fraction: Option<f64>,
+    /// The converged fraction at the end is at least this (0 … 1; 1: no member is missing
+    /// from any view when the run ends, e.g. after a nemesis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub min_final_converged_fraction: Option<f64>,
 }

@@ -113,7 +113,7 @@ fn the_json_schema_describes_events_and_denies_unknown_fields() {
     );
     assert_eq!(
         schema["$defs"]["Event"]["anyOf"].as_array().map(Vec::len),
-        Some(10)
+        Some(16)
     );
     assert!(schema["properties"]["name"]["pattern"].is_string());
 }

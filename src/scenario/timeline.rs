@@ -12,6 +12,7 @@ use super::nodes::NodesSpec;
 use super::refs::NodeRef;
 use super::schema::ScenarioSpec;
 use super::table::Resolved;
+use super::timeline_faults;
 use super::validate::Checker;
 use super::MAX_EVENTS;
 
@@ -139,6 +140,10 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
     let mut next_start = 0;
     let mut partitions = 0usize;
     let mut prev_ms = 0;
+    // Paused nodes, with the time a `pause` with `for_ms` resumes them by itself.
+    let mut paused: BTreeMap<usize, Option<u64>> = BTreeMap::new();
+    // Resumes of pauses with `for_ms`, added after the file's events (the plan sorts by time).
+    let mut later = Vec::new();
     for (e, event) in spec.events.iter().enumerate() {
         let t = event.at_ms;
         if t > spec.duration_ms {
@@ -156,6 +161,7 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
             life[starts[next_start].1] = Life::Running;
             next_start += 1;
         }
+        paused.retain(|_, until| until.is_none_or(|u| u > t));
         let kind = event.action.kind();
         let base = format!("events[{e}].{kind}");
         // Resolves `node` and checks it is in one of the `allowed` states; moves it to `to`.
@@ -215,9 +221,11 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
                     contacts,
                 }
             }
-            ActionSpec::Crash(c) => Action::Crash {
-                node: index(step(ck, r, &c.node, ALIVE, Some(Life::Crashed))),
-            },
+            ActionSpec::Crash(c) => {
+                let node = step(ck, r, &c.node, ALIVE, Some(Life::Crashed));
+                node.map(|i| paused.remove(&i));
+                Action::Crash { node: index(node) }
+            }
             ActionSpec::Restart(s) => {
                 let node = step(ck, r, &s.node, &[Life::Crashed], Some(Life::Running));
                 let contacts = r.nodes(ck, &format!("{base}.contacts"), &s.contacts, node);
@@ -268,12 +276,47 @@ fn resolve_events(ck: &mut Checker, spec: &ScenarioSpec, r: &mut Resolved) {
                 ck.probability(&format!("{base}.value"), l.value);
                 Action::Loss { value: l.value }
             }
+            ActionSpec::Pause(p) => {
+                let node = step(ck, r, &p.node, ALIVE, None);
+                let resume = p.for_ms;
+                timeline_faults::pause(ck, r, &base, t, node, resume, &mut paused, &mut later);
+                Action::Pause { node: index(node) }
+            }
+            ActionSpec::Resume(s) => {
+                let node = step(ck, r, &s.node, ALIVE, None);
+                timeline_faults::resume(ck, r, &base, t, node, &mut paused);
+                Action::Resume { node: index(node) }
+            }
+            ActionSpec::Slow(s) => Action::Slow {
+                node: index(step(ck, r, &s.node, ALIVE, None)),
+                per_packet: timeline_faults::slow(ck, &base, s),
+            },
+            ActionSpec::Skew(s) => Action::Skew {
+                node: index(r.node(ck, &format!("{base}.node"), &s.node)),
+                offset_ms: timeline_faults::skew(ck, &base, s),
+            },
+            ActionSpec::Forge(f) => {
+                match timeline_faults::forge(ck, r, &base, t, spec.duration_ms, f) {
+                    Some(forge) => Action::Forge(forge),
+                    None => continue,
+                }
+            }
+            ActionSpec::Nemesis(n) => {
+                let started = (0..life.len())
+                    .filter(|&i| matches!(life[i], Life::Running | Life::Stopped))
+                    .map(|i| i as NodeIndex)
+                    .collect();
+                let nemesis =
+                    timeline_faults::nemesis(ck, r, &base, t, spec.duration_ms, n, started);
+                Action::Nemesis(nemesis)
+            }
         };
         r.events.push(Timed {
             at: Duration::from_millis(t),
             action,
         });
     }
+    r.events.extend(later);
 }
 
 /// A resolved node as the run numbers it (0 stands in for a node that did not resolve: the

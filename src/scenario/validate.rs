@@ -240,6 +240,12 @@ fn check_expect(ck: &mut Checker, e: &Expect, spec: &ScenarioSpec) {
     if let Some(c) = e.min_coverage {
         ck.probability("expect.min_coverage", c);
     }
+    if let Some(f) = e.max_final_converged_fraction {
+        ck.probability("expect.max_final_converged_fraction", f);
+    }
+    if let Some(f) = e.min_final_converged_fraction {
+        ck.probability("expect.min_final_converged_fraction", f);
+    }
     if let Some(t) = e.reconverged_within_ms {
         if t == 0 {
             ck.err("expect.reconverged_within_ms", "must be at least 1 ms");

@@ -50,6 +50,8 @@ pub fn count(scenario: &Scenario) -> usize {
         e.max_datagrams_per_heartbeat.is_some(),
         e.min_coverage.is_some(),
         e.reconverged_within_ms.is_some(),
+        e.max_final_converged_fraction.is_some(),
+        e.min_final_converged_fraction.is_some(),
     ]
     .iter()
     .filter(|&&b| b)
@@ -115,6 +117,26 @@ pub fn check(scenario: &Scenario, outcomes: &[Outcome]) -> Vec<Failure> {
                     "reconverged_within_ms",
                     format!("within {} of the last event", secs(within as f64)),
                     measured,
+                );
+            }
+        }
+        if let Some(max) = e.max_final_converged_fraction {
+            let f = o.convergence.final_fraction;
+            if f > max {
+                fail(
+                    "max_final_converged_fraction",
+                    format!("≤ {max} (still split at the end)"),
+                    format!("{f:.4}"),
+                );
+            }
+        }
+        if let Some(min) = e.min_final_converged_fraction {
+            let f = o.convergence.final_fraction;
+            if f < min {
+                fail(
+                    "min_final_converged_fraction",
+                    format!("≥ {min} at the end"),
+                    format!("{f:.4}"),
                 );
             }
         }

@@ -27,6 +27,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod faults;
 mod network;
 mod observe;
 pub mod outcome;
@@ -34,6 +35,7 @@ mod plan;
 mod record;
 pub mod stats;
 
+pub use faults::{Forge, Forgery, Nemesis, NemesisFault, REPLAY_CAPTURE};
 pub use network::{Latency, LinkRule, NetworkSpec};
 pub use observe::{Measured, Observers};
 pub use outcome::Outcome;

@@ -42,6 +42,11 @@ pub struct Outcome {
     pub false_removals: u64,
     /// For each publish: how long until every up node read the new version.
     pub metadata: Vec<MetadataSpread>,
+    /// What faults and adversaries did (forged packets, rejections by reason, made-up members
+    /// held in views). Omitted from JSON when nothing happened, so runs without them read as
+    /// before.
+    #[serde(default, skip_serializing_if = "Attacks::is_empty")]
+    pub attacks: Attacks,
     /// What this run could not measure or measured approximately, for people (empty for the
     /// simulator; the UDP `cluster` mode lists its approximations). Omitted from JSON when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -274,4 +279,27 @@ pub struct MetadataSpread {
     pub version: i64,
     /// Time until every up node read this version or a newer one; `None` if never.
     pub everywhere_after_ms: Option<f64>,
+}
+
+/// What faults and adversaries did during a run.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+pub struct Attacks {
+    /// Packets a rogue sender injected (forged or replayed).
+    pub forged: u64,
+    /// Packets nodes rejected, by reason (`unauthentic`, `replayed`, `admission limit`,
+    /// `view full`, `version ahead`, ...), in name order.
+    pub rejected: std::collections::BTreeMap<String, u64>,
+    /// Most entries for made-up identities held in all views together at once.
+    pub fake_entries_peak: u64,
+    /// Entries for made-up identities held in all views at the end.
+    pub fake_entries_end: u64,
+    /// Packets that waited for a paused node (its backlog).
+    pub held_while_paused: u64,
+}
+
+impl Attacks {
+    /// Whether nothing was counted.
+    pub fn is_empty(&self) -> bool {
+        *self == Attacks::default()
+    }
 }

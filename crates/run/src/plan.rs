@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use pekonode_proto::wire::WireMode;
 use pekonode_proto::Config;
 
+use crate::faults::{Forge, Forgery, Nemesis};
 use crate::network::NetworkSpec;
 
 /// A node index: nodes are numbered densely from 0 in the order of [`Plan::nodes`].
@@ -139,6 +140,37 @@ pub enum Action {
         /// The new probability, 0..=1.
         value: f64,
     },
+    /// The node stops processing (a GC pause, a frozen VM): packets queue for it (up to the
+    /// protocol's `buffer`, the rest are dropped) and its timers wait, until [`Action::Resume`].
+    Pause {
+        /// The node.
+        node: NodeIndex,
+    },
+    /// A paused node runs again: it handles its backlog, then its late timers.
+    Resume {
+        /// The node.
+        node: NodeIndex,
+    },
+    /// Each packet costs the node `per_packet` of processing from now on (a slow node); zero
+    /// gives it the network's service time again.
+    Slow {
+        /// The node.
+        node: NodeIndex,
+        /// Processing time per packet.
+        per_packet: Duration,
+    },
+    /// The node's wall clock (its publish versions, its skew bound) reads `offset_ms` ahead
+    /// of true time (behind when negative), restarts included.
+    Skew {
+        /// The node.
+        node: NodeIndex,
+        /// The offset in ms.
+        offset_ms: i64,
+    },
+    /// A rogue sender without keys injects packets.
+    Forge(Forge),
+    /// A seeded random schedule of faults, expanded by the driver.
+    Nemesis(Nemesis),
 }
 
 impl Action {
@@ -158,6 +190,19 @@ impl Action {
             Action::Partition { .. } => "partition".to_string(),
             Action::Heal => "heal".to_string(),
             Action::Loss { value } => format!("loss {value}"),
+            Action::Pause { node } => format!("pause {}", name(node)),
+            Action::Resume { node } => format!("resume {}", name(node)),
+            Action::Slow { node, per_packet } => {
+                format!("slow {} {} ms", name(node), per_packet.as_millis())
+            }
+            Action::Skew { node, offset_ms } => format!("skew {} {offset_ms:+} ms", name(node)),
+            Action::Forge(f) => match &f.what {
+                Forgery::Identities { per_sec, .. } => format!("forge {per_sec} ids/s"),
+                Forgery::Impersonate { node, .. } => format!("forge as {}", name(node)),
+                Forgery::Version { version, .. } => format!("forge version {version}"),
+                Forgery::Replay { per_sec, .. } => format!("replay {per_sec}/s"),
+            },
+            Action::Nemesis(n) => format!("nemesis {} s", n.span.as_secs()),
         }
     }
 }

@@ -163,6 +163,19 @@ pub enum Record<'a> {
         /// Why.
         reason: DropReason,
     },
+    /// `node` rejected a packet (the protocol's reason, [`RejectReason::kind`]).
+    ///
+    /// [`RejectReason::kind`]: pekonode_proto::RejectReason::kind
+    Rejected {
+        /// The receiver.
+        node: NodeIndex,
+        /// Why, as the protocol names it.
+        reason: &'static str,
+    },
+    /// A rogue sender injected a packet (forged or replayed).
+    Forged,
+    /// A packet waits for a paused node.
+    Held,
     /// Real sockets: counters grown since the previous such record.
     Counted(Counts),
 }

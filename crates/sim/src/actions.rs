@@ -1,8 +1,11 @@
 //! Playing the timeline: churn, PekoNode commands, partitions and loss changes.
 
-use pekonode_run::{Action, DownCause, NodeIndex, Record};
+use pekonode_proto::Node;
+use pekonode_run::{Action, DownCause, Forgery, NodeIndex, Record};
 
-use super::simulator::{version_at, Cause, Simulator};
+use super::rng::{stream, Domain};
+
+use super::simulator::{Cause, Simulator};
 use super::trace::TraceEvent;
 
 /// Every node index an action names (for validation).
@@ -16,7 +19,21 @@ pub(crate) fn nodes_of(action: &Action) -> Vec<NodeIndex> {
         Action::Crash { node }
         | Action::Stop { node }
         | Action::Start { node }
-        | Action::Publish { node, .. } => vec![*node],
+        | Action::Publish { node, .. }
+        | Action::Pause { node }
+        | Action::Resume { node }
+        | Action::Slow { node, .. }
+        | Action::Skew { node, .. } => vec![*node],
+        Action::Forge(f) => {
+            let mut nodes = f.to.clone();
+            match &f.what {
+                Forgery::Impersonate { node, .. } => nodes.push(*node),
+                Forgery::Version { from, .. } => nodes.push(*from),
+                Forgery::Identities { .. } | Forgery::Replay { .. } => {}
+            }
+            nodes
+        }
+        Action::Nemesis(n) => n.nodes.clone(),
         Action::Set { node, contact } => vec![*node, *contact],
         Action::Partition { groups, .. } => groups.iter().flatten().copied().collect(),
         Action::Heal | Action::Loss { .. } => Vec::new(),
@@ -66,7 +83,7 @@ impl Simulator {
             }
             Action::Publish { node, data } => {
                 let now = self.now;
-                let version = version_at(now);
+                let version = self.wall_clock(node, now);
                 if let Some(n) = &mut self.nodes[node as usize] {
                     n.publish(now, version, &data);
                     self.drain_events(node);
@@ -80,6 +97,13 @@ impl Simulator {
             }
             Action::Heal => self.network.heal(),
             Action::Loss { value } => self.network.set_loss(value),
+            Action::Pause { node } => self.pause(node),
+            Action::Resume { node } => self.resume(node),
+            Action::Slow { node, per_packet } => self.slow(node, per_packet),
+            Action::Skew { node, offset_ms } => self.skew(node, offset_ms),
+            Action::Forge(forge) => self.start_forge(forge),
+            // Expanded into plain actions when the simulator was built (`nemesis.rs`).
+            Action::Nemesis(_) => {}
         }
     }
 
@@ -116,6 +140,7 @@ impl Simulator {
     }
 
     fn crash(&mut self, i: NodeIndex) {
+        self.forget_pause(i);
         if self.nodes[i as usize].is_some() {
             let cause = DownCause::Crash;
             self.observers
@@ -123,5 +148,26 @@ impl Simulator {
             self.nodes[i as usize] = None;
             self.observers.record(self.now, Record::Gone { node: i });
         }
+    }
+
+    /// Creates node `i` afresh (a new incarnation with its own random stream).
+    pub(crate) fn spawn(&mut self, i: NodeIndex) {
+        let iu = i as usize;
+        let incarnation = self.incarnations[iu];
+        self.incarnations[iu] += 1;
+        let rng = stream(
+            self.plan.seed,
+            Domain::Node,
+            (u64::from(i) << 24) | incarnation,
+        );
+        let info = self.infos[iu].clone();
+        // The config was resolved in `new`, so this cannot fail.
+        self.nodes[iu] = Node::new(info, self.config.clone(), rng, self.now).ok();
+        let wall = self.wall_clock(i, self.now);
+        if let Some(node) = &mut self.nodes[iu] {
+            node.set_wall_clock(self.now, wall);
+        }
+        self.timers[iu] = None;
+        self.observers.record(self.now, Record::Fresh { node: i });
     }
 }

@@ -15,19 +15,24 @@
 mod actions;
 mod calendar;
 mod error;
+mod faults;
 mod inspect;
 mod links;
+mod nemesis;
 mod network;
 mod outbox;
 mod queue;
 mod rng;
+mod rogue;
 mod simulator;
 mod trace;
 
 pub use error::SimError;
+pub use faults::SIM_EPOCH_UNIX_NS;
 pub use inspect::{NodeState, NodeView};
 pub use rng::bootstrap_stream;
-pub use simulator::{Progress, Simulator, SIM_EPOCH_UNIX_NS};
+pub use rogue::{REPLAYER, ROGUE};
+pub use simulator::{Progress, Simulator};
 pub use trace::{PacketInfo, TraceEvent, TraceSink};
 
 /// The README's examples, compiled and run as doctests.

@@ -57,6 +57,13 @@ impl Simulator {
                     member: info.id,
                 },
                 Event::MemberExpired(j) => Record::ViewRemoved { node: i, member: j },
+                Event::PacketRejected { reason, .. } => {
+                    let reason = reason.kind();
+                    if let Some(sink) = &mut self.trace {
+                        sink(now, &TraceEvent::Reject { node: i, reason });
+                    }
+                    Record::Rejected { node: i, reason }
+                }
                 Event::MetadataChanged { version } => Record::Metadata { node: i, version },
                 _ => continue,
             };
@@ -121,7 +128,7 @@ impl Simulator {
     }
 
     /// The encoded length of `packet`, without encoding it.
-    fn packet_len(&self, packet: &Packet<NodeIndex>) -> u64 {
+    pub(crate) fn packet_len(&self, packet: &Packet<NodeIndex>) -> u64 {
         let keys = &self.key_len;
         let key_len = |id: &NodeIndex| keys.get(*id as usize).map_or(0, |&k| usize::from(k));
         let node = &packet.node;
@@ -139,6 +146,13 @@ impl Simulator {
         self.observers
             .record(now, Record::Sent { kind, bytes: len });
         let this_cycle = self.observers.sent_in_cycle(now);
+        self.capture(&t.packet);
+        if t.to as usize >= self.nodes.len() {
+            // A made-up identity: nobody listens at its address (no network draw is made).
+            self.send_nowhere(from, &t, len);
+            self.guard(this_cycle);
+            return;
+        }
         let verdict = self
             .network
             .verdict(from, t.to, &mut self.link_rngs[from as usize]);
@@ -194,6 +208,23 @@ impl Simulator {
             }
         }
         self.guard(this_cycle);
+    }
+
+    /// A packet sent to a made-up identity: counted as dropped at a receiver that is not running.
+    fn send_nowhere(&mut self, from: NodeIndex, t: &Transmit<NodeIndex>, len: u64) {
+        let reason = DropReason::Down;
+        self.observers.record(self.now, Record::Dropped { reason });
+        if let Some(sink) = &mut self.trace {
+            let packet = PacketInfo {
+                from,
+                to: t.to,
+                kind: t.packet.kind,
+                origin: t.packet.node.id,
+                bytes: len as u32,
+            };
+            sink(self.now, &TraceEvent::Send(packet));
+            sink(self.now, &TraceEvent::Drop { packet, reason });
+        }
     }
 
     /// The explosion guard: stops the run when a limit is passed.

@@ -32,6 +32,8 @@ pub(crate) enum What {
     Process(u32),
     /// A node's protocol timer.
     Timer(NodeIndex),
+    /// The next packet of a rogue sender (its number in the run).
+    Forge(u32),
 }
 
 /// The queue of scheduled events plus the slab of in-flight packets.
@@ -58,6 +60,7 @@ fn pack(at: Time, seq: u64, what: What) -> u128 {
         What::Arrive(s) => (2, s),
         What::Process(s) => (3, s),
         What::Timer(n) => (4, n),
+        What::Forge(k) => (5, k),
     };
     (u128::from(at.as_micros().min(MAX_TIME_MICROS)) << 80)
         | (u128::from(seq & ((1 << 40) - 1)) << 40)
@@ -73,7 +76,8 @@ fn unpack(key: u128) -> (Time, What) {
         1 => What::Sample,
         2 => What::Arrive(payload),
         3 => What::Process(payload),
-        _ => What::Timer(payload),
+        4 => What::Timer(payload),
+        _ => What::Forge(payload),
     };
     (at, what)
 }

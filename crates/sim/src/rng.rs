@@ -14,6 +14,9 @@ pub(crate) enum Domain {
     Link = 2,
     /// Bootstrap contact choice.
     Bootstrap = 3,
+    /// A nemesis' fault schedule (one stream per nemesis event), apart from every other
+    /// stream so that adding one changes nothing else.
+    Nemesis = 4,
 }
 
 /// The stream `index` of `domain` under `seed`.

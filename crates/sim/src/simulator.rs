@@ -8,6 +8,7 @@ use pekonode_run::outcome::GuardStop;
 use pekonode_run::{DropReason, Measured, NodeIndex, Observers, Outcome, Plan, Record, MAX_NODES};
 
 use super::error::SimError;
+use super::faults::Faults;
 use super::network::Network;
 use super::queue::{Envelope, Queue, What};
 use super::rng::{stream, Domain};
@@ -87,6 +88,8 @@ pub struct Simulator {
     pub(crate) events: Vec<Event<NodeIndex>>,
     /// Where trace events go; `None` (the default) costs one branch per event.
     pub(crate) trace: Option<TraceSink>,
+    /// Pauses, slow nodes, skewed clocks and the rogue sender.
+    pub(crate) faults: Faults,
 }
 
 /// The `addr:port` key length of a simulated node at 10.a.b.c:7946, for packet sizes.
@@ -105,7 +108,8 @@ fn key_len(i: usize) -> u8 {
 
 impl Simulator {
     /// Checks the plan and builds the initial state. Nothing runs yet.
-    pub fn new(plan: Plan) -> Result<Simulator, SimError> {
+    pub fn new(mut plan: Plan) -> Result<Simulator, SimError> {
+        super::nemesis::expand(&mut plan);
         let config = plan.config.resolve()?;
         let n = plan.nodes.len();
         if n > MAX_NODES {
@@ -180,6 +184,7 @@ impl Simulator {
             stopped: None,
             events: Vec::new(),
             trace: None,
+            faults: Faults::new(&plan),
             queue,
             config,
             plan,
@@ -226,12 +231,15 @@ impl Simulator {
                 What::Arrive(slot) => self.arrive(slot),
                 What::Process(slot) => {
                     if let Some(env) = self.queue.take(slot) {
-                        let to = env.to as usize;
-                        self.queued[to] = self.queued[to].saturating_sub(1);
-                        self.process(env);
+                        if let Some(env) = self.hold_queued(env) {
+                            let to = env.to as usize;
+                            self.queued[to] = self.queued[to].saturating_sub(1);
+                            self.process(env);
+                        }
                     }
                 }
                 What::Timer(i) => self.timer(i),
+                What::Forge(k) => self.forge_tick(k),
             }
             steps += 1;
             if steps & 0xFFFF == 0 {
@@ -265,6 +273,9 @@ impl Simulator {
         if self.timers[iu] != Some(self.now) {
             return; // superseded by a later reschedule
         }
+        if self.timer_waits(i) {
+            return; // paused: it fires on resume
+        }
         self.timers[iu] = None;
         let now = self.now;
         if let Some(node) = &mut self.nodes[iu] {
@@ -286,7 +297,10 @@ impl Simulator {
             }
             return;
         }
-        let service = self.plan.network.service_time;
+        let Some(env) = self.hold(env) else {
+            return;
+        };
+        let service = self.service_of(to);
         if service.is_zero() {
             self.process(env);
         } else if self.busy_until[to] <= self.now {
@@ -311,14 +325,21 @@ impl Simulator {
     fn process(&mut self, env: Envelope) {
         let now = self.now;
         let to = env.to;
-        let Some(node) = &mut self.nodes[to as usize] else {
+        if self.nodes[to as usize].is_none() {
             let reason = DropReason::Down;
             self.observers.record(now, Record::Dropped { reason });
             if let Some(sink) = &mut self.trace {
                 sink(now, &dropped(&env, DropReason::Down));
             }
             return;
+        }
+        let Some(env) = self.unseal(env) else {
+            return;
         };
+        let Some(node) = &mut self.nodes[to as usize] else {
+            return;
+        };
+        let rogue = env.from >= super::rogue::REPLAYER;
         let len = env.len as usize;
         let info = self.trace.is_some().then(|| packet_info(&env));
         let (lineage, origin) = (env.packet.lineage, env.packet.node.id);
@@ -333,14 +354,17 @@ impl Simulator {
             return;
         }
         let heartbeat = env.heartbeat.zip(lineage).map(|(id, l)| (id, l.hops));
-        self.observers.record(
-            now,
-            Record::Delivered {
-                to,
-                bytes: len as u64,
-                heartbeat,
-            },
-        );
+        // A rogue's packets are not the cluster's traffic (they are counted as forged).
+        if !rogue {
+            self.observers.record(
+                now,
+                Record::Delivered {
+                    to,
+                    bytes: len as u64,
+                    heartbeat,
+                },
+            );
+        }
         if let (Some(sink), Some(packet)) = (&mut self.trace, info) {
             sink(now, &TraceEvent::Deliver(packet));
         }
@@ -362,34 +386,4 @@ impl Simulator {
             self.queue.push(next, What::Sample);
         }
     }
-
-    /// Creates node `i` afresh (a new incarnation with its own random stream).
-    pub(crate) fn spawn(&mut self, i: NodeIndex) {
-        let iu = i as usize;
-        let incarnation = self.incarnations[iu];
-        self.incarnations[iu] += 1;
-        let rng = stream(
-            self.plan.seed,
-            Domain::Node,
-            (u64::from(i) << 24) | incarnation,
-        );
-        let info = self.infos[iu].clone();
-        // The config was resolved in `new`, so this cannot fail.
-        self.nodes[iu] = Node::new(info, self.config.clone(), rng, self.now).ok();
-        if let Some(node) = &mut self.nodes[iu] {
-            node.set_wall_clock(self.now, version_at(self.now));
-        }
-        self.timers[iu] = None;
-        self.observers.record(self.now, Record::Fresh { node: i });
-    }
-}
-
-/// Nanoseconds since the Unix epoch at virtual time zero: 2026-01-01T00:00:00Z. Publishes in
-/// the simulator are versioned by this epoch plus virtual time, as a wall clock would.
-pub const SIM_EPOCH_UNIX_NS: i64 = 1_767_225_600_000_000_000;
-
-/// The metadata version of a publish at virtual time `now`.
-pub(crate) fn version_at(now: Time) -> i64 {
-    SIM_EPOCH_UNIX_NS
-        .saturating_add(i64::try_from(now.as_micros()).unwrap_or(i64::MAX / 1_000) * 1_000)
 }

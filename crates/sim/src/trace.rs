@@ -77,6 +77,14 @@ pub enum TraceEvent<'a> {
         /// The node it no longer lists.
         member: NodeIndex,
     },
+    /// `node` rejected a packet it was handed (a trust rule, or in sealed mode a forged or
+    /// replayed packet), for the protocol's `reason` (`unauthentic`, `admission limit`, ...).
+    Reject {
+        /// The receiver.
+        node: NodeIndex,
+        /// The reason's short name.
+        reason: &'static str,
+    },
     /// A timeline action (join, crash, restart, stop, start, set, publish, partition, heal,
     /// loss change), described as on chart markers: `crash n3`.
     Action {

@@ -205,6 +205,7 @@ pub(crate) fn realistic() -> Outcome {
             mean_removal_after_ms: Some(5_600.0),
         }],
         false_removals: 0,
+        attacks: Default::default(),
         metadata: vec![MetadataSpread {
             node: "n2".into(),
             at_ms: 90_000.0,
@@ -292,6 +293,7 @@ pub(crate) fn empty() -> Outcome {
         per_cycle: Vec::new(),
         failure_detection: Vec::new(),
         false_removals: 0,
+        attacks: Default::default(),
         metadata: Vec::new(),
         notes: Vec::new(),
     }

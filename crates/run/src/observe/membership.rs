@@ -51,6 +51,9 @@ pub(crate) struct Membership {
     up_at: Vec<Time>,
     up_count: usize,
     mismatch: Vec<u32>,
+    /// Per node, entries for made-up identities (a rogue's): never up, so each is one more
+    /// difference between the view and the up set.
+    foreign: Vec<u32>,
     converged: usize,
     cycle: Duration,
     since: Option<Time>,
@@ -60,6 +63,8 @@ pub(crate) struct Membership {
     detections: Vec<PendingDetection>,
     false_removals: u64,
     publishes: Vec<PendingPublish>,
+    /// Every version published so far, sorted.
+    published_versions: Vec<i64>,
 }
 
 impl Membership {
@@ -72,6 +77,7 @@ impl Membership {
             up_at: vec![Time::ZERO; nodes],
             up_count: 0,
             mismatch: vec![0; nodes],
+            foreign: vec![0; nodes],
             converged: 0,
             cycle,
             since: Some(Time::ZERO),
@@ -80,6 +86,7 @@ impl Membership {
             detections: Vec::new(),
             false_removals: 0,
             publishes: Vec::new(),
+            published_versions: Vec::new(),
         }
     }
 
@@ -129,6 +136,7 @@ impl Membership {
     pub(crate) fn fresh(&mut self, i: NodeIndex) {
         let iu = i as usize;
         self.views.clear(iu);
+        self.foreign[iu] = 0;
         self.views.put(iu, iu, true);
         self.versions[iu] = Metadata::initial().version;
     }
@@ -137,6 +145,7 @@ impl Membership {
     pub(crate) fn gone(&mut self, i: NodeIndex) {
         let iu = i as usize;
         self.views.clear(iu);
+        self.foreign[iu] = 0;
         self.versions[iu] = Metadata::initial().version;
     }
 
@@ -158,7 +167,9 @@ impl Membership {
             .zip(&self.up_bits)
             .map(|(v, u)| (v & u).count_ones() as usize)
             .sum();
-        let value = (self.view_len(i as NodeIndex) - inside) + (self.up_count - inside);
+        let value = (self.view_len(i as NodeIndex) - inside)
+            + (self.up_count - inside)
+            + self.foreign[i] as usize;
         // A node that just came up is counted as converged before recount.
         self.set_mismatch(i, value as u32);
     }
@@ -255,6 +266,17 @@ impl Membership {
         self.settle(now);
     }
 
+    /// Node `i`'s view gained (`added`) or lost an entry for a made-up identity.
+    pub(crate) fn foreign(&mut self, now: Time, i: NodeIndex, added: bool) {
+        let iu = i as usize;
+        let f = self.foreign[iu];
+        self.foreign[iu] = if added { f + 1 } else { f.saturating_sub(1) };
+        if self.up[iu] && self.foreign[iu] != f {
+            self.adjust(iu, added);
+            self.settle(now);
+        }
+    }
+
     /// Node `i`'s view gained `j`.
     pub(crate) fn view_added(&mut self, now: Time, i: NodeIndex, j: NodeIndex) {
         if !self.views.put(i as usize, j as usize, true) {
@@ -302,6 +324,9 @@ impl Membership {
 
     /// Node `p` published `version`.
     pub(crate) fn published(&mut self, now: Time, p: NodeIndex, version: i64) {
+        if let Err(at) = self.published_versions.binary_search(&version) {
+            self.published_versions.insert(at, version);
+        }
         self.publishes.push(PendingPublish {
             node: p,
             at: now,
@@ -311,12 +336,15 @@ impl Membership {
         self.check_publishes(now);
     }
 
-    /// Marks the publishes every up node now holds.
+    /// Marks the publishes every up node now holds (or a newer published version: a version
+    /// nobody published, a rogue's forgery, does not count as newer).
     fn check_publishes(&mut self, now: Time) {
+        let published = &self.published_versions;
         for p in self.publishes.iter_mut().filter(|p| p.done.is_none()) {
-            let everywhere = (0..self.up.len())
-                .filter(|&i| self.up[i])
-                .all(|i| self.versions[i] >= p.version);
+            let everywhere = (0..self.up.len()).filter(|&i| self.up[i]).all(|i| {
+                let v = self.versions[i];
+                v == p.version || (v > p.version && published.binary_search(&v).is_ok())
+            });
             if everywhere {
                 p.done = Some(now);
             }

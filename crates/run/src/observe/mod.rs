@@ -10,6 +10,7 @@
 //! What a driver cannot observe is said up front ([`Measured`]) and reported as not measured,
 //! never as zero-by-accident.
 
+mod attacks;
 mod infection;
 mod marks;
 mod membership;
@@ -27,6 +28,7 @@ use crate::plan::{NodeIndex, Plan};
 use crate::record::Record;
 use crate::stats::ms;
 
+use attacks::AttackCounter;
 use infection::InfectionTracker;
 use marks::Marks;
 use membership::Membership;
@@ -62,6 +64,9 @@ pub struct Observers {
     /// The integral of the up count over time (node × µs) up to `up_since`.
     up_time: u128,
     up_since: Time,
+    attacks: AttackCounter,
+    /// Per node, how many made-up identities its view holds (they are not in `membership`).
+    fakes: Vec<u32>,
 }
 
 impl Observers {
@@ -85,6 +90,8 @@ impl Observers {
             marks: Marks::new(cycle),
             up_time: 0,
             up_since: Time::ZERO,
+            attacks: AttackCounter::default(),
+            fakes: vec![0; n],
         }
     }
 
@@ -121,16 +128,31 @@ impl Observers {
                 self.heartbeats += counts.heartbeats;
                 self.traffic.counted(now, counts);
             }
+            Record::ViewAdded { node, member } if self.is_fake(member) => {
+                self.fake_entry(now, node, true);
+            }
+            Record::ViewRemoved { node, member } if self.is_fake(member) => {
+                self.fake_entry(now, node, false);
+            }
             Record::ViewAdded { node, member } => self.membership.view_added(now, node, member),
             Record::ViewRemoved { node, member } => {
                 self.membership.view_removed(now, node, member);
             }
+            Record::Rejected { reason, .. } => self.attacks.rejected(reason),
+            Record::Forged => self.attacks.forged(),
+            Record::Held => self.attacks.held(),
             Record::Metadata { node, version } => self.membership.metadata(now, node, version),
             Record::Published { node, version } => {
                 self.membership.published(now, node, version);
             }
-            Record::Fresh { node } => self.membership.fresh(node),
-            Record::Gone { node } => self.membership.gone(node),
+            Record::Fresh { node } => {
+                self.forget_fakes(node);
+                self.membership.fresh(node);
+            }
+            Record::Gone { node } => {
+                self.forget_fakes(node);
+                self.membership.gone(node);
+            }
             Record::Up { node } => {
                 self.account_up_time(now);
                 self.membership.went_up(now, node);
@@ -140,6 +162,30 @@ impl Observers {
                 self.membership.went_down(now, node, cause);
             }
             Record::Action(action) => self.marks.action(now, action, &self.names),
+        }
+    }
+
+    /// Whether `member` is a made-up identity (numbered after the plan's nodes): never up,
+    /// it keeps a view that lists it from being converged.
+    fn is_fake(&self, member: NodeIndex) -> bool {
+        member as usize >= self.names.len()
+    }
+
+    fn fake_entry(&mut self, now: Time, node: NodeIndex, added: bool) {
+        if let Some(count) = self.fakes.get_mut(node as usize) {
+            if added {
+                *count += 1;
+            } else {
+                *count = count.saturating_sub(1);
+            }
+            self.attacks.fake_entry(added);
+            self.membership.foreign(now, node, added);
+        }
+    }
+
+    fn forget_fakes(&mut self, node: NodeIndex) {
+        if let Some(count) = self.fakes.get_mut(node as usize) {
+            self.attacks.forget(u64::from(std::mem::take(count)));
         }
     }
 
@@ -268,6 +314,7 @@ impl Observers {
             failure_detection,
             false_removals,
             metadata,
+            attacks: self.attacks.finish(),
             notes,
         }
     }

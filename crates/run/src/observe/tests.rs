@@ -124,8 +124,41 @@ fn a_publish_is_everywhere_when_every_up_node_holds_its_version() {
             version: 9,
         },
     );
+    o.record(
+        Time::from_secs(3),
+        Record::Published {
+            node: 2,
+            version: 9,
+        },
+    );
     let out = finish(&plan, o, Time::from_secs(10));
     assert_eq!(out.metadata[0].everywhere_after_ms, Some(2_000.0));
+}
+
+#[test]
+fn a_version_nobody_published_does_not_count_as_newer() {
+    // A rogue's forged version (never published) pins node 2: the publish never wins there.
+    let (plan, mut o) = converged(3, Measured::ALL);
+    let at = Time::from_secs(1);
+    for node in 0..2 {
+        o.record(at, Record::Metadata { node, version: 7 });
+    }
+    o.record(
+        at,
+        Record::Published {
+            node: 0,
+            version: 7,
+        },
+    );
+    o.record(
+        at,
+        Record::Metadata {
+            node: 2,
+            version: i64::MAX,
+        },
+    );
+    let out = finish(&plan, o, Time::from_secs(10));
+    assert_eq!(out.metadata[0].everywhere_after_ms, None);
 }
 
 #[test]
