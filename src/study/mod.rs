@@ -1,8 +1,9 @@
 //! Studies: many runs of a scenario, summarised. One run of one seed is an anecdote.
 //!
 //! - [`expect`]: a scenario's `expect` block checked against its runs (`pekonode check`).
-//! - [`seeds`]: the seeds of a scenario run in parallel, aggregated per metric (mean,
-//!   median, p10, p90, p99, min, max, worst seeds) with time-series bands.
+//! - [`seeds`]: the seeds of a scenario run in parallel, aggregated per metric (mean, standard
+//!   deviation, 95 % Student-t interval, median, p10, p90, p99, min, max, worst seeds) with
+//!   time-series bands ([`interval`] computes the t interval).
 //! - [`sweep`]: a scenario's `sweep` block: every point of a grid over one or two
 //!   parameters, with several seeds per point.
 //! - [`baseline`]: a run compared with a stored `summary.json`, metric by metric, with a
@@ -32,6 +33,7 @@
 pub mod baseline;
 pub mod error;
 pub mod expect;
+pub mod interval;
 pub mod merge;
 pub mod metric;
 pub mod parallel;
