@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use clap::Args;
+use pekonode::report::ci::{self, CaseStatus, CheckCase};
 use pekonode::study;
 
 use super::run::{load, simulate_seeds, threads};
@@ -18,6 +19,21 @@ pub struct CheckArgs {
     /// Threads to run seeds on. Default: every core. Results do not depend on it.
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u32).range(1..=1024))]
     threads: Option<u32>,
+    /// `text` for people; `junit` (JUnit XML) or `json` put one document on stdout for CI,
+    /// progress lines going to stderr. The exit status is the same in every format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+}
+
+/// Output formats of `pekonode check`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    /// Lines for people.
+    Text,
+    /// JUnit XML: one test case per scenario file.
+    Junit,
+    /// One JSON document.
+    Json,
 }
 
 /// Whether `path` holds a JSON Schema document rather than a scenario.
@@ -36,9 +52,34 @@ fn is_json_schema(path: &Path) -> bool {
 pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     let threads = threads(args.threads);
     let (mut failed_files, mut failures, mut checked) = (0usize, 0usize, 0usize);
+    // With a CI format, stdout holds the document alone; the lines for people go to stderr.
+    let text = args.format == CheckFormat::Text;
+    let say = |line: String| {
+        if text {
+            println!("{line}");
+        } else {
+            eprintln!("{line}");
+        }
+    };
+    let mut cases: Vec<CheckCase> = Vec::new();
+    let case = |path: &Path, status: CaseStatus| CheckCase {
+        file: path.display().to_string(),
+        scenario: None,
+        status,
+        expectations: 0,
+        seeds: 0,
+        failures: Vec::new(),
+    };
     for path in &args.files {
         if is_json_schema(path) {
-            println!("skip: {} (a JSON Schema, not a scenario)", path.display());
+            say(format!(
+                "skip: {} (a JSON Schema, not a scenario)",
+                path.display()
+            ));
+            cases.push(case(
+                path,
+                CaseStatus::Skipped("a JSON Schema, not a scenario".into()),
+            ));
             continue;
         }
         let scenario = match load(path) {
@@ -46,32 +87,67 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
             Err(e) => {
                 eprintln!("{e:#}");
                 failed_files += 1;
+                cases.push(case(path, CaseStatus::Error(format!("{e:#}"))));
                 continue;
             }
         };
         let expectations = study::expect::count(&scenario);
         if expectations == 0 {
-            println!("skip: {} (no expectations)", path.display());
+            say(format!("skip: {} (no expectations)", path.display()));
+            cases.push(CheckCase {
+                scenario: Some(scenario.name().to_string()),
+                ..case(path, CaseStatus::Skipped("no expectations".into()))
+            });
             continue;
         }
-        let outcomes = simulate_seeds(&scenario, threads)?;
+        let outcomes = match simulate_seeds(&scenario, threads) {
+            Ok(outcomes) => outcomes,
+            Err(e) => {
+                eprintln!("{e:#}");
+                failed_files += 1;
+                cases.push(CheckCase {
+                    scenario: Some(scenario.name().to_string()),
+                    ..case(path, CaseStatus::Error(format!("{e:#}")))
+                });
+                continue;
+            }
+        };
         let found = study::expect::check(&scenario, &outcomes);
         checked += 1;
+        cases.push(CheckCase {
+            scenario: Some(scenario.name().to_string()),
+            expectations,
+            seeds: outcomes.len(),
+            failures: found.clone(),
+            ..case(
+                path,
+                if found.is_empty() {
+                    CaseStatus::Passed
+                } else {
+                    CaseStatus::Failed
+                },
+            )
+        });
         if found.is_empty() {
-            println!(
+            say(format!(
                 "ok: {} ({}: {} expectations × {} seeds)",
                 path.display(),
                 scenario.name(),
                 expectations,
                 outcomes.len()
-            );
+            ));
         } else {
             failed_files += 1;
             failures += found.len();
             for f in &found {
-                println!("{f}");
+                say(f.to_string());
             }
         }
+    }
+    match args.format {
+        CheckFormat::Text => {}
+        CheckFormat::Junit => print!("{}", ci::junit(&cases)),
+        CheckFormat::Json => println!("{}", serde_json::to_string_pretty(&ci::json(&cases))?),
     }
     if failed_files > 0 {
         bail!(
@@ -79,6 +155,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
             args.files.len()
         );
     }
-    println!("all {checked} checked scenario(s) met their expectations");
+    say(format!(
+        "all {checked} checked scenario(s) met their expectations"
+    ));
     Ok(())
 }

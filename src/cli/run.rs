@@ -54,9 +54,15 @@ pub struct RunArgs {
     /// change; exit non-zero if one got worse by more than --tolerance.
     #[arg(long, value_name = "SUMMARY")]
     baseline: Option<PathBuf>,
-    /// Relative change a metric may show before it counts (0.05 = 5 %).
+    /// Relative change a metric may show before it counts (0.05 = 5 %), when the baseline has
+    /// no seed-to-seed spread for it (a single-seed baseline). A multi-seed baseline flags a
+    /// change only when it leaves the spread of its seeds.
     #[arg(long, default_value_t = 0.05, value_name = "FRACTION")]
     tolerance: f64,
+    /// With --baseline: `json` prints only the comparison as JSON on stdout (for CI; the report
+    /// is still written), `text` the run's table and the comparison table.
+    #[arg(long, value_enum, default_value_t = Format::Text, requires = "baseline")]
+    format: Format,
     /// Write every event (send, deliver, drop and its reason, learn, expire, timeline action)
     /// with its virtual time to this JSON Lines file. One seed only.
     #[arg(long, value_name = "FILE.jsonl")]
@@ -71,6 +77,15 @@ pub struct RunArgs {
     /// Sharding of --seeds: run one slice of the seeds (see `pekonode help merge`).
     #[command(flatten)]
     shard: ShardArgs,
+}
+
+/// How `run --baseline` prints its comparison.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Tables for people.
+    Text,
+    /// One JSON document on stdout, for CI.
+    Json,
 }
 
 /// Arguments of `pekonode validate`.
@@ -144,6 +159,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         }
         return run_shard(&args, &scenario, &dir, shard, from);
     }
+    if args.format == Format::Json && (args.json || traced) {
+        bail!(
+            "--format json prints the baseline comparison alone: drop --json, --trace and --until"
+        );
+    }
     if traced && scenario.seeds() > 1 {
         bail!("--trace and --until follow one seed; drop --seeds (pick the seed with --seed)");
     }
@@ -174,7 +194,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         simulate(&scenario)?
     };
     let what = args.file.display().to_string();
-    let delivered = deliver(&outcome, &dir, args.json, &what);
+    let delivered = if args.format == Format::Json {
+        deliver_quietly(&outcome, &dir, &what)
+    } else {
+        deliver(&outcome, &dir, args.json, &what)
+    };
     if let Some(path) = &args.trace {
         println!("trace: {}", path.display());
     }
@@ -208,7 +232,18 @@ pub fn deliver(
     Ok(())
 }
 
-/// Prints the comparison with the baseline, if any; fails on a regression past tolerance.
+/// Writes the report of `outcome` and says where on stderr (stdout is kept for the JSON
+/// comparison); fails like [`deliver`] if the explosion guard stopped the run.
+fn deliver_quietly(outcome: &Outcome, dir: &std::path::Path, what: &str) -> anyhow::Result<()> {
+    report::write(outcome, dir)?;
+    eprintln!("report: {}", dir.display());
+    if let Some(stop) = &outcome.stopped {
+        bail!("{what}: {} (report: {})", stop.message, dir.display());
+    }
+    Ok(())
+}
+
+/// Prints the comparison with the baseline, if any; fails on a regression.
 fn compare(
     args: &RunArgs,
     baseline: Option<&serde_json::Value>,
@@ -219,8 +254,16 @@ fn compare(
     };
     let rows = study::baseline::compare(base, current, args.tolerance)
         .map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
-    println!("compared with {}:", path.display());
-    print!("{}", study::baseline::render(&rows, args.tolerance));
+    if args.format == Format::Json {
+        let mut doc = study::baseline::to_json(&rows, args.tolerance);
+        if let serde_json::Value::Object(map) = &mut doc {
+            map.insert("baseline_file".into(), path.display().to_string().into());
+        }
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        println!("compared with {}:", path.display());
+        print!("{}", study::baseline::render(&rows));
+    }
     let worse: Vec<&str> = rows
         .iter()
         .filter(|r| r.verdict == study::baseline::Verdict::Regressed)
@@ -228,10 +271,10 @@ fn compare(
         .collect();
     if !worse.is_empty() {
         bail!(
-            "{} metric(s) regressed past the tolerance of {:.1} % against {}: {}",
+            "{} metric(s) regressed against {} (past the seed spread or the tolerance of {:.1} %): {}",
             worse.len(),
-            args.tolerance * 100.0,
             path.display(),
+            args.tolerance * 100.0,
             worse.join(", ")
         );
     }
@@ -271,7 +314,9 @@ fn run_seeds(
         bail!("{}: no seed was run", args.file.display());
     };
     report::write_seeds(&summary, &outcomes, dir)?;
-    if args.json {
+    if args.format == Format::Json {
+        eprintln!("report: {}", dir.display());
+    } else if args.json {
         let value = report::seeds_summary_value(&summary);
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {

@@ -23,6 +23,7 @@
 //! ```
 
 mod charts;
+pub mod ci;
 mod csv;
 mod error;
 mod files;
