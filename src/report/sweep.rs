@@ -172,17 +172,40 @@ fn band_chart(r: &SweepResult, m: Metric) -> BandChart {
         curves.push(curve);
     }
     let log_y = r.spec.log_y.contains(&m);
+    // False removals are 0 on good curves and tens of thousands on bad ones: on a linear axis
+    // every small count sits on zero. A symmetric-log axis keeps 0 and spreads the rest.
+    let symlog = !log_y && m == Metric::FalseRemovals;
     BandChart {
         title: format!("{}: {} vs {}", r.scenario, m.label(), r.params.join(" × ")),
-        subtitle: format!("median and 10–90 % band over seeds · {}", subtitle(r)),
+        subtitle: if r.seeds_per_point > 1 {
+            format!("median and 10–90 % band over seeds · {}", subtitle(r))
+        } else {
+            format!("one seed per point, no band · {}", subtitle(r))
+        },
         x_desc: r.params.first().cloned().unwrap_or_default(),
-        y_desc: format!("{}{}", m.label(), if log_y { " (log scale)" } else { "" }),
+        y_desc: format!(
+            "{}{}",
+            m.label(),
+            if log_y {
+                " (log scale)"
+            } else if symlog {
+                " (symmetric log scale)"
+            } else {
+                ""
+            }
+        ),
         x_scale: if r.spec.log_x {
             Scale::Log
         } else {
             Scale::Linear
         },
-        y_scale: if log_y { Scale::Log } else { Scale::Linear },
+        y_scale: if log_y {
+            Scale::Log
+        } else if symlog {
+            Scale::SymLog
+        } else {
+            Scale::Linear
+        },
         x_names: (!numeric).then(|| {
             r.axes
                 .first()
