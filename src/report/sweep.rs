@@ -180,7 +180,7 @@ fn band_chart(r: &SweepResult, m: Metric) -> BandChart {
         subtitle: if r.seeds_per_point > 1 {
             format!("median and 10–90 % band over seeds · {}", subtitle(r))
         } else {
-            format!("one seed per point, no band · {}", subtitle(r))
+            format!("median, no band: {}", subtitle(r))
         },
         x_desc: r.params.first().cloned().unwrap_or_default(),
         y_desc: format!(

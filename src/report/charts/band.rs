@@ -196,23 +196,23 @@ impl BandChart {
             .draw()?;
         let mut any = false;
         // Curves drawn later cover earlier ones where they coincide (four curves of zero
-        // false removals look like one): a covered curve is drawn wider, two pixels per
-        // curve over it, so its colour shows at both edges.
-        let widths: Vec<u32> = (0..self.curves.len())
+        // false removals look like one): where a curve's segment is covered, it is drawn
+        // wider underneath, three pixels per curve over it, so its colour shows at both edges.
+        let covered: Vec<Vec<u32>> = (0..self.curves.len())
             .map(|i| {
-                let covering = self.curves[i + 1..]
+                self.curves[i]
+                    .points
                     .iter()
-                    .filter(|later| {
-                        self.curves[i]
-                            .points
+                    .map(|p| {
+                        self.curves[i + 1..]
                             .iter()
-                            .any(|p| later.points.iter().any(|q| q.0 == p.0 && q.2 == p.2))
+                            .filter(|later| later.points.iter().any(|q| q.0 == p.0 && q.2 == p.2))
+                            .count() as u32
                     })
-                    .count() as u32;
-                2 + 3 * covering
+                    .collect()
             })
             .collect();
-        for (c, &width) in self.curves.iter().zip(&widths) {
+        for (c, cover) in self.curves.iter().zip(&covered) {
             let band: Vec<(f64, f64, f64)> = c
                 .points
                 .iter()
@@ -232,9 +232,22 @@ impl BandChart {
                 .filter_map(|&(x, _, m, _)| drawn(xs, ys, x, m))
                 .collect();
             any |= !line.is_empty();
+            for (j, pair) in c.points.windows(2).enumerate() {
+                let k = cover[j].min(cover[j + 1]);
+                let ends = (
+                    drawn(xs, ys, pair[0].0, pair[0].2),
+                    drawn(xs, ys, pair[1].0, pair[1].2),
+                );
+                if let (true, (Some(a), Some(b))) = (k > 0, ends) {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![a, b],
+                        c.color.stroke_width(2 + 3 * k),
+                    )))?;
+                }
+            }
             chart.draw_series(LineSeries::new(
                 line.iter().copied(),
-                c.color.stroke_width(width),
+                c.color.stroke_width(2),
             ))?;
             if line.len() <= 60 {
                 chart.draw_series(line.iter().map(|&p| Circle::new(p, 3, c.color.filled())))?;
