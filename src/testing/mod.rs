@@ -35,6 +35,9 @@
 //! If an assertion fails, the panic message is followed by
 //! `pekonode: this test ran seed 1; rerun it with PEKONODE_SEED=1`. Run the suite under other
 //! seeds with `PEKONODE_SEED=7 cargo test`; a seed set with [`Builder::seed`] is kept.
+// The example above shows a `#[test]` as a user writes it; rustdoc compiles it, and
+// `tests/builder.rs` runs the very same test.
+#![allow(clippy::test_attr_in_doctest)]
 
 mod seed;
 
