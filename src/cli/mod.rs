@@ -2,6 +2,7 @@
 
 mod check;
 mod cluster;
+mod compare;
 mod decode;
 mod keygen;
 mod keyring_watch;

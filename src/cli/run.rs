@@ -14,6 +14,7 @@ use pekonode::study::shard::Shard;
 use pekonode::study::unit::{self, StudyShape, UnitKey};
 use pekonode::{experiment, report, study};
 
+use super::compare::{compare, deliver_quietly, Comparison, Format};
 use super::shard::{scenario_text, ShardArgs, ShardRun};
 
 /// Examples shown by `pekonode run --help`.
@@ -79,13 +80,15 @@ pub struct RunArgs {
     shard: ShardArgs,
 }
 
-/// How `run --baseline` prints its comparison.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// Tables for people.
-    Text,
-    /// One JSON document on stdout, for CI.
-    Json,
+impl RunArgs {
+    /// What the baseline comparison needs of the arguments.
+    fn comparison(&self) -> Comparison<'_> {
+        Comparison {
+            baseline: self.baseline.as_deref(),
+            tolerance: self.tolerance,
+            format: self.format,
+        }
+    }
 }
 
 /// Arguments of `pekonode validate`.
@@ -170,7 +173,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     if scenario.seeds() > 1 {
         let summary = run_seeds(&args, &scenario, &dir)?;
         return compare(
-            &args,
+            &args.comparison(),
             baseline.as_ref(),
             &report::seeds_summary_value(&summary),
         );
@@ -204,7 +207,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     }
     delivered?;
     let current: serde_json::Value = serde_json::from_str(&report::summary_json(&outcome))?;
-    compare(&args, baseline.as_ref(), &current)
+    compare(&args.comparison(), baseline.as_ref(), &current)
 }
 
 /// Writes the report of `outcome` to `dir`, prints the table (or the summary JSON), and fails
@@ -227,55 +230,6 @@ pub fn deliver(
             "{what}: {} (report of what was measured: {})",
             stop.message,
             dir.display()
-        );
-    }
-    Ok(())
-}
-
-/// Writes the report of `outcome` and says where on stderr (stdout is kept for the JSON
-/// comparison); fails like [`deliver`] if the explosion guard stopped the run.
-fn deliver_quietly(outcome: &Outcome, dir: &std::path::Path, what: &str) -> anyhow::Result<()> {
-    report::write(outcome, dir)?;
-    eprintln!("report: {}", dir.display());
-    if let Some(stop) = &outcome.stopped {
-        bail!("{what}: {} (report: {})", stop.message, dir.display());
-    }
-    Ok(())
-}
-
-/// Prints the comparison with the baseline, if any; fails on a regression.
-fn compare(
-    args: &RunArgs,
-    baseline: Option<&serde_json::Value>,
-    current: &serde_json::Value,
-) -> anyhow::Result<()> {
-    let (Some(base), Some(path)) = (baseline, &args.baseline) else {
-        return Ok(());
-    };
-    let rows = study::baseline::compare(base, current, args.tolerance)
-        .map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
-    if args.format == Format::Json {
-        let mut doc = study::baseline::to_json(&rows, args.tolerance);
-        if let serde_json::Value::Object(map) = &mut doc {
-            map.insert("baseline_file".into(), path.display().to_string().into());
-        }
-        println!("{}", serde_json::to_string_pretty(&doc)?);
-    } else {
-        println!("compared with {}:", path.display());
-        print!("{}", study::baseline::render(&rows));
-    }
-    let worse: Vec<&str> = rows
-        .iter()
-        .filter(|r| r.verdict == study::baseline::Verdict::Regressed)
-        .map(|r| r.metric.name())
-        .collect();
-    if !worse.is_empty() {
-        bail!(
-            "{} metric(s) regressed against {} (past the seed spread or the tolerance of {:.1} %): {}",
-            worse.len(),
-            path.display(),
-            args.tolerance * 100.0,
-            worse.join(", ")
         );
     }
     Ok(())
