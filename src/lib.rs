@@ -21,8 +21,9 @@
 //!   publish / read). It depends on the protocol crate only, never on the simulator nor on
 //!   the run crate.
 //! - This crate: scenario files ([`scenario`]), running them ([`experiment`]), the loopback
-//!   cluster on real sockets ([`cluster`]), studies ([`study`]), reports ([`report`]) and the
-//!   `pekonode` binary.
+//!   cluster on real sockets ([`cluster`]), studies ([`study`]), reports ([`report`]), a
+//!   builder for protocol regression tests in `cargo test` ([`testing`]) and the `pekonode`
+//!   binary.
 //!
 //! ```
 //! use pekonode::protocol::{ChaCha8Rng, Config, Node, NodeInfo, SeedableRng, Time};
@@ -49,6 +50,7 @@ pub mod keys;
 pub mod report;
 pub mod scenario;
 pub mod study;
+pub mod testing;
 
 pub use pekonode_proto as protocol;
 pub use pekonode_proto::wire;

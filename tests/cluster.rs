@@ -77,10 +77,11 @@ fn ten_nodes_converge_and_write_every_report_file() {
     // Infection curves are not observable on real sockets: empty, and said so.
     assert!(outcome.infection.by_time.is_empty() && outcome.infection.by_hop.is_empty());
     assert!(outcome.notes.iter().any(|n| n.contains("infection spread")));
+    assert!(outcome.real_sockets);
 
     let dir = tempfile::tempdir().expect("temp dir");
     let written = pekonode::report::write(&outcome, dir.path()).expect("report");
-    for name in pekonode::report::file_names() {
+    for name in pekonode::report::file_names(&outcome) {
         let path = dir.path().join(&name);
         assert!(written.contains(&path), "{name} not written");
         let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -201,9 +202,13 @@ fn the_cli_writes_its_report() {
     assert!(stdout.contains("converged first at"), "{stdout}");
     assert!(stdout.contains("metadata spread"), "{stdout}");
     assert!(stderr.contains("cluster udp-5: 5 nodes"), "{stderr}");
-    for name in pekonode::report::file_names() {
-        assert!(out.join(&name).is_file(), "{name} missing");
+    for name in ["summary.json", "convergence.svg", "traffic.png"] {
+        assert!(out.join(name).is_file(), "{name} missing");
     }
+    assert!(
+        !out.join("infection.svg").exists(),
+        "no empty infection chart on real sockets"
+    );
     let summary = std::fs::read_to_string(out.join("summary.json")).expect("summary");
     assert!(summary.contains("\"notes\""), "{summary}");
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use clap::Args;
+use pekonode::report::ci::{self, CaseStatus, CheckCase};
 use pekonode::run::Outcome;
 use pekonode::scenario::Scenario;
 use pekonode::study::merge::{self, Merged};
@@ -46,6 +47,22 @@ pub struct CheckArgs {
     /// seed of every file must be there.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["shard", "shard_count", "resume", "out"])]
     from: Vec<PathBuf>,
+    /// `text` for people; `junit` (JUnit XML) or `json` put one document on stdout for CI,
+    /// progress lines going to stderr. The exit status is the same in every format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+}
+
+/// Output formats of `pekonode check`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    /// Lines for people.
+    #[default]
+    Text,
+    /// JUnit XML: one test case per scenario file.
+    Junit,
+    /// One JSON document.
+    Json,
 }
 
 /// Whether `path` holds a JSON Schema document rather than a scenario.
@@ -60,50 +77,104 @@ fn is_json_schema(path: &Path) -> bool {
     })
 }
 
-/// Tallies over the files.
+/// Tallies over the files, and one case per file for the CI formats.
 #[derive(Default)]
 struct Tally {
     failed_files: usize,
     failures: usize,
     checked: usize,
+    format: CheckFormat,
+    cases: Vec<CheckCase>,
+}
+
+/// A case of `path` with no scenario run.
+fn case(path: &Path, scenario: Option<&Scenario>, status: CaseStatus) -> CheckCase {
+    CheckCase {
+        file: path.display().to_string(),
+        scenario: scenario.map(|s| s.name().to_string()),
+        status,
+        expectations: 0,
+        seeds: 0,
+        failures: Vec::new(),
+    }
 }
 
 impl Tally {
+    /// A line for people: on stdout, or on stderr when stdout holds a CI document.
+    fn say(&self, line: String) {
+        if self.format == CheckFormat::Text {
+            println!("{line}");
+        } else {
+            eprintln!("{line}");
+        }
+    }
+
+    /// A file that could not be checked: an error naming it.
+    fn error(&mut self, path: &Path, scenario: Option<&Scenario>, message: String) {
+        self.failed_files += 1;
+        self.failures += 1;
+        let name = scenario.map_or_else(|| path.display().to_string(), |s| s.name().to_string());
+        self.say(format!("FAIL {name}: {message}"));
+        self.cases
+            .push(case(path, scenario, CaseStatus::Error(message)));
+    }
+
     /// Checks `outcomes` of `scenario` (from `path`) and prints the verdict.
     fn judge(&mut self, path: &Path, scenario: &Scenario, outcomes: &[Outcome]) {
         let found = study::expect::check(scenario, outcomes);
         self.checked += 1;
+        self.cases.push(CheckCase {
+            expectations: study::expect::count(scenario),
+            seeds: outcomes.len(),
+            failures: found.clone(),
+            ..case(
+                path,
+                Some(scenario),
+                if found.is_empty() {
+                    CaseStatus::Passed
+                } else {
+                    CaseStatus::Failed
+                },
+            )
+        });
         if found.is_empty() {
-            println!(
+            self.say(format!(
                 "ok: {} ({}: {} expectations × {} seeds)",
                 path.display(),
                 scenario.name(),
                 study::expect::count(scenario),
                 outcomes.len()
-            );
+            ));
             return;
         }
         self.failed_files += 1;
         self.failures += found.len();
         for f in &found {
-            println!("{f}");
+            self.say(f.to_string());
         }
         // One command per failing seed reproduces it, with every event traced.
         let mut seeds: Vec<u64> = found.iter().filter_map(|f| f.seed).collect();
         seeds.sort_unstable();
         seeds.dedup();
         for seed in seeds {
-            println!(
+            self.say(format!(
                 "  reproduce (pekonode {}): pekonode run {} --seed {seed} --trace {}-s{seed}.jsonl",
                 unit::VERSION,
                 path.display(),
                 scenario.name()
-            );
+            ));
         }
     }
 
     /// The end: an error if any file failed.
     fn finish(self, files: usize) -> anyhow::Result<()> {
+        match self.format {
+            CheckFormat::Text => {}
+            CheckFormat::Junit => print!("{}", ci::junit(&self.cases)),
+            CheckFormat::Json => {
+                println!("{}", serde_json::to_string_pretty(&ci::json(&self.cases))?);
+            }
+        }
         if self.failed_files > 0 {
             bail!(
                 "{} expectation(s) failed; {} of {files} files did not pass",
@@ -111,31 +182,46 @@ impl Tally {
                 self.failed_files
             );
         }
-        println!(
+        self.say(format!(
             "all {} checked scenario(s) met their expectations",
             self.checked
-        );
+        ));
         Ok(())
     }
 }
 
 /// `pekonode check`.
 pub fn run(args: CheckArgs) -> anyhow::Result<()> {
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        format: args.format,
+        ..Tally::default()
+    };
     let mut checkable = Vec::new();
     for path in &args.files {
         if is_json_schema(path) {
-            println!("skip: {} (a JSON Schema, not a scenario)", path.display());
+            tally.say(format!(
+                "skip: {} (a JSON Schema, not a scenario)",
+                path.display()
+            ));
+            let why = "a JSON Schema, not a scenario".to_string();
+            tally.cases.push(case(path, None, CaseStatus::Skipped(why)));
             continue;
         }
         match load(path) {
             Ok(s) if study::expect::count(&s) == 0 => {
-                println!("skip: {} (no expectations)", path.display());
+                tally.say(format!("skip: {} (no expectations)", path.display()));
+                let why = "no expectations".to_string();
+                tally
+                    .cases
+                    .push(case(path, Some(&s), CaseStatus::Skipped(why)));
             }
             Ok(s) => checkable.push((path.clone(), s)),
             Err(e) => {
                 eprintln!("{e:#}");
                 tally.failed_files += 1;
+                tally
+                    .cases
+                    .push(case(path, None, CaseStatus::Error(format!("{e:#}"))));
             }
         }
     }
@@ -154,8 +240,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     }
     let threads = threads(args.threads);
     for (path, scenario) in &checkable {
-        let outcomes = simulate_seeds(scenario, threads)?;
-        tally.judge(path, scenario, &outcomes);
+        // A simulation that fails is this file's error; the other files are still checked.
+        match simulate_seeds(scenario, threads) {
+            Ok(outcomes) => tally.judge(path, scenario, &outcomes),
+            Err(e) => tally.error(path, Some(scenario), format!("{e:#}")),
+        }
     }
     tally.finish(args.files.len())
 }
@@ -216,16 +305,14 @@ fn check_units(
         let study = SeedStudy::new(path, scenario)?;
         let folder = format!("{}-{}-{}", scenario.name(), study.hash, study.shape().tag());
         let Some(units) = groups.remove(&folder) else {
-            println!(
-                "FAIL {}: no unit results units/{folder}/ under {} (this file as it is now, \
-                 its {} seed(s)): run `pekonode check {} --shard I/N --out DIR` first",
-                scenario.name(),
+            let message = format!(
+                "no unit results units/{folder}/ under {} (this file as it is now, its {} \
+                 seed(s)): run `pekonode check {} --shard I/N --out DIR` first",
                 dirs.join(", "),
                 study.seeds.len(),
                 path.display()
             );
-            tally.failed_files += 1;
-            tally.failures += 1;
+            tally.error(path, Some(scenario), message);
             continue;
         };
         match merge::merge_units(units, false) {
@@ -233,19 +320,15 @@ fn check_units(
                 Merged::Seeds(outcomes) => tally.judge(path, scenario, &outcomes),
                 Merged::Sweep(_) => bail!("units/{folder}: a sweep, not the seeds of a check"),
             },
-            Err(e) => {
-                println!("FAIL {}: {e}", scenario.name());
-                tally.failed_files += 1;
-                tally.failures += 1;
-            }
+            Err(e) => tally.error(path, Some(scenario), e.to_string()),
         }
     }
     if !groups.is_empty() {
         let other: Vec<&str> = groups.keys().map(String::as_str).collect();
-        println!(
+        tally.say(format!(
             "note: ignored unit results of other files or studies: {}",
             other.join(", ")
-        );
+        ));
     }
     Ok(())
 }

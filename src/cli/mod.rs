@@ -3,6 +3,7 @@
 mod advise;
 mod check;
 mod cluster;
+mod compare;
 mod decode;
 mod keygen;
 mod keyring_watch;

@@ -13,6 +13,7 @@ use pekonode::sim::Progress;
 use pekonode::study::shard::Shard;
 use pekonode::{experiment, report, study};
 
+use super::compare::{compare, deliver_quietly, Comparison, Format};
 use super::shard::{SeedStudy, ShardArgs, ShardRun};
 
 /// Examples shown by `pekonode run --help`.
@@ -53,9 +54,15 @@ pub struct RunArgs {
     /// change; exit non-zero if one got worse by more than --tolerance.
     #[arg(long, value_name = "SUMMARY")]
     baseline: Option<PathBuf>,
-    /// Relative change a metric may show before it counts (0.05 = 5 %).
+    /// Relative change a metric may show before it counts (0.05 = 5 %), when the baseline has
+    /// no seed-to-seed spread for it (a single-seed baseline). A multi-seed baseline flags a
+    /// change only when it leaves the spread of its seeds.
     #[arg(long, default_value_t = 0.05, value_name = "FRACTION")]
     tolerance: f64,
+    /// With --baseline: `json` prints only the comparison as JSON on stdout (for CI; the report
+    /// is still written), `text` the run's table and the comparison table.
+    #[arg(long, value_enum, default_value_t = Format::Text, requires = "baseline")]
+    format: Format,
     /// Write every event (send, deliver, drop and its reason, learn, expire, timeline action)
     /// with its virtual time to this JSON Lines file. One seed only.
     #[arg(long, value_name = "FILE.jsonl")]
@@ -70,6 +77,17 @@ pub struct RunArgs {
     /// Sharding of --seeds: run one slice of the seeds (see `pekonode help merge`).
     #[command(flatten)]
     shard: ShardArgs,
+}
+
+impl RunArgs {
+    /// What the baseline comparison needs of the arguments.
+    fn comparison(&self) -> Comparison<'_> {
+        Comparison {
+            baseline: self.baseline.as_deref(),
+            tolerance: self.tolerance,
+            format: self.format,
+        }
+    }
 }
 
 /// Arguments of `pekonode validate`.
@@ -143,13 +161,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         }
         return run_shard(&args, &scenario, &dir, shard, from);
     }
+    if args.format == Format::Json && (args.json || traced) {
+        bail!(
+            "--format json prints the baseline comparison alone: drop --json, --trace and --until"
+        );
+    }
     if traced && scenario.seeds() > 1 {
         bail!("--trace and --until follow one seed; drop --seeds (pick the seed with --seed)");
     }
     if scenario.seeds() > 1 {
         let summary = run_seeds(&args, &scenario, &dir)?;
         return compare(
-            &args,
+            &args.comparison(),
             baseline.as_ref(),
             &report::seeds_summary_value(&summary),
         );
@@ -173,13 +196,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         simulate(&scenario)?
     };
     let what = args.file.display().to_string();
-    let delivered = deliver(&outcome, &dir, args.json, &what);
+    let delivered = if args.format == Format::Json {
+        deliver_quietly(&outcome, &dir, &what)
+    } else {
+        deliver(&outcome, &dir, args.json, &what)
+    };
     if let Some(path) = &args.trace {
         println!("trace: {}", path.display());
     }
     delivered?;
     let current: serde_json::Value = serde_json::from_str(&report::summary_json(&outcome))?;
-    compare(&args, baseline.as_ref(), &current)
+    compare(&args.comparison(), baseline.as_ref(), &current)
 }
 
 /// Writes the report of `outcome` to `dir`, prints the table (or the summary JSON), and fails
@@ -202,36 +229,6 @@ pub fn deliver(
             "{what}: {} (report of what was measured: {})",
             stop.message,
             dir.display()
-        );
-    }
-    Ok(())
-}
-
-/// Prints the comparison with the baseline, if any; fails on a regression past tolerance.
-fn compare(
-    args: &RunArgs,
-    baseline: Option<&serde_json::Value>,
-    current: &serde_json::Value,
-) -> anyhow::Result<()> {
-    let (Some(base), Some(path)) = (baseline, &args.baseline) else {
-        return Ok(());
-    };
-    let rows = study::baseline::compare(base, current, args.tolerance)
-        .map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
-    println!("compared with {}:", path.display());
-    print!("{}", study::baseline::render(&rows, args.tolerance));
-    let worse: Vec<&str> = rows
-        .iter()
-        .filter(|r| r.verdict == study::baseline::Verdict::Regressed)
-        .map(|r| r.metric.name())
-        .collect();
-    if !worse.is_empty() {
-        bail!(
-            "{} metric(s) regressed past the tolerance of {:.1} % against {}: {}",
-            worse.len(),
-            args.tolerance * 100.0,
-            path.display(),
-            worse.join(", ")
         );
     }
     Ok(())
@@ -270,7 +267,9 @@ fn run_seeds(
         bail!("{}: no seed was run", args.file.display());
     };
     report::write_seeds(&summary, &outcomes, dir)?;
-    if args.json {
+    if args.format == Format::Json {
+        eprintln!("report: {}", dir.display());
+    } else if args.json {
         let value = report::seeds_summary_value(&summary);
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {

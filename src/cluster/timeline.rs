@@ -65,8 +65,9 @@ pub fn check(plan: &Plan) -> Result<Vec<String>, ClusterError> {
         }
     }
     let mut notes = vec![
-        "infection spread by time and by hop, coverage and duplicate deliveries are not \
-         measured on real sockets (that needs instrumenting the wire): those curves are empty"
+        "infection spread by time and by hop, coverage, duplicate deliveries and the heartbeat \
+         stable latency are not measured on real sockets (that needs instrumenting the wire): \
+         the report has no infection chart"
             .to_string(),
     ];
     let latency = match plan.network.latency {

@@ -1,9 +1,8 @@
 //! `timeseries.csv` (one row per `Sample`) and `per_cycle.csv` (one row per `CycleTraffic`).
 //!
 //! Floats are printed with a fixed number of decimals (`-0` printed as `0`), integers as they
-//! are, so the bytes depend on the values alone.
-
-use std::fmt::Write as _;
+//! are, so the bytes depend on the values alone. Every CSV file of a report is written through
+//! [`CsvText`] (the `csv` crate), which quotes a field that holds a comma or a quote.
 
 use crate::run::outcome::{CycleTraffic, Sample};
 
@@ -36,47 +35,98 @@ pub(crate) fn fixed(value: f64, decimals: usize) -> String {
     }
 }
 
+/// A CSV file being written to memory by the `csv` crate: it quotes a field only when it
+/// must (a comma, quote or line break in it), ends lines with `\n`, and checks nothing else,
+/// so the bytes are the fields joined as given.
+pub(crate) struct CsvText(csv::Writer<Vec<u8>>);
+
+impl CsvText {
+    /// A file starting with `header`.
+    pub(crate) fn new<I, T>(header: I) -> CsvText
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        // `flexible`: a row's length is the caller's business (every caller writes full rows);
+        // with it the writer's only possible error is I/O, and a `Vec` does no I/O.
+        let w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        let mut text = CsvText(w);
+        text.row(header);
+        text
+    }
+
+    /// Appends one row.
+    pub(crate) fn row<I, T>(&mut self, fields: I)
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        // Cannot fail: see `new`.
+        let _ = self.0.write_record(fields);
+    }
+
+    /// The text written.
+    pub(crate) fn finish(self) -> String {
+        let bytes = match self.0.into_inner() {
+            Ok(bytes) => bytes,
+            // A flush into a `Vec` cannot fail; keep what the writer holds if it ever did.
+            Err(e) => e.into_inner().get_ref().clone(),
+        };
+        // Every field came from a `str`, so the bytes are UTF-8.
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
 /// The CSV text of the sample series, header first, `\n` line ends.
 pub(crate) fn timeseries(samples: &[Sample]) -> String {
-    let mut out = String::with_capacity(64 * (samples.len() + 1));
-    out.push_str(TIMESERIES_HEADER);
-    out.push('\n');
+    let mut out = CsvText::new(TIMESERIES_HEADER.split(','));
     for s in samples {
-        // Writing to a String cannot fail.
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{}",
+        out.row([
             fixed(s.t_ms, 3),
-            s.up,
+            s.up.to_string(),
             fixed(s.converged_fraction, 6),
             fixed(s.mean_view, 3),
-            s.min_view,
-            s.max_view,
-            s.in_flight,
-            s.sent,
-            s.delivered
-        );
+            s.min_view.to_string(),
+            s.max_view.to_string(),
+            s.in_flight.to_string(),
+            s.sent.to_string(),
+            s.delivered.to_string(),
+        ]);
     }
-    out
+    out.finish()
 }
 
 /// The CSV text of the per-cycle traffic, header first, `\n` line ends.
 pub(crate) fn per_cycle(cycles: &[CycleTraffic]) -> String {
-    let mut out = String::with_capacity(48 * (cycles.len() + 1));
-    out.push_str(PER_CYCLE_HEADER);
-    out.push('\n');
+    let mut out = CsvText::new(PER_CYCLE_HEADER.split(','));
     for c in cycles {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{}",
+        out.row([
             fixed(c.start_ms, 3),
-            c.sent,
-            c.delivered,
-            c.lost,
-            c.dropped,
-            c.duplicates,
-            c.bytes_sent
+            c.sent.to_string(),
+            c.delivered.to_string(),
+            c.lost.to_string(),
+            c.dropped.to_string(),
+            c.duplicates.to_string(),
+            c.bytes_sent.to_string(),
+        ]);
+    }
+    out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CsvText;
+
+    #[test]
+    fn fields_are_quoted_only_when_they_must_be() {
+        let mut t = CsvText::new(["a", "b"]);
+        t.row(["plain", "with, comma"]);
+        t.row(["say \"hi\"", ""]);
+        assert_eq!(
+            t.finish(),
+            "a,b\nplain,\"with, comma\"\n\"say \"\"hi\"\"\",\n"
         );
     }
-    out
 }

@@ -6,7 +6,8 @@
 //! - `summary.json`: the `Outcome` as pretty JSON, without its two long series, which go to
 //! - `timeseries.csv` (one row per [`Sample`](crate::run::outcome::Sample)) and
 //!   `per_cycle.csv` (one row per [`CycleTraffic`](crate::run::outcome::CycleTraffic));
-//! - `convergence`, `infection` and `traffic` charts, each as `.svg` and `.png`
+//! - `convergence`, `infection` (not for a run on real sockets) and `traffic` charts, each as
+//!   `.svg` and `.png`
 //!   (1200 × 700 px; text in the DejaVu Sans font embedded in the binary, so no system font
 //!   is needed).
 //!
@@ -22,6 +23,7 @@
 //! ```
 
 mod charts;
+pub mod ci;
 mod csv;
 mod error;
 mod files;
@@ -122,14 +124,15 @@ pub fn summary_json(outcome: &Outcome) -> String {
     }
 }
 
-/// The names of the files [`write()`] creates, in the order it creates them.
-pub fn file_names() -> Vec<String> {
+/// The names of the files [`write()`] creates for `outcome`, in the order it creates them (a
+/// run on real sockets has no infection chart).
+pub fn file_names(outcome: &Outcome) -> Vec<String> {
     let mut names = vec![
         "summary.json".to_owned(),
         csv::TIMESERIES_FILE.to_owned(),
         csv::PER_CYCLE_FILE.to_owned(),
     ];
-    for chart in charts::NAMES {
+    for chart in charts::names(outcome) {
         names.push(format!("{chart}.svg"));
         names.push(format!("{chart}.png"));
     }

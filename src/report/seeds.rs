@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::charts::band::{BandChart, Curve};
 use super::charts::figure::Scale;
 use super::charts::style;
-use super::csv::fixed;
+use super::csv::{fixed, CsvText};
 use super::error::ReportError;
 use super::files::Folder;
 use crate::run::outcome::BandPoint;
@@ -31,40 +31,37 @@ pub(crate) fn cell(v: Option<f64>) -> String {
 
 /// `seeds.csv`: `seed,stopped,<every metric>`.
 fn seeds_csv(outcomes: &[Outcome]) -> String {
-    let mut out = String::from("seed,stopped");
-    for m in Metric::ALL {
-        out.push(',');
-        out.push_str(m.name());
-    }
-    out.push('\n');
+    let mut head = vec!["seed", "stopped"];
+    head.extend(Metric::ALL.iter().map(|m| m.name()));
+    let mut out = CsvText::new(head);
     for o in outcomes {
-        let _ = write!(out, "{},{}", o.seed, u8::from(o.stopped.is_some()));
-        for (_, v) in metric::values(o) {
-            let _ = write!(out, ",{}", cell(v));
-        }
-        out.push('\n');
+        let mut row = vec![
+            o.seed.to_string(),
+            u8::from(o.stopped.is_some()).to_string(),
+        ];
+        row.extend(metric::values(o).into_iter().map(|(_, v)| cell(v)));
+        out.row(row);
     }
-    out
+    out.finish()
 }
 
 /// `bands.csv`: one row per sample time, converged fraction p10/median/p90, then per cycle.
 fn bands_csv(s: &SeedSummary) -> String {
-    let mut out = String::from("series,x_ms,p10,median,p90\n");
+    let mut out = CsvText::new(["series", "x_ms", "p10", "median", "p90"]);
     let mut rows = |name: &str, points: &[BandPoint], decimals: usize| {
         for p in points {
-            let _ = writeln!(
-                out,
-                "{name},{},{},{},{}",
+            out.row([
+                name.to_owned(),
                 fixed(p.x, 3),
                 fixed(p.p10, decimals),
                 fixed(p.median, decimals),
-                fixed(p.p90, decimals)
-            );
+                fixed(p.p90, decimals),
+            ]);
         }
     };
     rows("converged_fraction", &s.convergence, 6);
     rows("sent_per_cycle", &s.sent_per_cycle, 1);
-    out
+    out.finish()
 }
 
 /// The content of a multi-seed `summary.json`, as a JSON value.
@@ -146,8 +143,9 @@ pub fn write_seeds(
     Ok(f.written)
 }
 
-/// The table printed after a multi-seed run: one row per metric (median, p10–p90, min–max,
-/// worst seeds), newline-terminated.
+/// The table printed after a multi-seed run: one row per metric (mean ± standard deviation,
+/// the 95 % Student-t interval of the mean, median, p10–p90, min–max, worst seeds),
+/// newline-terminated.
 pub fn seeds_table(s: &SeedSummary) -> String {
     let mut out = String::new();
     let first = s.seeds.first().copied().unwrap_or(0);
@@ -165,30 +163,40 @@ pub fn seeds_table(s: &SeedSummary) -> String {
     }
     let _ = writeln!(
         out,
-        "{:<26} {:>12} {:>12} {:>12} {:>12} {:>12}  worst seeds",
-        "metric", "median", "p10", "p90", "min", "max"
+        "{:<24} {:>11} {:>10} {:>25} {:>11} {:>11} {:>11} {:>11} {:>11}  worst seeds",
+        "metric", "mean", "sd", "95 % CI of mean (t)", "median", "p10", "p90", "min", "max"
     );
+    let num = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| fixed(v, 3));
     for (m, st) in &s.metrics.0 {
         let q = st.quantiles.as_ref();
-        let v = |f: fn(&crate::study::seeds::Quantiles) -> f64| {
-            q.map_or_else(|| "-".to_owned(), |q| fixed(f(q), 3))
-        };
         let missing = if st.missing > 0 {
             format!(" ({} without a value)", st.missing)
         } else {
             String::new()
         };
+        let ci = match q.and_then(|q| q.ci95_low.zip(q.ci95_high)) {
+            Some((lo, hi)) => format!("{} … {}", fixed(lo, 3), fixed(hi, 3)),
+            None => "-".to_owned(),
+        };
         let worst: Vec<String> = st.worst_seeds.iter().map(u64::to_string).collect();
         let _ = writeln!(
             out,
-            "{:<26} {:>12} {:>12} {:>12} {:>12} {:>12}  {}{missing}",
+            "{:<24} {:>11} {:>10} {:>25} {:>11} {:>11} {:>11} {:>11} {:>11}  {}{missing}",
             m.name(),
-            v(|q| q.median),
-            v(|q| q.p10),
-            v(|q| q.p90),
-            v(|q| q.min),
-            v(|q| q.max),
+            num(q.map(|q| q.mean)),
+            num(q.and_then(|q| q.sd)),
+            ci,
+            num(q.map(|q| q.median)),
+            num(q.map(|q| q.p10)),
+            num(q.map(|q| q.p90)),
+            num(q.map(|q| q.min)),
+            num(q.map(|q| q.max)),
             worst.join(" ")
+        );
+    }
+    if s.seeds.len() > 1 {
+        out.push_str(
+            "sd: sample standard deviation over seeds; 95 % CI: mean ± t(0.975, n − 1) · sd / √n\n",
         );
     }
     out

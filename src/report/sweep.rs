@@ -11,53 +11,71 @@ use super::charts::band::{BandChart, Curve, RefCurve};
 use super::charts::figure::{Scale, CURVE_COLORS};
 use super::charts::heatmap::{Cell, Heatmap};
 use super::charts::style;
-use super::csv::fixed;
+use super::csv::{fixed, CsvText};
 use super::error::ReportError;
 use super::files::Folder;
 use super::seeds::cell;
 use crate::scenario::Metric;
 use crate::study::sweep::{PointResult, SweepResult};
 
+/// The statistics `sweep.csv` gives of every metric, in column order.
+const SWEEP_STATS: [&str; 7] = [
+    "median",
+    "p10",
+    "p90",
+    "mean",
+    "sd",
+    "ci95_low",
+    "ci95_high",
+];
+
 /// `sweep.csv`.
 fn sweep_csv(r: &SweepResult) -> String {
-    let mut out = r.params.join(",");
-    out.push_str(",node_count,seeds,stopped,stop_limit,stopped_at_ms");
-    for m in Metric::ALL {
-        for q in ["median", "p10", "p90", "mean"] {
-            let _ = write!(out, ",{}_{q}", m.name());
-        }
+    let mut head: Vec<String> = r.params.clone();
+    for h in [
+        "node_count",
+        "seeds",
+        "stopped",
+        "stop_limit",
+        "stopped_at_ms",
+    ] {
+        head.push(h.to_owned());
     }
-    out.push('\n');
+    for m in Metric::ALL {
+        head.extend(SWEEP_STATS.iter().map(|q| format!("{}_{q}", m.name())));
+    }
+    let mut out = CsvText::new(head);
     for p in &r.points {
-        let values: Vec<String> = p.values.iter().map(ToString::to_string).collect();
+        let mut row: Vec<String> = p.values.iter().map(ToString::to_string).collect();
         let first_stop = p
             .guard_stops
             .iter()
             .min_by(|a, b| a.at_ms.total_cmp(&b.at_ms));
-        let _ = write!(
-            out,
-            "{},{},{},{},{},{}",
-            values.join(","),
-            p.nodes,
-            p.seeds.len(),
-            p.guard_stops.len(),
-            first_stop.map_or("", |s| s.limit.as_str()),
-            first_stop.map_or_else(String::new, |s| fixed(s.at_ms, 3))
-        );
+        row.extend([
+            p.nodes.to_string(),
+            p.seeds.len().to_string(),
+            p.guard_stops.len().to_string(),
+            first_stop.map_or_else(String::new, |s| s.limit.clone()),
+            first_stop.map_or_else(String::new, |s| fixed(s.at_ms, 3)),
+        ]);
         for (_, st) in &p.metrics.0 {
             let q = st.quantiles.as_ref();
-            for v in [
-                q.map(|q| q.median),
-                q.map(|q| q.p10),
-                q.map(|q| q.p90),
-                q.map(|q| q.mean),
-            ] {
-                let _ = write!(out, ",{}", cell(v));
-            }
+            row.extend(
+                [
+                    q.map(|q| q.median),
+                    q.map(|q| q.p10),
+                    q.map(|q| q.p90),
+                    q.map(|q| q.mean),
+                    q.and_then(|q| q.sd),
+                    q.and_then(|q| q.ci95_low),
+                    q.and_then(|q| q.ci95_high),
+                ]
+                .map(cell),
+            );
         }
-        out.push('\n');
+        out.row(row);
     }
-    out
+    out.finish()
 }
 
 fn median(p: &PointResult, m: Metric) -> Option<f64> {
@@ -154,17 +172,40 @@ fn band_chart(r: &SweepResult, m: Metric) -> BandChart {
         curves.push(curve);
     }
     let log_y = r.spec.log_y.contains(&m);
+    // False removals are 0 on good curves and tens of thousands on bad ones: on a linear axis
+    // every small count sits on zero. A symmetric-log axis keeps 0 and spreads the rest.
+    let symlog = !log_y && m == Metric::FalseRemovals;
     BandChart {
         title: format!("{}: {} vs {}", r.scenario, m.label(), r.params.join(" × ")),
-        subtitle: format!("median and 10–90 % band over seeds · {}", subtitle(r)),
+        subtitle: if r.seeds_per_point > 1 {
+            format!("median and 10–90 % band over seeds · {}", subtitle(r))
+        } else {
+            format!("median, no band: {}", subtitle(r))
+        },
         x_desc: r.params.first().cloned().unwrap_or_default(),
-        y_desc: format!("{}{}", m.label(), if log_y { " (log scale)" } else { "" }),
+        y_desc: format!(
+            "{}{}",
+            m.label(),
+            if log_y {
+                " (log scale)"
+            } else if symlog {
+                " (symmetric log scale)"
+            } else {
+                ""
+            }
+        ),
         x_scale: if r.spec.log_x {
             Scale::Log
         } else {
             Scale::Linear
         },
-        y_scale: if log_y { Scale::Log } else { Scale::Linear },
+        y_scale: if log_y {
+            Scale::Log
+        } else if symlog {
+            Scale::SymLog
+        } else {
+            Scale::Linear
+        },
         x_names: (!numeric).then(|| {
             r.axes
                 .first()

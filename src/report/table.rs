@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::csv::fixed;
+use crate::run::outcome::Latency;
 use crate::run::Outcome;
 
 /// An integer with thousands separators: `1,340,000`.
@@ -33,8 +34,13 @@ fn group_f(v: f64) -> String {
     }
 }
 
-/// Seconds with one decimal, from milliseconds.
-fn secs(ms: f64) -> String {
+/// A duration from milliseconds: seconds with one decimal from 1 s up, milliseconds below
+/// (a 38 ms spread is "38 ms", not "0.0 s"; under 10 ms one decimal is kept).
+pub(crate) fn secs(ms: f64) -> String {
+    if ms.is_finite() && ms.abs() < 1000.0 {
+        let decimals = if ms.abs() < 10.0 && ms != 0.0 { 1 } else { 0 };
+        return format!("{} ms", fixed(ms, decimals));
+    }
     format!("{} s", fixed(ms / 1000.0, 1))
 }
 
@@ -89,6 +95,44 @@ fn metadata(outcome: &Outcome) -> String {
     text
 }
 
+/// Maelstrom's `msgs-per-op`: all datagrams per heartbeat and per publish.
+fn msgs_per_op(outcome: &Outcome) -> String {
+    let p = &outcome.per_op;
+    let per = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), group_f);
+    format!(
+        "{} per heartbeat, {} per publish",
+        per(p.heartbeat.msgs_per_op),
+        per(p.publish.msgs_per_op)
+    )
+}
+
+/// A stable-latency distribution: quantiles 0, 0.5, 0.95, 0.99, 1, and how many operations
+/// never reached every up node.
+fn latency(l: &Latency) -> String {
+    let (Some(p0), Some(p50), Some(p95), Some(p99), Some(p100)) =
+        (l.p0, l.p50, l.p95, l.p99, l.p100)
+    else {
+        return if l.measured == 0 {
+            "no operation".to_owned()
+        } else {
+            format!("none of {} reached every up node", group(l.measured))
+        };
+    };
+    let mut text = format!(
+        "{} / {} / {} / {} / {} (q 0 / 0.5 / 0.95 / 0.99 / 1 over {})",
+        secs(p0),
+        secs(p50),
+        secs(p95),
+        secs(p99),
+        secs(p100),
+        group(l.stable)
+    );
+    if l.measured > l.stable {
+        let _ = write!(text, "; {} never everywhere", group(l.measured - l.stable));
+    }
+    text
+}
+
 /// The rows of the table, as (label, value).
 fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
     let p = &outcome.protocol;
@@ -110,7 +154,12 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
             ),
         ),
         (
-            "virtual time",
+            // A cluster plays its timeline in real time: say so rather than "virtual".
+            if outcome.real_sockets {
+                "real time"
+            } else {
+                "virtual time"
+            },
             format!(
                 "{} of {}",
                 secs(outcome.ended_at_ms),
@@ -119,13 +168,22 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ),
         (
             "converged first at",
-            outcome
-                .convergence
-                .first_converged_ms
-                .map_or_else(|| "never".to_owned(), secs),
+            match (outcome.convergence.first_converged_ms, &outcome.stopped) {
+                (Some(ms), _) => secs(ms),
+                // "never" would be a verdict on a run that was cut short.
+                (None, Some(stop)) => format!(
+                    "not before the explosion guard stopped the run at {}",
+                    secs(stop.at_ms)
+                ),
+                (None, None) => "never".to_owned(),
+            },
         ),
         (
-            "final converged fraction",
+            if outcome.stopped.is_some() {
+                "converged fraction at stop"
+            } else {
+                "final converged fraction"
+            },
             percent(outcome.convergence.final_fraction),
         ),
         (
@@ -142,7 +200,9 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ),
         (
             "coverage median / min",
-            if inf.coverage.count == 0 {
+            if outcome.real_sockets {
+                "not measured on real sockets".to_owned()
+            } else if inf.coverage.count == 0 {
                 "no heartbeat sampled".to_owned()
             } else {
                 format!(
@@ -155,7 +215,9 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ),
         (
             "coverage after warm-up",
-            if inf.coverage_steady.count == 0 {
+            if outcome.real_sockets {
+                "not measured on real sockets".to_owned()
+            } else if inf.coverage_steady.count == 0 {
                 format!("no heartbeat after the warm-up ({})", secs(inf.warmup_ms))
             } else {
                 format!(
@@ -166,7 +228,14 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
                 )
             },
         ),
-        ("duplicates", group(t.duplicates)),
+        (
+            "duplicates",
+            if outcome.real_sockets {
+                "not measured on real sockets".to_owned()
+            } else {
+                group(t.duplicates)
+            },
+        ),
         (
             "lost / dropped",
             format!(
@@ -182,6 +251,19 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ("false removals", group(outcome.false_removals)),
         ("failure detection", failure_detection(outcome)),
         ("metadata spread", metadata(outcome)),
+        ("msgs-per-op", msgs_per_op(outcome)),
+        (
+            "heartbeat stable latency",
+            if outcome.real_sockets {
+                "not measured on real sockets".to_owned()
+            } else {
+                latency(&outcome.per_op.heartbeat.stable_latency_ms)
+            },
+        ),
+        (
+            "publish stable latency",
+            latency(&outcome.per_op.publish.stable_latency_ms),
+        ),
     ]
 }
 

@@ -4,8 +4,14 @@
 //! Both sides are read from summary JSON, single-seed (`pekonode run`) or multi-seed
 //! (`--seeds N`, where each metric's mean over the seeds is compared), so any summary can be
 //! compared with any other. A change is the relative difference `(current − baseline) /
-//! |baseline|`; past the tolerance it is an *improvement* or a *regression* depending on the
-//! metric's direction (coverage up is better; cost, delay and false removals up are worse).
+//! |baseline|`; past the allowed change it is an *improvement* or a *regression* depending on
+//! the metric's direction (coverage up is better; cost, delay and false removals up are worse).
+//!
+//! What change is allowed depends on the baseline: a multi-seed baseline knows each metric's
+//! seed-to-seed spread, and a change counts only when it leaves that spread ([`spread`](super::spread):
+//! Welch's t interval against another multi-seed run, a prediction interval against one seed);
+//! a single-run baseline (or an old one without standard deviations) has no spread, and then
+//! the flat relative `tolerance` applies. Each row says which rule judged it.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -13,6 +19,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::error::StudyError;
+use super::spread::{allowance, Spread};
 use crate::scenario::Metric;
 
 /// The verdict on one metric.
@@ -24,6 +31,15 @@ pub enum Verdict {
     Improved,
     /// Worse by more than the tolerance (or no longer measured, e.g. never converges now).
     Regressed,
+}
+
+/// The rule that judged a metric.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Rule {
+    /// A relative change of at most this fraction is the same.
+    Tolerance(f64),
+    /// An absolute difference of at most this much is within the seed-to-seed spread.
+    Spread(f64),
 }
 
 /// One metric compared.
@@ -39,6 +55,8 @@ pub struct Comparison {
     pub change: Option<f64>,
     /// The verdict.
     pub verdict: Verdict,
+    /// What decided it.
+    pub rule: Rule,
 }
 
 /// Reads a stored summary.
@@ -118,7 +136,8 @@ pub fn metric_values(summary: &Value) -> Result<Vec<(Metric, Option<f64>)>, Stri
         .collect())
 }
 
-/// Compares `current` with `baseline` (both summary JSON) with a relative `tolerance`.
+/// Compares `current` with `baseline` (both summary JSON): within the seed-to-seed spread
+/// when the baseline has one for the metric, else within a relative `tolerance`.
 pub fn compare(
     baseline: &Value,
     current: &Value,
@@ -130,6 +149,10 @@ pub fn compare(
         .into_iter()
         .zip(now)
         .map(|((metric, b), (_, c))| {
+            let rule = match Spread::read(baseline, metric.name()) {
+                Some(sb) => Rule::Spread(allowance(sb, Spread::read(current, metric.name()))),
+                None => Rule::Tolerance(tolerance),
+            };
             let (change, verdict) = match (b, c) {
                 (None, None) => (None, Verdict::Same),
                 (Some(_), None) => (None, Verdict::Regressed),
@@ -147,7 +170,11 @@ pub fn compare(
                     } else {
                         c > b
                     };
-                    let verdict = if change.abs() <= tolerance {
+                    let same = match rule {
+                        Rule::Tolerance(t) => change.abs() <= t,
+                        Rule::Spread(half) => (c - b).abs() <= half,
+                    };
+                    let verdict = if same {
                         Verdict::Same
                     } else if worse {
                         Verdict::Regressed
@@ -163,21 +190,58 @@ pub fn compare(
                 current: c,
                 change,
                 verdict,
+                rule,
             }
         })
         .collect())
 }
 
-/// The comparison as an aligned table, newline-terminated.
-pub fn render(rows: &[Comparison], tolerance: f64) -> String {
+/// The comparison as JSON for CI: `regressed` (any regression), `tolerance`, and one row per
+/// metric with `baseline`, `current`, `change` (relative; `null` if either side is missing or
+/// the baseline is 0), `verdict` (`same`, `improved`, `regressed`), and `rule` (`spread` with
+/// the allowed absolute difference, or `tolerance`).
+pub fn to_json(rows: &[Comparison], tolerance: f64) -> Value {
+    let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
+    let metrics: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let (rule, allowed) = match r.rule {
+                Rule::Tolerance(t) => ("tolerance", t),
+                Rule::Spread(h) => ("spread", h),
+            };
+            serde_json::json!({
+                "metric": r.metric.name(),
+                "baseline": r.baseline,
+                "current": r.current,
+                "change": finite(r.change),
+                "verdict": verdict_name(r.verdict),
+                "rule": rule,
+                "allowed": finite(Some(allowed)),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "regressed": rows.iter().any(|r| r.verdict == Verdict::Regressed),
+        "tolerance": tolerance,
+        "metrics": metrics,
+    })
+}
+
+fn verdict_name(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Same => "same",
+        Verdict::Improved => "improved",
+        Verdict::Regressed => "regressed",
+    }
+}
+
+/// The comparison as an aligned table, newline-terminated: each verdict with its rule (the
+/// allowed difference within the seed spread, or the tolerance).
+pub fn render(rows: &[Comparison]) -> String {
     let value = |v: Option<f64>| v.map_or_else(|| "none".to_string(), |v| format!("{v:.3}"));
     let mut out = format!(
-        "{:<26} {:>16} {:>16} {:>10}  verdict (tolerance {:.1} %)\n",
-        "metric",
-        "baseline",
-        "current",
-        "change",
-        tolerance * 100.0
+        "{:<26} {:>16} {:>16} {:>10}  verdict (rule)\n",
+        "metric", "baseline", "current", "change",
     );
     for r in rows {
         let change = match r.change {
@@ -191,9 +255,13 @@ pub fn render(rows: &[Comparison], tolerance: f64) -> String {
             Verdict::Improved => "improved",
             Verdict::Regressed => "REGRESSED",
         };
+        let rule = match r.rule {
+            Rule::Tolerance(t) => format!("tolerance {:.1} %", t * 100.0),
+            Rule::Spread(h) => format!("seed spread ±{}", value(Some(h))),
+        };
         let _ = writeln!(
             out,
-            "{:<26} {:>16} {:>16} {:>10}  {verdict}",
+            "{:<26} {:>16} {:>16} {:>10}  {verdict} ({rule})",
             r.metric.name(),
             value(r.baseline),
             value(r.current),

@@ -1,12 +1,14 @@
 //! Studies: many runs of a scenario, summarised. One run of one seed is an anecdote.
 //!
 //! - [`expect`]: a scenario's `expect` block checked against its runs (`pekonode check`).
-//! - [`seeds`]: the seeds of a scenario run in parallel, aggregated per metric (mean,
-//!   median, p10, p90, p99, min, max, worst seeds) with time-series bands.
+//! - [`seeds`]: the seeds of a scenario run in parallel, aggregated per metric (mean, standard
+//!   deviation, 95 % Student-t interval, median, p10, p90, p99, min, max, worst seeds) with
+//!   time-series bands ([`interval`] computes the t interval).
 //! - [`sweep`]: a scenario's `sweep` block: every point of a grid over one or two
 //!   parameters, with several seeds per point.
-//! - [`baseline`]: a run compared with a stored `summary.json`, metric by metric, with a
-//!   tolerance (a protocol change shows its effect in numbers).
+//! - [`baseline`]: a run compared with a stored `summary.json`, metric by metric, within the
+//!   seed-to-seed spread of a multi-seed baseline ([`spread`]) or a flat tolerance (a protocol
+//!   change shows its effect in numbers).
 //! - [`shard`], [`unit`](mod@unit), [`merge`]: a study split into units (point × seed) run by the shards
 //!   of a job array, one result file per unit, merged back into the single-process result.
 //! - [`metric`]: each [`Metric`](crate::scenario::Metric) read off an [`Outcome`](crate::run::Outcome).
@@ -32,11 +34,13 @@
 pub mod baseline;
 pub mod error;
 pub mod expect;
+pub mod interval;
 pub mod merge;
 pub mod metric;
 pub mod parallel;
 pub mod seeds;
 pub mod shard;
+pub mod spread;
 pub mod sweep;
 pub mod unit;
 pub mod unit_error;

@@ -1,10 +1,12 @@
 //! Many seeds of one scenario: runs in parallel, and the aggregate `summary.json` of a
-//! multi-seed run (per metric mean, median, p10, p90, p99, min, max and the worst seeds) with
-//! the time-series bands the charts draw.
+//! multi-seed run (per metric mean, standard deviation, 95 % Student-t interval of the mean,
+//! median, p10, p90, p99, min, max and the worst seeds) with the time-series bands the charts
+//! draw.
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::error::StudyError;
+use super::interval::MeanInterval;
 use super::{metric, parallel};
 use crate::experiment;
 use crate::run::outcome::{BandPoint, ProtocolSummary};
@@ -39,11 +41,19 @@ pub fn run_seeds(
     .collect()
 }
 
-/// Quantiles of one metric over the seeds that have a value.
+/// Statistics of one metric over the seeds that have a value: the mean with its spread and
+/// interval ([`MeanInterval`]), and the quantiles.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Quantiles {
     /// Mean.
     pub mean: f64,
+    /// Sample standard deviation over the seeds (`null` with one seed).
+    pub sd: Option<f64>,
+    /// Lower end of the 95 % confidence interval of the mean, by Student's t with n − 1
+    /// degrees of freedom (`null` with one seed).
+    pub ci95_low: Option<f64>,
+    /// Upper end of that interval.
+    pub ci95_high: Option<f64>,
     /// Median.
     pub median: f64,
     /// 10th percentile.
@@ -59,15 +69,20 @@ pub struct Quantiles {
 }
 
 impl Quantiles {
-    /// The quantiles of `values` (linear interpolation between ranks); `None` if empty.
+    /// The statistics of `values` (quantiles by linear interpolation between ranks); `None` if
+    /// empty.
     pub fn of(values: &[f64]) -> Option<Quantiles> {
         let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
         if v.is_empty() {
             return None;
         }
         v.sort_by(f64::total_cmp);
+        let m = MeanInterval::of(&v)?;
         Some(Quantiles {
-            mean: v.iter().sum::<f64>() / v.len() as f64,
+            mean: m.mean,
+            sd: m.sd,
+            ci95_low: m.ci95.map(|c| c.0),
+            ci95_high: m.ci95.map(|c| c.1),
             median: quantile(&v, 0.5),
             p10: quantile(&v, 0.1),
             p90: quantile(&v, 0.9),

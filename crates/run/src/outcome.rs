@@ -47,6 +47,15 @@ pub struct Outcome {
     /// before.
     #[serde(default, skip_serializing_if = "Attacks::is_empty")]
     pub attacks: Attacks,
+    /// Per operation (heartbeat, publish), as Jepsen Maelstrom reports a broadcast workload:
+    /// messages per operation and the distribution of stable latencies (docs/metrics.md).
+    #[serde(default)]
+    pub per_op: PerOp,
+    /// Whether the run was measured on real sockets (`pekonode cluster`): times are real time,
+    /// and infection spread, coverage and duplicate deliveries were not measured. Omitted from
+    /// JSON when false (the simulator).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub real_sockets: bool,
     /// What this run could not measure or measured approximately, for people (empty for the
     /// simulator; the UDP `cluster` mode lists its approximations). Omitted from JSON when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -302,4 +311,47 @@ impl Attacks {
     pub fn is_empty(&self) -> bool {
         *self == Attacks::default()
     }
+}
+
+/// What one operation cost and how long it took to reach every up node, in the terms of Jepsen
+/// Maelstrom's broadcast workload (`msgs-per-op`, `stable-latencies`). A run has two kinds of
+/// operation: heartbeats (the membership service's work) and publishes (metadata).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+pub struct PerOp {
+    /// Heartbeats as operations.
+    pub heartbeat: OpStats,
+    /// Publishes as operations.
+    pub publish: OpStats,
+}
+
+/// One kind of operation.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+pub struct OpStats {
+    /// Operations in the run (heartbeats emitted, or publishes).
+    pub ops: u64,
+    /// All datagrams sent, divided by `ops` (Maelstrom's `msgs-per-op`); `None` without an
+    /// operation.
+    pub msgs_per_op: Option<f64>,
+    /// Time from each operation until every up node had it (Maelstrom's `stable-latencies`).
+    pub stable_latency_ms: Latency,
+}
+
+/// A latency distribution: the quantiles Maelstrom prints, {0, 0.5, 0.95, 0.99, 1}, over the
+/// operations that reached every up node. All `None` when none did (or none was measured).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+pub struct Latency {
+    /// Operations measured (heartbeats watched for a full cycle; every publish).
+    pub measured: u64,
+    /// Of those, operations that reached every up node: the sample of the quantiles.
+    pub stable: u64,
+    /// Quantile 0 (the fastest).
+    pub p0: Option<f64>,
+    /// Quantile 0.5.
+    pub p50: Option<f64>,
+    /// Quantile 0.95.
+    pub p95: Option<f64>,
+    /// Quantile 0.99.
+    pub p99: Option<f64>,
+    /// Quantile 1 (the slowest).
+    pub p100: Option<f64>,
 }

@@ -50,6 +50,14 @@ pub struct Plan {
     pub wire: WireMode,
 }
 
+/// An empty run named `run`: no node, no action, the defaults of [`Plan::new`] (for
+/// `..Plan::default()` in struct literals; `pekonode::testing::Builder` builds whole runs).
+impl Default for Plan {
+    fn default() -> Plan {
+        Plan::new("run", Vec::new(), Vec::new())
+    }
+}
+
 impl Plan {
     /// A plan of `nodes` (names, by index) playing `timeline`, with defaults for the rest:
     /// seed 1, 60 s long, a sample every second, PekoNode's protocol defaults, the default

@@ -1,6 +1,6 @@
 //! Quantiles and summaries over observations.
 
-use super::outcome::{BandPoint, Stats};
+use super::outcome::{BandPoint, Latency, Stats};
 
 /// The `q` quantile (0..=1) of sorted `values`, interpolated linearly between ranks.
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
@@ -34,6 +34,22 @@ pub fn stats(mut values: Vec<f64>) -> Stats {
     }
 }
 
+/// The latency distribution of `measured` operations, `values` being the times of those that
+/// completed (any order).
+pub fn latency(measured: u64, mut values: Vec<f64>) -> Latency {
+    values.sort_by(f64::total_cmp);
+    let q = |q: f64| (!values.is_empty()).then(|| quantile(&values, q));
+    Latency {
+        measured,
+        stable: values.len() as u64,
+        p0: q(0.0),
+        p50: q(0.5),
+        p95: q(0.95),
+        p99: q(0.99),
+        p100: q(1.0),
+    }
+}
+
 /// The 10/50/90 band of `values` at `x`.
 pub fn band(x: f64, mut values: Vec<f64>) -> BandPoint {
     values.sort_by(f64::total_cmp);
@@ -61,6 +77,16 @@ mod tests {
         assert_eq!(quantile(&v, 0.1), 4.0);
         assert_eq!(quantile(&v, 1.0), 40.0);
         assert_eq!(quantile(&[], 0.5), 0.0);
+    }
+
+    #[test]
+    fn latency_quantiles_are_maelstroms() {
+        let l = latency(5, (1..=4).rev().map(|v| f64::from(v) * 10.0).collect());
+        assert_eq!((l.measured, l.stable), (5, 4));
+        assert_eq!((l.p0, l.p50, l.p100), (Some(10.0), Some(25.0), Some(40.0)));
+        assert_eq!(l.p95, Some(38.5));
+        assert!(l.p99.is_some_and(|v| (v - 39.7).abs() < 1e-9));
+        assert_eq!(latency(2, Vec::new()).p50, None);
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! reference points (e.g. measurements of Go nodes) and markers for runs the explosion guard
 //! stopped. Used for multi-seed time series and for sweeps.
 
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::figure::{Figure, Scale};
+use super::figure::{Figure, Scale, Ticks};
 use super::style::{self, Swatch, AXIS_PX, TICK_PX};
 use super::ChartFailure;
 
@@ -86,7 +88,7 @@ impl Figure for BandChart {
         if self.curves.iter().any(|c| !c.stopped.is_empty()) {
             entries.push((
                 Swatch::Line(style::VERMILLION),
-                "× stopped by the guard (partial)".to_owned(),
+                "× guard stop (partial)".to_owned(),
             ));
         }
         let body = style::legend(&body, &entries)?;
@@ -127,13 +129,44 @@ impl Figure for BandChart {
                     .flat_map(|r| r.points.iter().map(|p| p.1)),
             );
         let (y_lo, y_hi) = ys.range(all_y, true);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_right(30)
-            .margin_left(14)
-            .margin_top(6)
-            .x_label_area_size(52)
-            .y_label_area_size(80)
-            .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
+        let builder = || {
+            let mut b = ChartBuilder::on(&body);
+            b.margin_right(30)
+                .margin_left(14)
+                .margin_top(6)
+                .x_label_area_size(52)
+                .y_label_area_size(80);
+            b
+        };
+        // A log axis gets its ticks at 1, 2, 5 of each decade (plotters would space them
+        // evenly in the drawn coordinate, labelling only 10, 100, 1000).
+        let (xr, yr) = (x_lo..x_hi, y_lo..y_hi);
+        match (xs.key_points((x_lo, x_hi)), ys.key_points((y_lo, y_hi))) {
+            (None, None) => self.plot(builder().build_cartesian_2d(xr, yr)?),
+            (Some(kx), None) => self.plot(builder().build_cartesian_2d(Ticks::new(xr, kx), yr)?),
+            (None, Some(ky)) => self.plot(builder().build_cartesian_2d(xr, Ticks::new(yr, ky))?),
+            (Some(kx), Some(ky)) => {
+                self.plot(builder().build_cartesian_2d(Ticks::new(xr, kx), Ticks::new(yr, ky))?)
+            }
+        }
+    }
+}
+
+impl BandChart {
+    /// Draws the mesh, bands, curves, guard markers and references into `chart`, whatever
+    /// the axes' coordinate types.
+    fn plot<DB, X, Y>(
+        &self,
+        mut chart: ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    ) -> Result<(), ChartFailure>
+    where
+        DB: DrawingBackend,
+        X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+        Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    {
+        let (xs, ys) = (self.x_scale, self.y_scale);
+        let (x_lo, x_hi) = (chart.x_range().start, chart.x_range().end);
+        let (y_lo, y_hi) = (chart.y_range().start, chart.y_range().end);
         let names = self.x_names.clone();
         let x_fmt = move |v: &f64| match &names {
             Some(n) => {
@@ -162,7 +195,24 @@ impl Figure for BandChart {
             .label_style(style::text(TICK_PX, style::INK))
             .draw()?;
         let mut any = false;
-        for c in &self.curves {
+        // Curves drawn later cover earlier ones where they coincide (four curves of zero
+        // false removals look like one): where a curve's segment is covered, it is drawn
+        // wider underneath, three pixels per curve over it, so its colour shows at both edges.
+        let covered: Vec<Vec<u32>> = (0..self.curves.len())
+            .map(|i| {
+                self.curves[i]
+                    .points
+                    .iter()
+                    .map(|p| {
+                        self.curves[i + 1..]
+                            .iter()
+                            .filter(|later| later.points.iter().any(|q| q.0 == p.0 && q.2 == p.2))
+                            .count() as u32
+                    })
+                    .collect()
+            })
+            .collect();
+        for (c, cover) in self.curves.iter().zip(&covered) {
             let band: Vec<(f64, f64, f64)> = c
                 .points
                 .iter()
@@ -182,6 +232,19 @@ impl Figure for BandChart {
                 .filter_map(|&(x, _, m, _)| drawn(xs, ys, x, m))
                 .collect();
             any |= !line.is_empty();
+            for (j, pair) in c.points.windows(2).enumerate() {
+                let k = cover[j].min(cover[j + 1]);
+                let ends = (
+                    drawn(xs, ys, pair[0].0, pair[0].2),
+                    drawn(xs, ys, pair[1].0, pair[1].2),
+                );
+                if let (true, (Some(a), Some(b))) = (k > 0, ends) {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![a, b],
+                        c.color.stroke_width(2 + 3 * k),
+                    )))?;
+                }
+            }
             chart.draw_series(LineSeries::new(
                 line.iter().copied(),
                 c.color.stroke_width(2),
@@ -199,6 +262,16 @@ impl Figure for BandChart {
                     .iter()
                     .map(|&p| Cross::new(p, 8, style::VERMILLION.stroke_width(3))),
             )?;
+            // Said at the point too: its value covers only the run up to the stop.
+            chart.draw_series(stops.iter().map(|&p| {
+                EmptyElement::at(p)
+                    + Text::new(
+                        "partial: stopped by the guard",
+                        (-12, -14),
+                        style::text(TICK_PX, style::VERMILLION)
+                            .pos(Pos::new(HPos::Right, VPos::Bottom)),
+                    )
+            }))?;
         }
         for r in &self.references {
             let pts: Vec<(f64, f64)> = r

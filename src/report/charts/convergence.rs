@@ -110,7 +110,7 @@ fn up_panel<DB: DrawingBackend>(
         .x_labels(12)
         .x_label_formatter(&|v| style::si(*v))
         .y_label_formatter(&|v| style::si(*v))
-        .x_desc("virtual time (s)")
+        .x_desc(style::time_axis(o))
         .y_desc("up nodes")
         .axis_desc_style(style::text(AXIS_PX, style::INK))
         .label_style(style::text(TICK_PX, style::INK))

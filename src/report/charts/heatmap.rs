@@ -66,6 +66,8 @@ fn viridis(t: f64) -> RGBColor {
 impl Figure for Heatmap {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), ChartFailure> {
         let body = style::title(root, &self.title, &self.subtitle)?;
+        // The colour bar takes a strip on the right.
+        let (body, bar) = body.split_horizontally(body.dim_in_pixel().0.saturating_sub(120));
         let (nx, ny) = (self.x_names.len().max(1), self.y_names.len().max(1));
         let mut chart = ChartBuilder::on(&body)
             .margin_right(30)
@@ -101,6 +103,12 @@ impl Figure for Heatmap {
             _ => None,
         });
         let (lo, hi) = style::finite_range(values).unwrap_or((0.0, 1.0));
+        // One number format for every cell: the same decimals throughout.
+        let format = CellFormat::of(self.cells.iter().flatten().filter_map(|c| match c {
+            Cell::Value(v) | Cell::Stopped(Some(v)) => Some(*v),
+            _ => None,
+        }));
+        colour_bar(&bar, self.scale, (lo, hi), &format)?;
         let center = Pos::new(HPos::Center, VPos::Center);
         for (x, column) in self.cells.iter().enumerate() {
             for (y, cell) in column.iter().enumerate() {
@@ -115,13 +123,13 @@ impl Figure for Heatmap {
                                 0.5
                             }
                         });
-                        (viridis(t), style::si(*v))
+                        (viridis(t), format.text(*v))
                     }
                     Cell::Missing => (style::GRID, "–".to_owned()),
                     Cell::Stopped(v) => (
                         RGBColor(242, 200, 166), // the guard's vermillion, light
                         match v {
-                            Some(v) => format!("stopped ({})", style::si(*v)),
+                            Some(v) => format!("stopped ({})", format.text(*v)),
                             None => "stopped".to_owned(),
                         },
                     ),
@@ -145,4 +153,72 @@ impl Figure for Heatmap {
         }
         Ok(())
     }
+}
+
+/// How every cell of one heatmap writes its number: fixed decimals chosen from the largest
+/// value (integers stay integers), thousands as `k` from 10,000 up.
+struct CellFormat {
+    decimals: usize,
+}
+
+impl CellFormat {
+    fn of(values: impl Iterator<Item = f64>) -> CellFormat {
+        let values: Vec<f64> = values.filter(|v| v.is_finite()).collect();
+        let integers = values.iter().all(|v| v.fract() == 0.0);
+        let largest = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let decimals = match () {
+            _ if integers || largest >= 100.0 => 0,
+            _ if largest >= 10.0 => 1,
+            _ if largest >= 1.0 => 2,
+            _ => 3,
+        };
+        CellFormat { decimals }
+    }
+
+    fn text(&self, v: f64) -> String {
+        if v.abs() >= 1e4 {
+            return style::si(v);
+        }
+        style::csv_fixed(v, self.decimals)
+    }
+}
+
+/// A vertical colour bar in `area`: the viridis ramp from the smallest drawn coordinate `lo`
+/// (bottom) to the largest `hi` (top), labelled with the values at both ends and between.
+fn colour_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scale: Scale,
+    (lo, hi): (f64, f64),
+    format: &CellFormat,
+) -> Result<(), ChartFailure> {
+    let (w, h) = area.dim_in_pixel();
+    let (top, bottom) = (40i32, h as i32 - 70);
+    let (x0, x1) = (10i32, 34i32.min(w as i32));
+    const STEPS: i32 = 64;
+    let span = (bottom - top).max(1);
+    for k in 0..STEPS {
+        let y_hi = bottom - span * (k + 1) / STEPS;
+        let y_lo = bottom - span * k / STEPS;
+        let t = (f64::from(k) + 0.5) / f64::from(STEPS);
+        area.draw(&Rectangle::new(
+            [(x0, y_hi), (x1, y_lo)],
+            viridis(t).filled(),
+        ))?;
+    }
+    area.draw(&Rectangle::new(
+        [(x0, top), (x1, bottom)],
+        style::INK.stroke_width(1),
+    ))?;
+    let left = Pos::new(HPos::Left, VPos::Center);
+    for k in 0..=4 {
+        let f = f64::from(k) / 4.0;
+        let c = lo + (hi - lo) * f;
+        let y = bottom - (f64::from(span) * f).round() as i32;
+        area.draw(&Text::new(
+            format.text(scale.value(c)),
+            (x1 + 6, y),
+            style::text(TICK_PX, style::INK).pos(left),
+        ))?;
+    }
+    Ok(())
 }

@@ -116,11 +116,24 @@ fn render<C: Chart>(outcome: &Outcome) -> Rendered {
     }
 }
 
-/// Renders every chart, in the order of [`NAMES`].
+/// The charts of `outcome`, in the order of [`NAMES`]: all but the infection chart for a run
+/// on real sockets, which does not measure infection spread (an empty chart would only say so).
+pub(crate) fn names(outcome: &Outcome) -> Vec<&'static str> {
+    NAMES
+        .into_iter()
+        .filter(|&n| !(outcome.real_sockets && n == infection::InfectionChart::NAME))
+        .collect()
+}
+
+/// Renders the charts of `outcome` (see [`names`]), in the order of [`NAMES`].
 pub(crate) fn render_all(outcome: &Outcome) -> Vec<Rendered> {
-    vec![
-        render::<convergence::Convergence>(outcome),
-        render::<infection::InfectionChart>(outcome),
-        render::<traffic::TrafficChart>(outcome),
-    ]
+    names(outcome)
+        .into_iter()
+        .filter_map(|name| match name {
+            convergence::Convergence::NAME => Some(render::<convergence::Convergence>(outcome)),
+            infection::InfectionChart::NAME => Some(render::<infection::InfectionChart>(outcome)),
+            traffic::TrafficChart::NAME => Some(render::<traffic::TrafficChart>(outcome)),
+            _ => None,
+        })
+        .collect()
 }

@@ -243,3 +243,12 @@ pub(crate) fn si_spaced(value: f64) -> String {
         _ => format!("{text} "),
     }
 }
+
+/// The time axis title of a run's charts: real time for a cluster on sockets, else virtual.
+pub(crate) fn time_axis(o: &crate::run::Outcome) -> &'static str {
+    if o.real_sockets {
+        "real time (s)"
+    } else {
+        "virtual time (s)"
+    }
+}

@@ -128,7 +128,11 @@ fn panel<DB: DrawingBackend>(
         .x_label_formatter(&|v| if bottom { style::si(*v) } else { String::new() })
         .y_label_formatter(&|v| scale.label(*v, unit))
         .x_desc(if bottom {
-            "cycle start, virtual time (s)"
+            if o.real_sockets {
+                "cycle start, real time (s)"
+            } else {
+                "cycle start, virtual time (s)"
+            }
         } else {
             ""
         })

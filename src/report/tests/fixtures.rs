@@ -2,6 +2,7 @@
 //! stopped by the explosion guard, and degenerate ones.
 
 use crate::run::outcome::*;
+use crate::run::stats::latency;
 
 /// A tiny deterministic noise source (an LCG), values in [0, 1).
 struct Noise(u64);
@@ -212,6 +213,19 @@ pub(crate) fn realistic() -> Outcome {
             version: 1_700_000_000_000_000_000,
             everywhere_after_ms: Some(2_100.0),
         }],
+        per_op: PerOp {
+            heartbeat: OpStats {
+                ops: 3_840,
+                msgs_per_op: Some(48.9),
+                stable_latency_ms: latency(3_800, vec![38.0, 120.0, 160.0, 220.0, 512.0]),
+            },
+            publish: OpStats {
+                ops: 1,
+                msgs_per_op: Some(187_776.0),
+                stable_latency_ms: latency(1, vec![2_100.0]),
+            },
+        },
+        real_sockets: false,
         notes: Vec::new(),
     }
 }
@@ -295,6 +309,8 @@ pub(crate) fn empty() -> Outcome {
         false_removals: 0,
         attacks: Default::default(),
         metadata: Vec::new(),
+        per_op: PerOp::default(),
+        real_sockets: false,
         notes: Vec::new(),
     }
 }

@@ -38,7 +38,7 @@ fn same_outcome_gives_identical_bytes() {
                     .unwrap_or_default()
             })
             .collect();
-        assert_eq!(names, file_names());
+        assert_eq!(names, file_names(&outcome));
         for (pa, pb) in fa.iter().zip(&fb) {
             let xa = fs::read(pa).expect("read a");
             let xb = fs::read(pb).expect("read b");
@@ -54,7 +54,7 @@ fn degenerate_outcomes_still_write_every_file() {
     for outcome in [fixtures::empty(), fixtures::single()] {
         let out = dir.path().join(&outcome.scenario);
         let files = write(&outcome, &out).expect("degenerate outcome writes");
-        assert_eq!(files.len(), file_names().len());
+        assert_eq!(files.len(), file_names(&outcome).len());
         for f in &files {
             let meta = fs::metadata(f).expect("file exists");
             assert!(meta.len() > 0, "{} is empty", f.display());
@@ -178,12 +178,53 @@ fn table_is_aligned_and_complete() {
         "{stopped}"
     );
     assert!(first.contains("first-copy forwarding avoids it"));
-    assert!(stopped.contains("never"));
+    assert!(
+        stopped.contains("not before the explosion guard stopped the run at"),
+        "{stopped}"
+    );
+    assert!(stopped.contains("converged fraction at stop"), "{stopped}");
+    assert!(!stopped.contains("final converged fraction"), "{stopped}");
     assert!(stopped.contains("21,523,360.00"), "{stopped}");
     assert!(
         stopped.contains("14,348,907 passed 10,000,000"),
         "{stopped}"
     );
+}
+
+#[test]
+fn short_durations_print_in_ms_and_latencies_as_quantiles() {
+    assert_eq!(super::table::secs(38.0), "38 ms");
+    assert_eq!(super::table::secs(2.5), "2.5 ms");
+    assert_eq!(super::table::secs(0.0), "0 ms");
+    assert_eq!(super::table::secs(16_100.0), "16.1 s");
+    let text = table(&fixtures::realistic());
+    assert!(
+        text.contains("38 ms / 160 ms / 454 ms / 500 ms / 512 ms (q 0 / 0.5 / 0.95 / 0.99 / 1 over 5); 3,795 never everywhere"),
+        "{text}"
+    );
+    assert!(
+        text.contains("48.90 per heartbeat, 187,776.00 per publish"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_real_socket_run_says_real_time_and_leaves_out_what_it_did_not_measure() {
+    let mut o = fixtures::realistic();
+    o.real_sockets = true;
+    let text = table(&o);
+    assert!(
+        text.contains("real time") && !text.contains("virtual time"),
+        "{text}"
+    );
+    let dup = text.lines().find(|l| l.starts_with("duplicates"));
+    assert!(dup.is_some_and(|l| l.contains("not measured")), "{text}");
+    let names = file_names(&o);
+    assert!(
+        !names.iter().any(|n| n.starts_with("infection")),
+        "{names:?}"
+    );
+    assert_eq!(names.len(), file_names(&fixtures::realistic()).len() - 2);
 }
 
 /// Not a check: writes every fixture's report to `$PEKONODE_REPORT_PREVIEW` when set.

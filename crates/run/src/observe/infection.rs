@@ -43,6 +43,8 @@ pub(crate) struct InfectionTracker {
     coverage: Vec<f64>,
     coverage_steady: Vec<f64>,
     spread: Vec<f64>,
+    /// Per heartbeat that reached every node up at its emission: the time that took (ms).
+    reached_all: Vec<f64>,
     curves: Vec<Curve>,
 }
 
@@ -66,6 +68,7 @@ impl InfectionTracker {
             coverage: Vec::new(),
             coverage_steady: Vec::new(),
             spread: Vec::new(),
+            reached_all: Vec::new(),
             curves: Vec::new(),
         }
     }
@@ -152,6 +155,10 @@ impl InfectionTracker {
             self.spread
                 .push(ms(r.last.as_micros() - r.emitted.as_micros()));
         }
+        if r.count >= r.up {
+            self.reached_all
+                .push(ms(r.last.as_micros() - r.emitted.as_micros()));
+        }
         if let Some(arrivals) = r.curve {
             self.curves.push(Curve { up: r.up, arrivals });
         }
@@ -160,8 +167,10 @@ impl InfectionTracker {
 
     /// Closes the heartbeats whose window ended by `end` and summarises them. Heartbeats
     /// still within their window when the run ended are counted as emitted but left out of
-    /// coverage and spread: the run did not watch them long enough.
-    pub(crate) fn finish(mut self, end: Time) -> Infection {
+    /// coverage and spread: the run did not watch them long enough. Also returns, per closed
+    /// heartbeat that reached every node up at its emission, how long that took (ms), and how
+    /// many heartbeats were closed.
+    pub(crate) fn finish(mut self, end: Time) -> (Infection, Vec<f64>, u64) {
         self.close_before(end + std::time::Duration::from_micros(1));
         let heartbeats = self.emitted();
         let spread = stats(self.spread);
@@ -196,7 +205,8 @@ impl InfectionTracker {
                 band(f64::from(h), shares)
             })
             .collect();
-        Infection {
+        let closed = self.coverage.len() as u64;
+        let infection = Infection {
             heartbeats,
             sampled: self.curves.len() as u64,
             by_time,
@@ -205,7 +215,8 @@ impl InfectionTracker {
             coverage_steady: stats(self.coverage_steady),
             warmup_ms: ms(self.warmup_end.as_micros()),
             spread_ms: spread,
-        }
+        };
+        (infection, self.reached_all, closed)
     }
 }
 
@@ -227,7 +238,12 @@ mod tests {
         assert!(!t.deliver(Time::from_millis(5), id, 1, 1, Some(Time::ZERO)));
         assert!(t.deliver(Time::from_millis(6), id, 2, 1, Some(Time::ZERO)));
         assert!(!t.deliver(Time::from_millis(9), id, 2, 2, Some(Time::ZERO)));
-        let inf = t.finish(Time::from_secs(6));
+        let (inf, reached_all, closed) = t.finish(Time::from_secs(6));
+        assert_eq!(
+            (reached_all.len(), closed),
+            (0, 1),
+            "3 of 4 up nodes: not all"
+        );
         assert_eq!(inf.heartbeats, 1);
         assert_eq!(inf.coverage.median, 0.75);
         assert_eq!(inf.spread_ms.max, 9.0);
@@ -255,7 +271,7 @@ mod tests {
         for to in [0, 2] {
             t.deliver(Time::from_millis(3_005), late, 1, to, Some(Time::ZERO));
         }
-        let inf = t.finish(Time::from_secs(10));
+        let (inf, _, _) = t.finish(Time::from_secs(10));
         // 2 of the 3 up at emission: the joiner is not counted (it would make 3 / 3).
         assert_eq!(inf.coverage.min, 2.0 / 3.0);
         assert_eq!(inf.coverage.max, 0.75);
@@ -274,5 +290,15 @@ mod tests {
             "closed: ignored"
         );
         assert_eq!(t.emitted(), 2);
+    }
+
+    #[test]
+    fn a_heartbeat_that_reaches_every_up_node_times_its_last_arrival() {
+        let mut t = InfectionTracker::new(3, Duration::from_secs(1), 1, Time::ZERO);
+        let id = t.emit(Time::ZERO, 0, 3);
+        t.deliver(Time::from_millis(4), id, 1, 1, Some(Time::ZERO));
+        t.deliver(Time::from_millis(11), id, 2, 2, Some(Time::ZERO));
+        let (_, reached_all, closed) = t.finish(Time::from_secs(2));
+        assert_eq!((reached_all, closed), (vec![11.0], 1));
     }
 }

@@ -23,10 +23,13 @@ use std::time::Duration;
 
 use pekonode_proto::{Config, PacketKind, Time};
 
-use crate::outcome::{GuardStop, Infection, Outcome, ProtocolSummary, Sample};
+use crate::outcome::{
+    GuardStop, Infection, Latency, MetadataSpread, OpStats, Outcome, PerOp, ProtocolSummary,
+    Sample, Traffic,
+};
 use crate::plan::{NodeIndex, Plan};
 use crate::record::Record;
-use crate::stats::ms;
+use crate::stats::{latency, ms};
 
 use attacks::AttackCounter;
 use infection::InfectionTracker;
@@ -273,22 +276,28 @@ impl Observers {
         };
         let heartbeats = self.heartbeats;
         let (traffic, per_cycle) = self.traffic.finish(end, heartbeats, mean_up);
-        let infection = match self.infection {
+        let real_sockets = self.infection.is_none();
+        let (infection, reached_all, closed) = match self.infection {
             Some(tracker) => tracker.finish(end),
-            None => Infection {
-                heartbeats,
-                sampled: 0,
-                by_time: Vec::new(),
-                by_hop: Vec::new(),
-                coverage: Default::default(),
-                coverage_steady: Default::default(),
-                warmup_ms: 0.0,
-                spread_ms: Default::default(),
-            },
+            None => (
+                Infection {
+                    heartbeats,
+                    sampled: 0,
+                    by_time: Vec::new(),
+                    by_hop: Vec::new(),
+                    coverage: Default::default(),
+                    coverage_steady: Default::default(),
+                    warmup_ms: 0.0,
+                    spread_ms: Default::default(),
+                },
+                Vec::new(),
+                0,
+            ),
         };
         let marks = self.marks.marks;
         let (convergence, failure_detection, false_removals, metadata) =
             self.membership.finish(end, &marks, &self.names);
+        let per_op = per_op(&traffic, &metadata, latency(closed, reached_all));
         let c = &self.config;
         Outcome {
             scenario: plan.name.clone(),
@@ -315,6 +324,8 @@ impl Observers {
             false_removals,
             metadata,
             attacks: self.attacks.finish(),
+            per_op,
+            real_sockets,
             notes,
         }
     }
@@ -336,4 +347,29 @@ fn warmup_end(plan: &Plan, cycle: std::time::Duration) -> Time {
         .max()
         .unwrap_or_default();
     Time::ZERO + last_join + cycle * 2
+}
+
+/// Messages per operation and stable latencies of heartbeats (`heartbeat`: measured by the
+/// infection tracker) and publishes.
+fn per_op(traffic: &Traffic, metadata: &[MetadataSpread], heartbeat: Latency) -> PerOp {
+    let per = |ops: u64| (ops > 0).then(|| traffic.sent as f64 / ops as f64);
+    let publishes = metadata.len() as u64;
+    PerOp {
+        heartbeat: OpStats {
+            ops: traffic.heartbeats,
+            msgs_per_op: per(traffic.heartbeats),
+            stable_latency_ms: heartbeat,
+        },
+        publish: OpStats {
+            ops: publishes,
+            msgs_per_op: per(publishes),
+            stable_latency_ms: latency(
+                publishes,
+                metadata
+                    .iter()
+                    .filter_map(|m| m.everywhere_after_ms)
+                    .collect(),
+            ),
+        },
+    }
 }
