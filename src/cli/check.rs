@@ -167,7 +167,11 @@ impl Tally {
     }
 
     /// The end: an error if any file failed.
-    fn finish(self, files: usize) -> anyhow::Result<()> {
+    fn finish(mut self, given: &[PathBuf]) -> anyhow::Result<()> {
+        let files = given.len();
+        // One case per file, in the order given (load errors were found in a first pass).
+        let order = |c: &CheckCase| given.iter().position(|p| p.display().to_string() == c.file);
+        self.cases.sort_by_key(order);
         match self.format {
             CheckFormat::Text => {}
             CheckFormat::Junit => print!("{}", ci::junit(&self.cases)),
@@ -227,7 +231,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     }
     if !args.from.is_empty() {
         check_units(&args, &checkable, &mut tally)?;
-        return tally.finish(args.files.len());
+        return tally.finish(&args.files);
     }
     if let Some((shard, from)) = args.shard.resolve()? {
         if tally.failed_files > 0 {
@@ -246,7 +250,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
             Err(e) => tally.error(path, Some(scenario), format!("{e:#}")),
         }
     }
-    tally.finish(args.files.len())
+    tally.finish(&args.files)
 }
 
 /// `check --shard`: this shard's units of every file's seeds.
