@@ -157,13 +157,7 @@ impl Simulator {
             .network
             .verdict(from, t.to, &mut self.link_rngs[from as usize]);
         if let Some(sink) = &mut self.trace {
-            let packet = PacketInfo {
-                from,
-                to: t.to,
-                kind: t.packet.kind,
-                origin: t.packet.node.id,
-                bytes: len as u32,
-            };
+            let packet = packet_info(from, &t, len);
             sink(now, &TraceEvent::Send(packet));
             let reason = match verdict {
                 Verdict::Lost => Some(DropReason::Lost),
@@ -215,13 +209,7 @@ impl Simulator {
         let reason = DropReason::Down;
         self.observers.record(self.now, Record::Dropped { reason });
         if let Some(sink) = &mut self.trace {
-            let packet = PacketInfo {
-                from,
-                to: t.to,
-                kind: t.packet.kind,
-                origin: t.packet.node.id,
-                bytes: len as u32,
-            };
+            let packet = packet_info(from, t, len);
             sink(self.now, &TraceEvent::Send(packet));
             sink(self.now, &TraceEvent::Drop { packet, reason });
         }
@@ -275,5 +263,16 @@ impl Simulator {
                 message,
             });
         }
+    }
+}
+
+/// What a trace says of the packet `from` sends in `t`, `len` bytes long.
+fn packet_info(from: NodeIndex, t: &Transmit<NodeIndex>, len: u64) -> PacketInfo {
+    PacketInfo {
+        from,
+        to: t.to,
+        kind: t.packet.kind,
+        origin: t.packet.node.id,
+        bytes: len as u32,
     }
 }
