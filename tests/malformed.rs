@@ -127,7 +127,7 @@ fn a_node_rejects_every_malformed_datagram_and_stays_unchanged() {
         NodeInfo::bare(Endpoint::new("127.0.0.1", 39601)),
     );
     while node.poll_event().is_some() {}
-    let before: Vec<_> = node.get().cloned().collect();
+    let before: Vec<_> = node.get().collect();
     let cases = malformed();
     for bytes in &cases {
         node.handle_datagram(Time::from_secs(1), bytes, &codec);
@@ -143,7 +143,7 @@ fn a_node_rejects_every_malformed_datagram_and_stays_unchanged() {
         assert!(node.poll_event().is_none());
         assert!(node.poll_transmit().is_none());
     }
-    assert_eq!(node.get().cloned().collect::<Vec<_>>(), before);
+    assert_eq!(node.get().collect::<Vec<_>>(), before);
     assert_eq!(node.read().version, 0);
 }
 

@@ -70,8 +70,8 @@ pub struct NodeInfo<Id> {
     record: Arc<Record>,
 }
 
-#[derive(PartialEq, Eq)]
-struct Record {
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Record {
     name: Box<str>,
     private_data: Box<str>,
 }
@@ -112,6 +112,22 @@ impl<Id> NodeInfo<Id> {
     /// Free-form data the node announces about itself (`PrivateData`, once `Tag`).
     pub fn private_data(&self) -> &str {
         &self.record.private_data
+    }
+
+    /// A node of identity `id` announcing `record` (a view rebuilds its entries this way: the
+    /// identity is their key, not stored twice).
+    pub(crate) fn from_record(id: Id, record: Arc<Record>) -> NodeInfo<Id> {
+        NodeInfo { id, record }
+    }
+
+    /// The shared name and private data.
+    pub(crate) fn record(&self) -> &Arc<Record> {
+        &self.record
+    }
+
+    /// Whether this announces `record`'s name and private data (by pointer first).
+    pub(crate) fn has_record(&self, record: &Arc<Record>) -> bool {
+        self.record == *record
     }
 
     /// Whether both announce the same name and private data. Clones of one record answer

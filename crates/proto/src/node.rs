@@ -111,7 +111,7 @@ impl<Id: Identity> Node<Id> {
         let config = config.resolve()?;
         let admissions = Bucket::full(now, ADMIT_PERIOD, config.trust.admit_per_sec);
         let swap_replies = Bucket::full(now, swap_period(&config), swap_burst(&config));
-        let mut view = View::new();
+        let mut view = View::new(config.timeout, config.cycle / 2);
         view.refresh(now, &local, config.timeout);
         Ok(Node {
             local,
@@ -149,12 +149,12 @@ impl<Id: Identity> Node<Id> {
     // A. getters
 
     /// The view: every non-expired node, this one included while it heartbeats, by identity.
-    pub fn get(&self) -> impl Iterator<Item = &NodeInfo<Id>> + '_ {
+    pub fn get(&self) -> impl Iterator<Item = NodeInfo<Id>> + '_ {
         self.view.iter().map(|(info, _)| info)
     }
 
     /// The view's entries with the time each was last refreshed, by identity.
-    pub fn entries(&self) -> impl ExactSizeIterator<Item = (&NodeInfo<Id>, Time)> + '_ {
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = (NodeInfo<Id>, Time)> + '_ {
         self.view.iter()
     }
 
@@ -213,7 +213,6 @@ impl<Id: Identity> Node<Id> {
             packet.kind,
             adopted,
             self.view.last_forward(&packet.node.id),
-            now,
             self.config.cycle / 2,
         );
         if forward {

@@ -1,15 +1,21 @@
 //! A node's list of live nodes: entries keyed by identity, refreshed by heartbeats, expired by
 //! silence, and sampled at random for gossip targets.
 
+mod clock;
+mod members;
+
+use std::sync::Arc;
 use std::time::Duration;
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::forwarding::LastForward;
+use super::forwarding::Lag;
 use super::id_map::IdMap;
-use super::member::{Identity, NodeInfo};
+use super::member::{Identity, NodeInfo, Record};
 use super::time::Time;
+pub(crate) use clock::Clock;
+use members::Members;
 
 /// What [`View::refresh`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,33 +28,35 @@ pub(crate) enum Refresh {
     Refreshed,
 }
 
-/// Entries keyed by identity, with the identities also kept in a sorted vector.
+/// Entries keyed by identity, with the identities also kept in order.
 ///
-/// The sorted `members` make a pick an index (target selection stays O(amount)) and give
+/// The ordered `members` make a pick an index (target selection stays O(amount)) and give
 /// iteration and expiry their identity order; an insert moves only identities, not entries.
 /// The entries themselves sit in an [`IdMap`], one indexed load away for dense identities, so
 /// a refresh (once per received heartbeat) touches one entry and nothing else.
 #[derive(Clone, Debug)]
 pub(crate) struct View<Id> {
-    members: Vec<Id>,
-    /// The members are exactly the dense identities `0..len`: member `k` is identity `k`, so a
-    /// random pick needs no read of `members` (a cache miss in a large view).
-    complete: bool,
-    entries: IdMap<Id, Entry<Id>>,
+    members: Members<Id>,
+    entries: IdMap<Id, Entry>,
+    clock: Clock,
     /// No entry expires before this time: a lower bound, so a wake-up may find nothing to do.
     next_expiry: Option<Time>,
 }
 
-/// One node in the view: when it was last refreshed, when this node last forwarded one of its
-/// heartbeats, and its record. Half a cache line each (for dense ids), never split across two,
-/// because a received heartbeat reads and writes all three; half, so that a thousand views of
-/// a thousand entries take 32 MB rather than 64.
+/// One node in the view: its record (name and private data, shared by every copy of one
+/// announcement), when it was last refreshed and how long before that this node last
+/// forwarded one of its heartbeats.
+///
+/// Sixteen bytes, aligned to sixteen: a received heartbeat reads and writes one entry within
+/// one cache line, and a thousand views of a thousand entries take 16 MB, which a large
+/// last-level cache holds. The identity is the entry's key, not stored again.
 #[derive(Clone, Debug)]
-#[repr(align(32))]
-struct Entry<Id> {
-    seen: Time,
-    forwarded: LastForward,
-    info: NodeInfo<Id>,
+#[repr(align(16))]
+struct Entry {
+    record: Arc<Record>,
+    /// Last refresh, on the view's [`Clock`].
+    seen: u32,
+    forwarded: Lag,
 }
 
 /// The first instant at which an entry seen at `last_seen` counts as expired (silent for
@@ -57,50 +65,14 @@ fn deadline(last_seen: Time, timeout: Duration) -> Time {
     last_seen + timeout + Duration::from_micros(1)
 }
 
-/// Where `id` is in the sorted `ids` (or where it would go), as `binary_search` answers.
-///
-/// With dense ids the entry for `d` sits at `d` or below (distinct sorted naturals have
-/// `ids[k] ≥ k`), and exactly at `d` in a complete view, so the search gallops down from
-/// there: one probe in the common case, a few nearby ones otherwise.
-pub(crate) fn find<Id: Identity>(ids: &[Id], id: &Id) -> Result<usize, usize> {
-    let Some(d) = id.dense_index() else {
-        return ids.binary_search(id);
-    };
-    let n = ids.len();
-    if n == 0 {
-        return Err(0);
-    }
-    let hi = d.min(n - 1);
-    match ids[hi].cmp(id) {
-        std::cmp::Ordering::Equal => return Ok(hi),
-        std::cmp::Ordering::Less => return Err(hi + 1),
-        std::cmp::Ordering::Greater => {}
-    }
-    // ids[hi] > id: gallop down to a lower bound.
-    let mut step = 1;
-    let mut top = hi;
-    loop {
-        let lo = top.saturating_sub(step);
-        if ids[lo] <= *id {
-            return ids[lo..top]
-                .binary_search(id)
-                .map(|i| lo + i)
-                .map_err(|i| lo + i);
-        }
-        if lo == 0 {
-            return Err(0);
-        }
-        top = lo;
-        step *= 2;
-    }
-}
-
 impl<Id: Identity> View<Id> {
-    pub(crate) fn new() -> View<Id> {
+    /// An empty view whose times are exact for a `timeout` and forwarding `window` this long
+    /// (see [`Clock`]).
+    pub(crate) fn new(timeout: Duration, window: Duration) -> View<Id> {
         View {
-            members: Vec::new(),
-            complete: false,
+            members: Members::Sorted(Vec::new()),
             entries: IdMap::new(),
+            clock: Clock::new(timeout.max(window)),
             next_expiry: None,
         }
     }
@@ -111,11 +83,17 @@ impl<Id: Identity> View<Id> {
     }
 
     /// The entries by identity, with when each was last refreshed.
-    pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = (&NodeInfo<Id>, Time)> + '_ {
-        self.members.iter().map(|id| match self.entries.get(id) {
-            Some(e) => (&e.info, e.seen),
-            // Every member has an entry: both change together, in `refresh` and `expire`.
-            None => unreachable!("view member without an entry"),
+    pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = (NodeInfo<Id>, Time)> + '_ {
+        (0..self.members.len()).map(|k| {
+            let id = self.members.get(k);
+            match self.entries.get(&id) {
+                Some(e) => {
+                    let seen = self.clock.time(e.seen);
+                    (NodeInfo::from_record(id, e.record.clone()), seen)
+                }
+                // Every member has an entry: both change together, in `refresh` and `expire`.
+                None => unreachable!("view member without an entry"),
+            }
         })
     }
 
@@ -132,32 +110,53 @@ impl<Id: Identity> View<Id> {
     pub(crate) fn refresh(&mut self, now: Time, info: &NodeInfo<Id>, timeout: Duration) -> Refresh {
         let due = deadline(now, timeout);
         self.next_expiry = Some(self.next_expiry.map_or(due, |t| t.min(due)));
+        let stamp = match self.clock.stamp(now) {
+            Some(stamp) => stamp,
+            None => {
+                self.rebase(now);
+                self.clock.stamp(now).unwrap_or(u32::MAX)
+            }
+        };
         if let Some(e) = self.entries.get_mut(&info.id) {
-            e.seen = now;
+            e.forwarded.age(stamp.saturating_sub(e.seen));
+            e.seen = stamp;
             // Copies of one announcement share their record: this rarely reads the strings.
-            return if !e.info.same_record(info) {
-                e.info = info.clone();
+            return if !info.has_record(&e.record) {
+                e.record = info.record().clone();
                 Refresh::Updated
             } else {
                 Refresh::Refreshed
             };
         }
-        if let Err(at) = find(&self.members, &info.id) {
+        if let Err(at) = self.members.find(&info.id) {
             self.members.insert(at, info.id.clone());
-            self.complete = self.holds_exactly_dense_ids();
         }
         let entry = Entry {
-            seen: now,
-            forwarded: LastForward::default(),
-            info: info.clone(),
+            record: info.record().clone(),
+            seen: stamp,
+            forwarded: Lag::NEVER,
         };
         self.entries.insert(info.id.clone(), entry);
         Refresh::Joined
     }
 
-    /// The record of when this node last forwarded a heartbeat of `id`, if `id` is in the view.
-    pub(crate) fn last_forward(&mut self, id: &Id) -> Option<&mut LastForward> {
-        self.entries.get_mut(id).map(|e| &mut e.forwarded)
+    /// Moves the clock's base forward to `now`'s neighbourhood, keeping every entry's time
+    /// (entries older than the new base, long expired, read as the base).
+    fn rebase(&mut self, now: Time) {
+        let shift = self.clock.rebase(now);
+        let entries = &mut self.entries;
+        self.members.for_each(|_, id| {
+            if let Some(e) = entries.get_mut(&id) {
+                e.seen = e.seen.saturating_sub(shift);
+            }
+        });
+    }
+
+    /// How long before its last refresh this node last forwarded a heartbeat of `id`, if `id`
+    /// is in the view.
+    pub(crate) fn last_forward(&mut self, id: &Id) -> Option<(&mut Lag, &Clock)> {
+        let clock = &self.clock;
+        self.entries.get_mut(id).map(|e| (&mut e.forwarded, clock))
     }
 
     /// Removes every entry silent for more than `timeout`, calling `expired` for each in
@@ -168,9 +167,11 @@ impl<Id: Identity> View<Id> {
             _ => return,
         }
         let mut next: Option<Time> = None;
-        let entries = &mut self.entries;
+        let (entries, clock) = (&mut self.entries, &self.clock);
         self.members.retain(|id| {
-            let due = entries.get(id).map(|e| deadline(e.seen, timeout));
+            let due = entries
+                .get(id)
+                .map(|e| deadline(clock.time(e.seen), timeout));
             match due {
                 Some(due) if due > now => {
                     next = Some(next.map_or(due, |t| t.min(due)));
@@ -184,23 +185,6 @@ impl<Id: Identity> View<Id> {
             }
         });
         self.next_expiry = next;
-        self.complete = self.holds_exactly_dense_ids();
-    }
-
-    /// Distinct sorted naturals whose largest is `len - 1` are exactly `0..len`.
-    fn holds_exactly_dense_ids(&self) -> bool {
-        let last = self.members.last().and_then(Identity::dense_index);
-        last.is_some_and(|d| d + 1 == self.members.len())
-    }
-
-    /// The `k`-th member in identity order.
-    fn member(&self, k: usize) -> Id {
-        if self.complete {
-            if let Some(id) = Id::from_dense_index(k) {
-                return id;
-            }
-        }
-        self.members[k].clone()
     }
 
     /// Picks up to `amount` entries neither in `infected` (sorted ascending) nor already in
@@ -231,7 +215,7 @@ impl<Id: Identity> View<Id> {
             let mut tries = 4 * amount + 4;
             while picked.len() - start < amount && tries > 0 {
                 tries -= 1;
-                let id = self.member(rng.gen_range(0..n));
+                let id = ids.get(rng.gen_range(0..n));
                 if !taken(picked, &id) {
                     picked.push(id);
                 }
@@ -242,12 +226,12 @@ impl<Id: Identity> View<Id> {
             return;
         }
         scratch.clear();
-        scratch.extend((0..n).filter(|&i| !taken(picked, &ids[i])));
+        scratch.extend((0..n).filter(|&i| !taken(picked, &ids.get(i))));
         let take = need.min(scratch.len());
         for j in 0..take {
             let k = rng.gen_range(j..scratch.len());
             scratch.swap(j, k);
-            picked.push(ids[scratch[j]].clone());
+            picked.push(ids.get(scratch[j]));
         }
     }
 
@@ -255,14 +239,14 @@ impl<Id: Identity> View<Id> {
     pub(crate) fn pick_other(&self, rng: &mut ChaCha8Rng, local: &Id) -> Option<Id> {
         let ids = &self.members;
         let n = ids.len();
-        match find(ids, local) {
+        match ids.find(local) {
             Ok(at) if n > 1 => {
                 // Draw among the others, skipping the local entry's slot.
                 let k = rng.gen_range(0..n - 1);
-                Some(self.member(if k >= at { k + 1 } else { k }))
+                Some(ids.get(if k >= at { k + 1 } else { k }))
             }
             Ok(_) => None,
-            Err(_) if n > 0 => Some(self.member(rng.gen_range(0..n))),
+            Err(_) if n > 0 => Some(ids.get(rng.gen_range(0..n))),
             Err(_) => None,
         }
     }

@@ -162,7 +162,10 @@ impl NodeList {
     /// The nodes in the list, this one included while it heartbeats, sorted by address and
     /// port (Go's `Get`).
     pub fn get(&self) -> Vec<Node> {
-        lock(&self.shared.node).get().map(Node::from_info).collect()
+        lock(&self.shared.node)
+            .get()
+            .map(|info| Node::from_info(&info))
+            .collect()
     }
 
     /// Starts heartbeating: one heartbeat now, then one every `cycle` (Go's `Join`).
