@@ -276,6 +276,7 @@ fn plan(args: &ClusterArgs) -> anyhow::Result<Plan> {
         limits: Limits {
             max_in_flight: u64::MAX,
             max_packets_per_cycle: args.max_packets_per_cycle,
+            ..Limits::default()
         },
         wire: wire(args),
     })

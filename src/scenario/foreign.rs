@@ -159,6 +159,17 @@ impl JsonSchema for LimitsSchema {
                     "format": "uint64",
                     "minimum": 0,
                     "default": default.max_packets_per_cycle
+                },
+                "max_memory_mb": {
+                    "description": format!(
+                        "Largest estimated peak memory, in MiB, a run may have (validation \
+                         refuses a file above it and prints the estimate). Default {}.",
+                        grouped(default.max_memory_mb)
+                    ),
+                    "type": "integer",
+                    "format": "uint64",
+                    "minimum": 0,
+                    "default": default.max_memory_mb
                 }
             },
             "additionalProperties": false

@@ -116,6 +116,8 @@ pub const MAX_EVENTS: usize = 100_000;
 pub const MAX_LATENCY_MS: f64 = 3_600_000.0;
 /// Largest `limits.max_in_flight`: each packet in flight is held in memory.
 pub const MAX_IN_FLIGHT: u64 = 20_000_000;
+/// Largest `limits.max_memory_mb` (1 TiB).
+pub const MAX_MEMORY_MB: u64 = 1 << 20;
 /// Largest `limits.max_packets_per_cycle`.
 pub const MAX_PACKETS_PER_CYCLE: u64 = 1_000_000_000;
 /// Longest node or scenario name, in bytes.

@@ -204,7 +204,8 @@ fn omitted_blocks_take_their_documented_defaults() {
         *s.limits(),
         Limits {
             max_in_flight: 2_000_000,
-            max_packets_per_cycle: 5_000_000
+            max_packets_per_cycle: 5_000_000,
+            max_memory_mb: 4_096
         }
     );
     assert!(s.expect().is_none() && s.events().is_empty() && s.network().links.is_empty());

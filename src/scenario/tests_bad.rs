@@ -162,7 +162,7 @@ fn a_billion_nodes_is_refused() {
         &[
             "at `nodes.count`",
             "1000000000 nodes cannot be simulated",
-            "1 to 10000",
+            "1 to 65536",
         ],
     );
     rejects(&with_nodes(r#"{"count": 0}"#, ""), &["at `nodes.count`"]);

@@ -10,7 +10,8 @@ use super::resolved::Scenario;
 use super::schema::{Expect, ScenarioSpec};
 use super::{network, protocol, table, timeline};
 use super::{
-    MAX_DURATION_MS, MAX_IN_FLIGHT, MAX_NAME_LEN, MAX_PACKETS_PER_CYCLE, MAX_SAMPLES, MAX_SEEDS,
+    MAX_DURATION_MS, MAX_IN_FLIGHT, MAX_MEMORY_MB, MAX_NAME_LEN, MAX_PACKETS_PER_CYCLE,
+    MAX_SAMPLES, MAX_SEEDS,
 };
 
 /// At most this many problems are reported; the rest are likely consequences of the first.
@@ -90,7 +91,7 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
             &spec.limits,
             resolved.bootstrap,
         );
-        cost::check(&mut ck, &estimate, config.forwarding);
+        cost::check(&mut ck, &estimate, config.forwarding, &spec.limits);
     }
     // `config` is `None` only when a problem was recorded, and so are unusable link sets.
     match (ck.finish(), config) {
@@ -185,6 +186,15 @@ fn check_limits(ck: &mut Checker, l: &Limits) {
             format!(
                 "{} is out of range; use 1 to {MAX_PACKETS_PER_CYCLE} packets",
                 l.max_packets_per_cycle
+            ),
+        );
+    }
+    if !(1..=MAX_MEMORY_MB).contains(&l.max_memory_mb) {
+        ck.err(
+            "limits.max_memory_mb",
+            format!(
+                "{} is out of range; use 1 to {MAX_MEMORY_MB} MiB",
+                l.max_memory_mb
             ),
         );
     }

@@ -50,6 +50,14 @@ impl<Id: Identity, T> IdMap<Id, T> {
         match slot(&id) {
             Some(d) => {
                 if d >= self.dense.len() {
+                    // Grow by an eighth, not the doubling `resize` would do: a table of a
+                    // large simulated view is a few hundred kB, and n of them are the run's
+                    // memory.
+                    if d >= self.dense.capacity() {
+                        let cap = self.dense.capacity();
+                        let want = (d + 1).max(cap + cap / 8);
+                        self.dense.reserve_exact(want - self.dense.len());
+                    }
                     self.dense.resize_with(d + 1, || None);
                 }
                 self.dense[d].replace(value)

@@ -94,6 +94,10 @@ fn swap_burst(config: &Config) -> u32 {
     u32::try_from(config.amount.saturating_mul(2)).unwrap_or(u32::MAX)
 }
 
+/// Room an emptied event or transmit queue keeps: enough for a cycle's usual traffic, so a
+/// busy node does not reallocate, and little enough that a burst leaves nothing behind.
+const RETAINED_QUEUE: usize = 64;
+
 /// The most contacts a node remembers for rejoining: enough to reach a cluster again, few
 /// enough that a long `set` list (bootstrap `all`) costs little.
 pub const MAX_CONTACTS: usize = 64;
@@ -362,13 +366,23 @@ impl<Id: Identity> Node<Id> {
     /// Returns the next packet to send, if any.
     #[must_use]
     pub fn poll_transmit(&mut self) -> Option<Transmit<Id>> {
-        self.transmits.pop_front()
+        let transmit = self.transmits.pop_front();
+        if transmit.is_none() && self.transmits.capacity() > RETAINED_QUEUE {
+            self.transmits.shrink_to(RETAINED_QUEUE);
+        }
+        transmit
     }
 
     /// Returns the next event, if any.
     #[must_use]
     pub fn poll_event(&mut self) -> Option<Event<Id>> {
-        self.events.pop_front()
+        let event = self.events.pop_front();
+        if event.is_none() && self.events.capacity() > RETAINED_QUEUE {
+            // A burst (a `set` of thousands of contacts queues one event each) must not keep
+            // its memory: n nodes holding n events' room is n² again.
+            self.events.shrink_to(RETAINED_QUEUE);
+        }
+        event
     }
 
     /// Returns the next time at which [`handle_timeout`](Node::handle_timeout) should be called:

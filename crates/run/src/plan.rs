@@ -21,8 +21,10 @@ pub type NodeIndex = u32;
 
 /// Most nodes a run may have, joins included: scenario validation and the simulator both
 /// enforce it. A converged cluster holds every node in every view, so memory grows with the
-/// square of this (10⁴ nodes ⇒ 10⁸ view entries).
-pub const MAX_NODES: usize = 10_000;
+/// square of the node count (16 bytes per entry: 10⁴ nodes ⇒ 10⁸ entries, 1.6 GB); the
+/// scenario's memory estimate against `limits.max_memory_mb` decides what fits below this.
+/// Node indices below it are dense table slots in every view.
+pub const MAX_NODES: usize = 65_536;
 
 /// A whole run.
 #[derive(Clone, Debug)]
@@ -226,6 +228,9 @@ pub struct Limits {
     pub max_in_flight: u64,
     /// Packets sent during one cycle of virtual time.
     pub max_packets_per_cycle: u64,
+    /// The run's estimated peak memory, in MiB, that scenario validation accepts (the
+    /// estimate is printed when a file is refused); the simulator itself does not measure.
+    pub max_memory_mb: u64,
 }
 
 impl Default for Limits {
@@ -233,6 +238,7 @@ impl Default for Limits {
         Limits {
             max_in_flight: 2_000_000,
             max_packets_per_cycle: 5_000_000,
+            max_memory_mb: 4_096,
         }
     }
 }

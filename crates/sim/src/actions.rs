@@ -43,7 +43,19 @@ pub(crate) fn nodes_of(action: &Action) -> Vec<NodeIndex> {
 impl Simulator {
     /// Applies timeline action `k`.
     pub(crate) fn apply(&mut self, k: usize) {
-        let action = self.plan.timeline[k].action.clone();
+        // A node's contacts are used once: taken, not copied, so that the contacts of a
+        // large `"all"` bootstrap (n² in all) are freed as the nodes join.
+        let action = match &mut self.plan.timeline[k].action {
+            Action::Join { node, contacts } => Action::Join {
+                node: *node,
+                contacts: std::mem::take(contacts),
+            },
+            Action::Restart { node, contacts } => Action::Restart {
+                node: *node,
+                contacts: std::mem::take(contacts),
+            },
+            other => other.clone(),
+        };
         self.observers.record(self.now, Record::Action(&action));
         if self.trace.is_some() {
             let text = action.label(&self.plan.nodes);

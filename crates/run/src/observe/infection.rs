@@ -11,6 +11,9 @@ use crate::stats::{band, ms, stats};
 
 /// At most this many heartbeats keep their full spread curve; the rest only their coverage.
 const MAX_SAMPLED: u64 = 2_000;
+/// ...and at most this many arrivals in all (8 bytes each): above 4,000 nodes fewer curves
+/// are kept, so that the curves take 64 MB at most whatever the cluster size.
+const MAX_ARRIVALS: u64 = 8_000_000;
 /// Points on the time axis of the spread curve.
 const GRID: usize = 60;
 
@@ -21,12 +24,14 @@ struct Record {
     count: u32,
     last: Time,
     /// (delay µs, hops) of each first arrival at an up node, when sampled.
-    curve: Option<Vec<(u64, u16)>>,
+    curve: Option<Vec<(u32, u16)>>,
 }
 
 struct Curve {
     up: u32,
-    arrivals: Vec<(u64, u16)>,
+    /// (delay µs, hops): a delay past 32 bits of µs (71 minutes, within a cycle that long)
+    /// reads as 71 minutes.
+    arrivals: Vec<(u32, u16)>,
 }
 
 /// Tracks open heartbeats and folds closed ones into the run's statistics.
@@ -62,7 +67,9 @@ impl InfectionTracker {
             window,
             open: VecDeque::new(),
             first_open: 0,
-            stride: expected.div_ceil(MAX_SAMPLED).max(1),
+            stride: expected
+                .div_ceil(MAX_SAMPLED.min(MAX_ARRIVALS / (nodes as u64).max(1)).max(1))
+                .max(1),
             pool: Vec::new(),
             warmup_end,
             coverage: Vec::new(),
@@ -124,7 +131,8 @@ impl InfectionTracker {
             record.count += 1;
             record.last = now;
             if let Some(curve) = &mut record.curve {
-                curve.push((now.as_micros() - record.emitted.as_micros(), hops));
+                let delay = now.as_micros() - record.emitted.as_micros();
+                curve.push((u32::try_from(delay).unwrap_or(u32::MAX), hops));
             }
         }
         false
@@ -178,7 +186,7 @@ impl InfectionTracker {
         let horizon = self
             .curves
             .iter()
-            .flat_map(|c| c.arrivals.iter().map(|a| a.0))
+            .flat_map(|c| c.arrivals.iter().map(|a| u64::from(a.0)))
             .max()
             .unwrap_or(0)
             .max(1_000);
@@ -188,7 +196,7 @@ impl InfectionTracker {
                 let shares = self
                     .curves
                     .iter()
-                    .map(|c| share(c, |a| a.0 <= delta))
+                    .map(|c| share(c, |a| u64::from(a.0) <= delta))
                     .collect();
                 band(ms(delta), shares)
             })
@@ -221,7 +229,7 @@ impl InfectionTracker {
 }
 
 /// Share of up nodes reached (the origin counts) by arrivals satisfying `within`.
-fn share(c: &Curve, within: impl Fn(&(u64, u16)) -> bool) -> f64 {
+fn share(c: &Curve, within: impl Fn(&(u32, u16)) -> bool) -> f64 {
     let n = 1 + c.arrivals.iter().filter(|a| within(a)).count();
     (n as f64 / f64::from(c.up)).min(1.0)
 }
