@@ -3,10 +3,14 @@
 //!
 //! - `scale_1000`: the whole scenario, 120 s of virtual time (about 25 s per run);
 //! - `scale_1000_first_20s`: its first 20 s only, while every view grows from one entry to a
-//!   thousand, the most expensive stretch per delivery.
+//!   thousand, the most expensive stretch per delivery;
+//! - `full_view_1000`: 1,000 first-copy nodes with full views from the start (`"bootstrap":
+//!   "all"`), fan-out 3, cycle 6 s, uniform latency 5–30 ms, no loss, 60 s: every node
+//!   heartbeats at t = 0, so about 2.8 M packets are in flight at once.
 //!
-//! Run: `cargo bench --bench sim` (about 9 minutes; criterion reports the median time per run
-//! and, with the delivery count as throughput, deliveries per second).
+//! Run: `cargo bench --bench sim` (about 12 minutes; criterion reports the median time per
+//! run and, with the delivery count as throughput, deliveries per second). One load:
+//! `cargo bench --bench sim -- full_view_1000`.
 
 use std::time::Duration;
 
@@ -23,6 +27,18 @@ fn scale_1000_plan() -> Plan {
         Err(e) => panic!("{e}"),
     }
 }
+
+/// The full-view load (see the module note).
+const FULL_VIEW_1000: &str = r#"{
+  "name": "full_view_1000",
+  "seed": 1,
+  "duration_ms": 60000,
+  "sample_interval_ms": 1000,
+  "protocol": { "cycle_ms": 6000, "forwarding": "first-copy" },
+  "network": { "latency": { "uniform": { "min_ms": 5, "max_ms": 30 } } },
+  "nodes": { "count": 1000, "bootstrap": "all" },
+  "limits": { "max_in_flight": 5000000 }
+}"#;
 
 fn bench(c: &mut Criterion, name: &str, plan: Plan) {
     // One run first: the delivery count is the throughput unit.
@@ -51,5 +67,12 @@ fn scale_1000_first_20s(c: &mut Criterion) {
     bench(c, "scale_1000_first_20s", plan);
 }
 
-criterion_group!(benches, scale_1000, scale_1000_first_20s);
+fn full_view_1000(c: &mut Criterion) {
+    match Scenario::from_str_named(FULL_VIEW_1000, "full_view_1000") {
+        Ok(scenario) => bench(c, "full_view_1000", experiment::plan(&scenario)),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+criterion_group!(benches, scale_1000, scale_1000_first_20s, full_view_1000);
 criterion_main!(benches);

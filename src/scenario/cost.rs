@@ -37,7 +37,8 @@ pub const MAX_PACKETS: f64 = 1e11;
 pub const PACKETS_PER_SECOND: f64 = 2e6;
 
 /// Bytes per view entry: the 16-byte entry and the table's growth slack (an eighth at
-/// most; a complete view stores no member list). Measured: 1.7 GB peak for 10,000 nodes.
+/// most; a complete view stores no member list). Measured: 1.97 GB peak in all for 10,000
+/// nodes with full views (docs/performance.md).
 const VIEW_ENTRY_BYTES: u64 = 17;
 /// Bytes per bootstrap contact of `"all"` (a node index). Contacts are freed as their node
 /// joins, while its view fills: they never add to the views' peak.
