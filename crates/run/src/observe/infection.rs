@@ -123,10 +123,14 @@ impl InfectionTracker {
             return false;
         };
         let (word, bit) = (to as usize / 64, 1u64 << (to % 64));
-        if record.reached[word] & bit != 0 {
+        // A receiver outside the plan (a made-up identity) is no one the heartbeat can cover.
+        let Some(reached) = record.reached.get_mut(word) else {
+            return false;
+        };
+        if *reached & bit != 0 {
             return true;
         }
-        record.reached[word] |= bit;
+        *reached |= bit;
         if to_up_since.is_some_and(|since| since <= record.emitted) {
             record.count += 1;
             record.last = now;

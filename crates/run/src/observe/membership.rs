@@ -90,13 +90,15 @@ impl Membership {
         }
     }
 
+    /// Whether node `i` is up (an index outside the plan, a made-up identity, never is).
     pub(crate) fn is_up(&self, i: NodeIndex) -> bool {
-        self.up[i as usize]
+        self.up.get(i as usize).copied().unwrap_or(false)
     }
 
-    /// When node `i` came up, if it is up.
+    /// When node `i` came up, if it is up (`None` for an index outside the plan).
     pub(crate) fn up_since(&self, i: NodeIndex) -> Option<Time> {
-        self.up[i as usize].then(|| self.up_at[i as usize])
+        let iu = i as usize;
+        (self.is_up(i)).then(|| self.up_at.get(iu).copied())?
     }
 
     pub(crate) fn up_count(&self) -> usize {
@@ -282,8 +284,8 @@ impl Membership {
         if !self.views.put(i as usize, j as usize, true) {
             return;
         }
-        if self.up[i as usize] {
-            let fits = self.up[j as usize];
+        if self.is_up(i) {
+            let fits = self.is_up(j);
             self.adjust(i as usize, !fits);
             self.settle(now);
         }
@@ -292,10 +294,10 @@ impl Membership {
     /// Node `i`'s view lost `j`.
     pub(crate) fn view_removed(&mut self, now: Time, i: NodeIndex, j: NodeIndex) {
         let iu = i as usize;
-        if !self.views.put(iu, j as usize, false) || !self.up[iu] {
+        if !self.views.put(iu, j as usize, false) || !self.is_up(i) {
             return;
         }
-        let j_up = self.up[j as usize];
+        let j_up = self.is_up(j);
         self.adjust(iu, j_up);
         if j_up && i != j {
             self.false_removals += 1;
@@ -316,8 +318,11 @@ impl Membership {
 
     /// Node `i` now holds metadata of `version`.
     pub(crate) fn metadata(&mut self, now: Time, i: NodeIndex, version: UnixNanos) {
-        self.versions[i as usize] = version;
-        if self.up[i as usize] {
+        let Some(held) = self.versions.get_mut(i as usize) else {
+            return;
+        };
+        *held = version;
+        if self.is_up(i) {
             self.check_publishes(now);
         }
     }

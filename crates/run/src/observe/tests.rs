@@ -233,3 +233,41 @@ fn mean_up_nodes_weighs_time() {
     // 2 nodes up for one 6 s cycle, then 1: 1.5 on average over two cycles; 30 / 2 / 1.5.
     assert_eq!(out.traffic.per_node_per_cycle, 10.0);
 }
+
+#[test]
+fn records_that_name_identities_outside_the_plan_change_nothing() {
+    // A driver routes packets to made-up identities (forged senders, numbered after the
+    // plan's nodes): records naming them must neither panic nor touch a plan node's counts.
+    let (plan, mut o) = converged(3, Measured::ALL);
+    let id = o.next_heartbeat();
+    o.record(Time::ZERO, Record::Emitted { node: 0 });
+    for to in [3, 64, 1_000, u32::MAX] {
+        let heartbeat = Some((id, 1));
+        o.record(
+            Time::from_millis(5),
+            Record::Delivered {
+                to,
+                bytes: 10,
+                heartbeat,
+            },
+        );
+        o.record(
+            Time::from_millis(6),
+            Record::ViewRemoved {
+                node: 0,
+                member: to,
+            },
+        );
+        o.record(
+            Time::from_millis(7),
+            Record::Metadata {
+                node: to,
+                version: 5,
+            },
+        );
+    }
+    let out = finish(&plan, o, Time::from_secs(60));
+    assert_eq!(out.traffic.duplicates, 0);
+    assert_eq!(out.false_removals, 0);
+    assert!((out.infection.coverage.median - 1.0 / 3.0).abs() < 1e-9);
+}

@@ -33,6 +33,11 @@ impl Views {
 
     /// Sets or clears bit (i, j); returns whether it changed.
     pub(crate) fn put(&mut self, i: usize, j: usize, on: bool) -> bool {
+        // Both must be plan nodes (made-up identities are counted apart): anything else
+        // changes nothing rather than a neighbour's bits or a panic.
+        if i >= self.len.len() || j >= self.words * 64 {
+            return false;
+        }
         let word = &mut self.bits[i * self.words + j / 64];
         let bit = 1u64 << (j % 64);
         if (*word & bit != 0) == on {
