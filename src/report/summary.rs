@@ -17,6 +17,8 @@ pub(crate) fn summary_value(outcome: &Outcome) -> Result<Value, serde_json::Erro
     if let Value::Object(map) = &mut value {
         map.remove("samples");
         map.remove("per_cycle");
+        // Node-by-node data for the playback of report.html, not a metric.
+        map.remove("playback");
         let mut series = Map::new();
         series.insert(TIMESERIES_FILE.to_owned(), outcome.samples.len().into());
         series.insert(PER_CYCLE_FILE.to_owned(), outcome.per_cycle.len().into());
