@@ -6,16 +6,11 @@ use std::path::Path;
 use pekonode::report::Provenance;
 use pekonode::scenario::Scenario;
 
-/// `path` as a reproducing command names it: relative to the working directory when it lies
-/// under it (`scenarios/quickstart.json` whether given so or as an absolute path), else as
-/// given. Quoted for a POSIX shell when it holds anything but plain characters.
+/// `path` as a reproducing command names it: as given on the command line (so every shard of
+/// a study, whatever its working directory, names it alike), quoted for a POSIX shell when it
+/// holds anything but plain characters.
 pub fn shown_path(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .filter(|_| path.is_absolute())
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
-    quote(&relative.display().to_string())
+    quote(&path.display().to_string())
 }
 
 /// `word` quoted for a POSIX shell if it needs it.
@@ -68,18 +63,5 @@ mod tests {
         );
         assert_eq!(quote("my file's.json"), r"'my file'\''s.json'");
         assert_eq!(quote("$(rm -rf)"), "'$(rm -rf)'");
-    }
-
-    #[test]
-    fn an_absolute_path_under_the_working_directory_is_shown_relative() {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        assert_eq!(
-            shown_path(&cwd.join("scenarios/x.json")),
-            "scenarios/x.json"
-        );
-        assert_eq!(
-            shown_path(Path::new("/elsewhere/x.json")),
-            "/elsewhere/x.json"
-        );
     }
 }

@@ -7,7 +7,7 @@
     count += 1;
     var html = document.documentElement;
     html.setAttribute("data-errors", String(count));
-    html.setAttribute("data-error-text", (html.getAttribute("data-error-text") || "") + text + "\n");
+    html.setAttribute("data-error-text", (html.getAttribute("data-error-text") || "") + text + "; ");
     var box = document.getElementById("errors");
     if (box) {
       box.hidden = false;
