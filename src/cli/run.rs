@@ -29,7 +29,7 @@ pub const RUN_EXAMPLES: &str = "Examples:
   pekonode run scenarios/quickstart.json --seed 7 --trace /tmp/q7.jsonl
   pekonode run scenarios/quickstart.json --until 65s --dump-views
 
-Same file + same seed => byte-identical summary.json, CSV, SVG and PNG.";
+Same file + same seed => byte-identical summary.json, CSV, SVG, PNG and report.html.";
 
 /// Arguments of `pekonode run`.
 #[derive(Args, Debug)]

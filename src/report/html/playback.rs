@@ -110,7 +110,7 @@ fn curve_svg(samples: &[Sample], run_ms: f64) -> String {
             "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
             fixed(x(t), 1),
             fixed(CURVE_HEIGHT - 8.0, 1),
-            esc(&secs(t))
+            format_args!("{} s", fixed(t / 1000.0, 0))
         );
     }
     let _ = writeln!(
