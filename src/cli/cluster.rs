@@ -350,5 +350,6 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(&plan.name));
-    super::run::deliver(&outcome, &dir, args.json, "cluster")
+    let provenance = pekonode::report::Provenance::new(super::provenance::this_command(), None);
+    super::run::deliver(&outcome, &dir, args.json, "cluster", &provenance)
 }

@@ -31,8 +31,9 @@ pub(super) fn deliver_quietly(
     outcome: &Outcome,
     dir: &std::path::Path,
     what: &str,
+    provenance: &pekonode::report::Provenance,
 ) -> anyhow::Result<()> {
-    report::write(outcome, dir)?;
+    report::write_with(outcome, dir, provenance)?;
     eprintln!("report: {}", dir.display());
     if let Some(stop) = &outcome.stopped {
         bail!("{what}: {} (report: {})", stop.message, dir.display());

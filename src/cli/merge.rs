@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use clap::Args;
+use pekonode::report::Provenance;
 use pekonode::study::merge::{self, Merged};
 use pekonode::{report, study};
 
@@ -52,9 +53,18 @@ pub fn run(args: MergeArgs) -> anyhow::Result<()> {
         );
     }
     let dir = &args.out;
+    // What the single process would have named: the units keep the scenario file's path.
+    let description = serde_json::from_str::<serde_json::Value>(&m.text)
+        .ok()
+        .and_then(|v| v.get("description")?.as_str().map(str::to_owned));
+    let provenance = |command: Option<String>| Provenance {
+        description: description.clone(),
+        command,
+    };
     match m.merged {
         Merged::Sweep(result) => {
-            report::write_sweep(&result, dir)?;
+            let command = m.file.as_ref().map(|f| format!("pekonode sweep {f}"));
+            report::write_sweep(&result, dir, &provenance(command))?;
             print!("{}", report::sweep_table(&result));
             let stopped: usize = result.points.iter().map(|p| p.guard_stops.len()).sum();
             if stopped > 0 {
@@ -63,13 +73,23 @@ pub fn run(args: MergeArgs) -> anyhow::Result<()> {
             println!("report: {}", dir.display());
         }
         Merged::Seeds(outcomes) if outcomes.len() == 1 && m.total == 1 => {
-            super::run::deliver(&outcomes[0], dir, false, &m.scenario)?;
+            let command = m
+                .file
+                .as_ref()
+                .map(|f| format!("pekonode run {f} --seed {}", outcomes[0].seed));
+            super::run::deliver(&outcomes[0], dir, false, &m.scenario, &provenance(command))?;
         }
         Merged::Seeds(outcomes) => {
             let Some(summary) = study::seeds::aggregate(&outcomes) else {
                 bail!("no seed to merge");
             };
-            report::write_seeds(&summary, &outcomes, dir)?;
+            let command = m.file.as_ref().map(|f| {
+                format!(
+                    "pekonode run {f} --seed {} --seeds {}",
+                    summary.first_seed, m.total
+                )
+            });
+            report::write_seeds(&summary, &outcomes, dir, &provenance(command))?;
             print!("{}", report::seeds_table(&summary));
             println!("report: {}", dir.display());
             if !summary.guard_stops.is_empty() {

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pekonode::report::Provenance;
 use pekonode::run::Outcome;
 use pekonode::scenario::Scenario;
 use pekonode::sim::Progress;
@@ -14,6 +15,7 @@ use pekonode::study::shard::Shard;
 use pekonode::{experiment, report, study};
 
 use super::compare::{compare, deliver_quietly, Comparison, Format};
+use super::provenance;
 use super::shard::{SeedStudy, ShardArgs, ShardRun};
 
 /// Examples shown by `pekonode run --help`.
@@ -27,7 +29,7 @@ pub const RUN_EXAMPLES: &str = "Examples:
   pekonode run scenarios/quickstart.json --seed 7 --trace /tmp/q7.jsonl
   pekonode run scenarios/quickstart.json --until 65s --dump-views
 
-Same file + same seed => byte-identical summary.json, CSV, SVG and PNG.";
+Same file + same seed => byte-identical summary.json, CSV, SVG, PNG and report.html.";
 
 /// Arguments of `pekonode run`.
 #[derive(Args, Debug)]
@@ -196,10 +198,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         simulate(&scenario)?
     };
     let what = args.file.display().to_string();
+    let provenance = provenance::of(&scenario, provenance::run_command(&args.file, &scenario));
     let delivered = if args.format == Format::Json {
-        deliver_quietly(&outcome, &dir, &what)
+        deliver_quietly(&outcome, &dir, &what, &provenance)
     } else {
-        deliver(&outcome, &dir, args.json, &what)
+        deliver(&outcome, &dir, args.json, &what, &provenance)
     };
     if let Some(path) = &args.trace {
         println!("trace: {}", path.display());
@@ -210,14 +213,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
 }
 
 /// Writes the report of `outcome` to `dir`, prints the table (or the summary JSON), and fails
-/// with the explosion guard's line if it stopped the run. `what` names the run in that line.
+/// with the explosion guard's line if it stopped the run. `what` names the run in that line;
+/// `provenance` heads `report.html`.
 pub fn deliver(
     outcome: &Outcome,
     dir: &std::path::Path,
     json: bool,
     what: &str,
+    provenance: &Provenance,
 ) -> anyhow::Result<()> {
-    report::write(outcome, dir)?;
+    report::write_with(outcome, dir, provenance)?;
     if json {
         println!("{}", report::summary_json(outcome));
     } else {
@@ -266,7 +271,8 @@ fn run_seeds(
     let Some(summary) = study::seeds::aggregate(&outcomes) else {
         bail!("{}: no seed was run", args.file.display());
     };
-    report::write_seeds(&summary, &outcomes, dir)?;
+    let provenance = provenance::of(scenario, provenance::run_command(&args.file, scenario));
+    report::write_seeds(&summary, &outcomes, dir, &provenance)?;
     if args.format == Format::Json {
         eprintln!("report: {}", dir.display());
     } else if args.json {

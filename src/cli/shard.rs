@@ -157,6 +157,8 @@ pub struct SeedStudy {
     pub text: String,
     /// [`unit::scenario_hash`] of `text`.
     pub hash: String,
+    /// The file's path as a reproducing command names it.
+    pub file: String,
     /// Its seeds, in order.
     pub seeds: Vec<u64>,
 }
@@ -168,6 +170,7 @@ impl SeedStudy {
         Ok(SeedStudy {
             hash: unit::scenario_hash(text.as_bytes()),
             text,
+            file: super::provenance::shown_path(path),
             seeds: scenario.seed_list(),
             scenario: scenario.clone(),
         })
@@ -187,6 +190,7 @@ impl SeedStudy {
             scenario: self.scenario.name().to_string(),
             scenario_hash: self.hash.clone(),
             scenario_text: self.text.clone(),
+            scenario_file: Some(self.file.clone()),
             study: self.shape(),
             unit: k,
             point: None,

@@ -70,7 +70,11 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     let dir = args
         .out
         .unwrap_or_else(|| PathBuf::from("reports").join(scenario.name()));
-    report::write_sweep(&result, &dir)?;
+    let command = format!(
+        "pekonode sweep {}",
+        super::provenance::shown_path(&args.file)
+    );
+    report::write_sweep(&result, &dir, &super::provenance::of(&scenario, command))?;
     print!("{}", report::sweep_table(&result));
     let stopped: usize = result.points.iter().map(|p| p.guard_stops.len()).sum();
     if stopped > 0 {
@@ -101,6 +105,7 @@ fn run_shard(
             scenario: scenario.name().to_string(),
             scenario_hash: hash.clone(),
             scenario_text: text.clone(),
+            scenario_file: Some(super::provenance::shown_path(&args.file)),
             study: study.clone(),
             unit: k,
             point: Some(point),

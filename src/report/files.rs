@@ -10,6 +10,8 @@ use super::error::ReportError;
 pub(crate) struct Folder {
     dir: PathBuf,
     pub(crate) written: Vec<PathBuf>,
+    /// Each figure written: its stem and SVG text, for `report.html`.
+    pub(crate) svgs: Vec<(String, String)>,
 }
 
 impl Folder {
@@ -22,6 +24,7 @@ impl Folder {
         Ok(Folder {
             dir: dir.to_path_buf(),
             written: Vec::new(),
+            svgs: Vec::new(),
         })
     }
 
@@ -57,6 +60,16 @@ impl Folder {
             message: e.0,
         })?;
         self.put(&format!("{stem}.svg"), svg.as_bytes())?;
-        self.put(&format!("{stem}.png"), &png)
+        self.put(&format!("{stem}.png"), &png)?;
+        self.svgs.push((stem.to_owned(), svg));
+        Ok(())
+    }
+
+    /// The figures written so far, to inline into `report.html`.
+    pub(crate) fn inline_charts(&self) -> Vec<super::html::InlineChart<'_>> {
+        self.svgs
+            .iter()
+            .map(|(stem, svg)| super::html::InlineChart { stem, svg })
+            .collect()
     }
 }

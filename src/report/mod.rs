@@ -9,7 +9,11 @@
 //! - `convergence`, `infection` (not for a run on real sockets) and `traffic` charts, each as
 //!   `.svg` and `.png`
 //!   (1200 × 700 px; text in the DejaVu Sans font embedded in the binary, so no system font
-//!   is needed).
+//!   is needed);
+//! - `report.html`: one self-contained page (no network: charts inlined as SVG, a small inline
+//!   script) with the scenario, seed, program version and the command that reproduces the
+//!   run ([`Provenance`]), every chart, the summary table and, for a simulated run of at most
+//!   500 nodes, an infection playback (docs/studies.md#reporthtml).
 //!
 //! [`table()`] is the short summary printed after a run and [`summary_json`] the JSON that
 //! `--json` prints. Everything is deterministic: the same `Outcome` gives the same bytes in
@@ -27,6 +31,7 @@ pub mod ci;
 mod csv;
 mod error;
 mod files;
+mod html;
 mod seeds;
 mod summary;
 mod sweep;
@@ -39,18 +44,30 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub use error::ReportError;
+pub use html::{Provenance, HTML_FILE};
 pub use seeds::{seeds_summary_value, seeds_table, write_seeds, BANDS_FILE, SEEDS_FILE};
 pub use sweep::{sweep_table, write_sweep};
 
 use crate::run::Outcome;
 
 /// Writes the report of `outcome` into `dir` (created if needed) and returns the files
-/// written, in a fixed order: `summary.json`, `timeseries.csv`, `per_cycle.csv`, then each
-/// chart's `.svg` and `.png`.
+/// written, in a fixed order: `summary.json`, `timeseries.csv`, `per_cycle.csv`, each
+/// chart's `.svg` and `.png`, then `report.html`.
 ///
 /// Degenerate outcomes (no samples, no heartbeat, no traffic) still give every file; charts
-/// then carry a "no data" note.
+/// then carry a "no data" note. The page names no command to reproduce the run: see
+/// [`write_with`].
 pub fn write(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    write_with(outcome, dir, &Provenance::default())
+}
+
+/// [`write()`], with the scenario's description and the command that reproduces the run in
+/// the header of `report.html`.
+pub fn write_with(
+    outcome: &Outcome,
+    dir: &Path,
+    provenance: &Provenance,
+) -> Result<Vec<PathBuf>, ReportError> {
     fs::create_dir_all(dir).map_err(|source| ReportError::CreateDir {
         path: dir.to_path_buf(),
         source,
@@ -81,6 +98,7 @@ pub fn write(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, ReportError>
         csv::per_cycle(&outcome.per_cycle).as_bytes(),
     )?;
 
+    let mut svgs = Vec::new();
     for chart in charts::render_all(outcome) {
         let svg_name = format!("{}.svg", chart.name);
         let svg = chart.svg.map_err(|e| ReportError::Chart {
@@ -99,7 +117,16 @@ pub fn write(outcome: &Outcome, dir: &Path) -> Result<Vec<PathBuf>, ReportError>
             message,
         })?;
         put(&png_name, &png)?;
+        svgs.push((chart.name, svg));
     }
+    let inline: Vec<html::InlineChart<'_>> = svgs
+        .iter()
+        .map(|(stem, svg)| html::InlineChart { stem, svg })
+        .collect();
+    put(
+        HTML_FILE,
+        html::run_page(outcome, &inline, provenance).as_bytes(),
+    )?;
     Ok(written)
 }
 
@@ -125,7 +152,7 @@ pub fn summary_json(outcome: &Outcome) -> String {
 }
 
 /// The names of the files [`write()`] creates for `outcome`, in the order it creates them (a
-/// run on real sockets has no infection chart).
+/// run on real sockets has no infection chart), `report.html` last.
 pub fn file_names(outcome: &Outcome) -> Vec<String> {
     let mut names = vec![
         "summary.json".to_owned(),
@@ -136,5 +163,6 @@ pub fn file_names(outcome: &Outcome) -> Vec<String> {
         names.push(format!("{chart}.svg"));
         names.push(format!("{chart}.png"));
     }
+    names.push(HTML_FILE.to_owned());
     names
 }

@@ -15,6 +15,10 @@ use crate::run::Outcome;
 pub(crate) fn summary_value(outcome: &Outcome) -> Result<Value, serde_json::Error> {
     let mut value = serde_json::to_value(outcome)?;
     if let Value::Object(map) = &mut value {
+        // Node-by-node data for the playback of report.html, not a metric. Removed first:
+        // it is the last field, so the order of the others stays what it always was
+        // (`remove` moves the last entry into the removed one's place).
+        map.remove("playback");
         map.remove("samples");
         map.remove("per_cycle");
         let mut series = Map::new();

@@ -14,6 +14,7 @@ use super::charts::style;
 use super::csv::{fixed, CsvText};
 use super::error::ReportError;
 use super::files::Folder;
+use super::html::{self, Provenance, HTML_FILE};
 use super::seeds::cell;
 use crate::scenario::Metric;
 use crate::study::sweep::{PointResult, SweepResult};
@@ -82,15 +83,13 @@ fn median(p: &PointResult, m: Metric) -> Option<f64> {
     p.metrics.get(m)?.quantiles.as_ref().map(|q| q.median)
 }
 
-/// The table printed after a sweep (Markdown; also written as `sweep.md`).
-pub fn sweep_table(r: &SweepResult) -> String {
+/// The sweep table: its header and one row per point, cells as printed.
+pub(crate) fn sweep_rows(r: &SweepResult) -> (Vec<String>, Vec<Vec<String>>) {
     let metrics = &r.spec.metrics;
-    let mut out = String::new();
     let mut head = r.params.clone();
     head.extend(metrics.iter().map(|m| format!("{m} (median)")));
     head.push("explosion guard".to_owned());
-    let _ = writeln!(out, "| {} |", head.join(" | "));
-    let _ = writeln!(out, "|{}", "---:|".repeat(head.len()));
+    let mut rows = Vec::new();
     for p in &r.points {
         let mut row: Vec<String> = p.values.iter().map(ToString::to_string).collect();
         for &m in metrics {
@@ -119,6 +118,18 @@ pub fn sweep_table(r: &SweepResult) -> String {
             ),
             None => String::new(),
         });
+        rows.push(row);
+    }
+    (head, rows)
+}
+
+/// The table printed after a sweep (Markdown; also written as `sweep.md`).
+pub fn sweep_table(r: &SweepResult) -> String {
+    let (head, rows) = sweep_rows(r);
+    let mut out = String::new();
+    let _ = writeln!(out, "| {} |", head.join(" | "));
+    let _ = writeln!(out, "|{}", "---:|".repeat(head.len()));
+    for row in rows {
         let _ = writeln!(out, "| {} |", row.join(" | "));
     }
     out
@@ -275,8 +286,13 @@ fn heatmap(r: &SweepResult, m: Metric) -> Heatmap {
     }
 }
 
-/// Writes the sweep's report into `dir`; returns the files written.
-pub fn write_sweep(r: &SweepResult, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+/// Writes the sweep's report into `dir` (`report.html` last, its header naming
+/// `provenance`); returns the files written.
+pub fn write_sweep(
+    r: &SweepResult,
+    dir: &Path,
+    provenance: &Provenance,
+) -> Result<Vec<PathBuf>, ReportError> {
     let mut f = Folder::create(dir)?;
     f.put("sweep.csv", sweep_csv(r).as_bytes())?;
     f.json("sweep.json", r)?;
@@ -287,5 +303,7 @@ pub fn write_sweep(r: &SweepResult, dir: &Path) -> Result<Vec<PathBuf>, ReportEr
             f.figure(&format!("{}_heatmap", m.name()), &heatmap(r, m))?;
         }
     }
+    let page = html::sweep_page(r, &f.inline_charts(), provenance);
+    f.put(HTML_FILE, page.as_bytes())?;
     Ok(f.written)
 }

@@ -36,6 +36,10 @@ pub struct Merge {
     pub scenario: String,
     /// Its hash.
     pub hash: String,
+    /// The scenario file's text.
+    pub text: String,
+    /// The scenario file's path as the units name it (the first unit's), if they do.
+    pub file: Option<String>,
     /// What the units rebuild.
     pub merged: Merged,
     /// Units in the study.
@@ -210,10 +214,11 @@ pub fn merge_units(
         .values()
         .next()
         .ok_or_else(|| UnitError::NoUnits(String::new()))?;
-    let (scenario, hash, text) = (
+    let (scenario, hash, text, file) = (
         any.scenario.clone(),
         any.scenario_hash.clone(),
         any.scenario_text.clone(),
+        any.scenario_file.clone(),
     );
     let label = format!("{scenario}-{hash}");
     let (merged, missing) = match study {
@@ -266,6 +271,8 @@ pub fn merge_units(
     Ok(Merge {
         scenario,
         hash,
+        text,
+        file,
         found: total - missing.len(),
         merged,
         total,

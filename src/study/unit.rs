@@ -94,6 +94,10 @@ pub struct UnitFile {
     pub seed: u64,
     /// The scenario file as given (merge rebuilds the sweep from it).
     pub scenario_text: String,
+    /// The scenario file's path as the reproducing command names it (for `report.html`);
+    /// absent in units of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_file: Option<String>,
     /// Everything the run measured.
     pub outcome: Outcome,
 }
@@ -107,6 +111,8 @@ pub struct UnitKey {
     pub scenario_hash: String,
     /// The scenario file as given.
     pub scenario_text: String,
+    /// The scenario file's path as the reproducing command names it.
+    pub scenario_file: Option<String>,
     /// The study.
     pub study: StudyShape,
     /// The unit's number.
@@ -141,6 +147,7 @@ impl UnitKey {
             point_values: self.point_values,
             seed: self.seed,
             scenario_text: self.scenario_text,
+            scenario_file: self.scenario_file,
             outcome,
         }
     }

@@ -60,6 +60,44 @@ pub struct Outcome {
     /// simulator; the UDP `cluster` mode lists its approximations). Omitted from JSON when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Node by node, how one heartbeat and the first publish spread, for the infection
+    /// playback of `report.html`: simulated runs of at most [`PLAYBACK_MAX_NODES`] nodes only.
+    /// Kept out of `summary.json` (the report removes it); unit files keep it, so a merged
+    /// report is the single-process one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub playback: Option<Playback>,
+}
+
+/// Largest run (in nodes) whose spread is recorded node by node for the playback.
+pub const PLAYBACK_MAX_NODES: usize = 500;
+
+/// What the playback of `report.html` shows: the nodes, and when each first had one heartbeat
+/// and the first published metadata.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+pub struct Playback {
+    /// Every node's name, by index.
+    pub names: Vec<String>,
+    /// The first heartbeat emitted at or after the warm-up by the lowest-index node up then
+    /// (`None` if the run emitted none).
+    pub heartbeat: Option<Spread>,
+    /// The run's first publish (`None` without one).
+    pub publish: Option<Spread>,
+}
+
+/// How one heartbeat or one metadata version reached the nodes.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+pub struct Spread {
+    /// The node it started from (index into [`Playback::names`]).
+    pub origin: usize,
+    /// When it started (virtual ms since the start of the run).
+    pub at_ms: f64,
+    /// The heartbeat's number among the run's heartbeats, or the published version.
+    pub id: i64,
+    /// Per node, whether it was up when it started.
+    pub up: Vec<bool>,
+    /// Per node, when it first had it (virtual ms since the start of the run; the origin at
+    /// `at_ms`), `None` if it never did.
+    pub arrived_ms: Vec<Option<f64>>,
 }
 
 /// The protocol settings of the run.

@@ -227,6 +227,7 @@ pub(crate) fn realistic() -> Outcome {
         },
         real_sockets: false,
         notes: Vec::new(),
+        playback: None,
     }
 }
 
@@ -312,6 +313,7 @@ pub(crate) fn empty() -> Outcome {
         per_op: PerOp::default(),
         real_sockets: false,
         notes: Vec::new(),
+        playback: None,
     }
 }
 

@@ -4,6 +4,7 @@
 //! look at the charts.
 
 mod fixtures;
+mod html;
 
 use std::fs;
 use std::path::Path;

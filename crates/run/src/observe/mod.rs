@@ -14,6 +14,7 @@ mod attacks;
 mod infection;
 mod marks;
 mod membership;
+mod playback;
 #[cfg(test)]
 mod tests;
 mod traffic;
@@ -35,6 +36,7 @@ use attacks::AttackCounter;
 use infection::InfectionTracker;
 use marks::Marks;
 use membership::Membership;
+use playback::PlaybackRecorder;
 use traffic::TrafficCounter;
 
 /// What a driver can observe beyond membership and traffic counts.
@@ -60,6 +62,8 @@ pub struct Observers {
     membership: Membership,
     /// `None` when infection is not measured: heartbeats are only counted.
     infection: Option<InfectionTracker>,
+    /// One heartbeat and the first publish node by node, for small simulated runs.
+    playback: Option<PlaybackRecorder>,
     heartbeats: u64,
     traffic: TrafficCounter,
     samples: Vec<Sample>,
@@ -78,6 +82,7 @@ impl Observers {
     pub fn new(plan: &Plan, config: &Config, measured: Measured) -> Observers {
         let n = plan.nodes.len();
         let cycle = config.cycle;
+        let warmup = warmup_end(plan, cycle);
         let expected = (n as u64)
             .saturating_mul(plan.duration.as_micros() as u64 / cycle.as_micros().max(1) as u64 + 1);
         Observers {
@@ -86,7 +91,12 @@ impl Observers {
             membership: Membership::new(n, cycle),
             infection: measured
                 .infection
-                .then(|| InfectionTracker::new(n, cycle, expected, warmup_end(plan, cycle))),
+                .then(|| InfectionTracker::new(n, cycle, expected, warmup)),
+            playback: if measured.infection {
+                PlaybackRecorder::new(&plan.nodes, warmup)
+            } else {
+                None
+            },
             heartbeats: 0,
             traffic: TrafficCounter::new(cycle),
             samples: Vec::new(),
@@ -117,6 +127,9 @@ impl Observers {
                         self.traffic.duplicate(now);
                     }
                 }
+                if let (Some((id, _)), Some(playback)) = (heartbeat, &mut self.playback) {
+                    playback.delivered(now, id, to);
+                }
             }
             Record::Dropped { reason } => self.traffic.dropped(now, reason),
             Record::Duplicated => self.traffic.duplicated(),
@@ -124,6 +137,10 @@ impl Observers {
                 let up = self.membership.up_count();
                 if let Some(infection) = &mut self.infection {
                     infection.emit(now, node, up);
+                }
+                if let Some(playback) = &mut self.playback {
+                    let m = &self.membership;
+                    playback.emitted(now, node, self.heartbeats, &|i| m.is_up(i));
                 }
                 self.heartbeats += 1;
             }
@@ -144,8 +161,17 @@ impl Observers {
             Record::Rejected { reason, .. } => self.attacks.rejected(reason),
             Record::Forged => self.attacks.forged(),
             Record::Held => self.attacks.held(),
-            Record::Metadata { node, version } => self.membership.metadata(now, node, version),
+            Record::Metadata { node, version } => {
+                if let Some(playback) = &mut self.playback {
+                    playback.metadata(now, node, version);
+                }
+                self.membership.metadata(now, node, version);
+            }
             Record::Published { node, version } => {
+                if let Some(playback) = &mut self.playback {
+                    let m = &self.membership;
+                    playback.published(now, node, version, &|i| m.is_up(i));
+                }
                 self.membership.published(now, node, version);
             }
             Record::Fresh { node } => {
@@ -327,6 +353,7 @@ impl Observers {
             per_op,
             real_sockets,
             notes,
+            playback: self.playback.map(PlaybackRecorder::finish),
         }
     }
 

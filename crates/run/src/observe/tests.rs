@@ -271,3 +271,63 @@ fn records_that_name_identities_outside_the_plan_change_nothing() {
     assert_eq!(out.false_removals, 0);
     assert!((out.infection.coverage.median - 1.0 / 3.0).abs() < 1e-9);
 }
+
+#[test]
+fn the_playback_follows_the_first_heartbeat_after_warm_up_of_the_lowest_up_node() {
+    let (plan, mut o) = converged(3, Measured::ALL);
+    let at = |ms: u64| Time::ZERO + Duration::from_millis(ms);
+    let deliver = |o: &mut Observers, ms: u64, to: u32, id: u64| {
+        o.record(
+            at(ms),
+            Record::Delivered {
+                to,
+                bytes: 100,
+                heartbeat: Some((id, 1)),
+            },
+        );
+    };
+    o.record(at(5_000), Record::Emitted { node: 0 }); // id 0: during the warm-up
+    o.record(at(20_000), Record::Emitted { node: 1 }); // id 1: n0 is up and lower
+    o.record(at(20_010), Record::Emitted { node: 0 }); // id 2: played
+    deliver(&mut o, 20_020, 2, 1);
+    deliver(&mut o, 20_040, 2, 2);
+    deliver(&mut o, 20_060, 1, 2);
+    deliver(&mut o, 20_090, 1, 2);
+    o.record(
+        at(30_000),
+        Record::Published {
+            node: 1,
+            version: 7,
+        },
+    );
+    o.record(
+        at(31_000),
+        Record::Metadata {
+            node: 2,
+            version: 7,
+        },
+    );
+    let out = finish(&plan, o, Time::from_secs(60));
+    let p = out.playback.expect("a small simulated run has a playback");
+    assert_eq!(p.names, ["n0", "n1", "n2"]);
+    let h = p.heartbeat.expect("a heartbeat after the warm-up");
+    assert_eq!((h.origin, h.id, h.at_ms), (0, 2, 20_010.0));
+    assert_eq!(h.up, [true, true, true]);
+    assert_eq!(
+        h.arrived_ms,
+        [Some(20_010.0), Some(20_060.0), Some(20_040.0)]
+    );
+    let m = p.publish.expect("the publish");
+    assert_eq!((m.origin, m.id), (1, 7));
+    assert_eq!(m.arrived_ms, [None, Some(30_000.0), Some(31_000.0)]);
+}
+
+#[test]
+fn no_playback_on_real_sockets_or_past_the_node_limit() {
+    let (small, o) = converged(3, Measured::SOCKETS);
+    assert!(finish(&small, o, Time::from_secs(1)).playback.is_none());
+    let big = plan(crate::outcome::PLAYBACK_MAX_NODES + 1);
+    let config = Config::default().resolve().unwrap();
+    let o = Observers::new(&big, &config, Measured::ALL);
+    assert!(finish(&big, o, Time::from_secs(1)).playback.is_none());
+}
