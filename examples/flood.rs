@@ -6,9 +6,10 @@
 //! cargo run --release --example flood -- [--rates 50000,100000,150000] [--seconds 3] [--buffer 0]
 //! ```
 //!
-//! One line per rate: sent (accepted by the OS), read by the node, dropped inside the node
-//! (`Stats::queue_full`), lost before the node read them (sent − read: the kernel's receive
-//! buffer overflowed), rejected (should be 0: every heartbeat is valid).
+//! One line per rate: sent (accepted by the OS), received by the node (`Stats::received`),
+//! dropped inside the node (`Stats::queue_full`: its receive queue, or, since the runtime has
+//! one thread, its kernel receive buffer, counted on Linux), lost before the node counted them
+//! (sent − received), rejected (should be 0: every heartbeat is valid).
 
 #[path = "../benches/support/udp_load.rs"]
 mod udp_load;
@@ -64,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let cpu = udp_load::cpu_time() - cpu0;
         let s = node.stats();
         println!(
-            "rate={rate}/s seconds={seconds} buffer={buffer}: sent={sent} read={} \
+            "rate={rate}/s seconds={seconds} buffer={buffer}: sent={sent} received={} \
              dropped_in_node={} lost_before_node={} rejected={} listed={} cpu_s={:.2}",
             s.received,
             s.queue_full,
