@@ -27,7 +27,7 @@ Examples:
   pekonode cluster --nodes 20 --cycle 500ms --drop 0.1 --crash n3@10s --restart n3@20s
 
   # Go PekoNode's forwarding on 16 nodes with full views: datagrams per heartbeat ~ 364
-  # (a large receive queue, so that bursts are not dropped at the socket):
+  # (a large receive buffer, so that bursts are not dropped at the socket):
   pekonode cluster --nodes 16 --bootstrap all --forwarding faithful --buffer 4096 --duration 20s
 
   # A scenario file in real time, 10 x faster (its 6 s cycle becomes 600 ms):
@@ -66,8 +66,9 @@ pub struct ClusterArgs {
     /// Fan-out: how many nodes each heartbeat is sent to.
     #[arg(long, default_value_t = pekonode::protocol::DEFAULT_AMOUNT, conflicts_with = "scenario")]
     amount: usize,
-    /// Receive queue length per node; datagrams arriving when it is full are dropped and
-    /// counted (0: 3 x amount, PekoNode's default).
+    /// Receive buffer: the socket's kernel buffer holds at least this many datagrams of
+    /// --size bytes, and at least 4 MiB (capped by net.core.rmem_max); datagrams arriving when
+    /// it is full are dropped by the kernel and counted (0: 3 x amount, Go's channel length).
     #[arg(long, default_value_t = 0, conflicts_with = "scenario")]
     buffer: usize,
     /// Forwarding rule: first-copy (ours) or faithful (Go PekoNode's).

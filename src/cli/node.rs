@@ -91,7 +91,9 @@ pub struct NodeArgs {
     /// Datagrams of this many bytes or more are dropped.
     #[arg(long, default_value_t = pekonode::protocol::DEFAULT_SIZE)]
     size: usize,
-    /// Receive queue length; datagrams arriving when it is full are dropped (0: 3 × amount).
+    /// Receive buffer: the socket's kernel buffer holds at least this many datagrams of
+    /// --size bytes, and at least 4 MiB (capped by net.core.rmem_max); datagrams arriving when
+    /// it is full are dropped by the kernel and counted (0: 3 x amount, Go's channel length).
     #[arg(long, default_value_t = 0)]
     buffer: usize,
     /// Go PekoNode's secret key. Its MD5 travels in clear in every packet: it keeps two
@@ -167,6 +169,9 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         .context("cannot install the SIGINT/SIGTERM handler")?;
 
     let list = NodeList::new(local, config)?;
+    // Subscribe before saying "listening": a peer that reads that line may send at once, and
+    // the node thread handles a datagram within microseconds of its arrival.
+    let events = list.events();
     let c = list.config();
     info!(
         listen = %list.local_addr(),
@@ -178,7 +183,6 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         wire = if watch.is_some() { "sealed" } else { "json" },
         "listening"
     );
-    let events = list.events();
     for contact in contacts {
         list.set(contact);
     }
@@ -224,7 +228,7 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
                 warn!(
                     dropped = stats.queue_full - last_drops,
                     buffer = list.config().buffer,
-                    "receive queue full: datagrams dropped"
+                    "receive buffer full: datagrams dropped by the kernel"
                 );
                 last_drops = stats.queue_full;
             }

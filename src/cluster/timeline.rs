@@ -10,7 +10,7 @@ use crate::run::{Action, Latency, Plan};
 
 use super::error::ClusterError;
 
-/// Most nodes one loopback cluster may run: each is a socket and two threads.
+/// Most nodes one loopback cluster may run: each is a socket and a thread.
 pub const MAX_NODES: usize = 1_000;
 
 /// Checks that `plan` can be played on loopback; returns notes on what is played differently.
@@ -21,7 +21,7 @@ pub fn check(plan: &Plan) -> Result<Vec<String>, ClusterError> {
     }
     if plan.nodes.len() > MAX_NODES {
         return setting(format!(
-            "{} nodes: a loopback cluster runs at most {MAX_NODES} (two threads and a socket each)",
+            "{} nodes: a loopback cluster runs at most {MAX_NODES} (a thread and a socket each)",
             plan.nodes.len()
         ));
     }

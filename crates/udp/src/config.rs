@@ -31,8 +31,11 @@ pub struct Config {
     pub amount: usize,
     /// Time between two heartbeats (0 ⇒ 6 s).
     pub cycle: Duration,
-    /// Length of the receive queue between the socket and the state machine (0 ⇒ 3 × amount).
-    /// When it is full, datagrams are dropped and counted in [`Stats::queue_full`](super::Stats).
+    /// How many datagrams of `size` bytes the socket's receive buffer holds at least (0 ⇒
+    /// 3 × amount, Go's channel length): the kernel buffer is asked for `buffer` × `size`
+    /// bytes, and never less than 4 MiB (the OS caps it: `net.core.rmem_max` on Linux).
+    /// Datagrams arriving when it is full are dropped by the kernel and counted in
+    /// [`Stats::queue_full`](super::Stats) (Linux).
     pub buffer: usize,
     /// Datagrams of `size` bytes or more are dropped (0 ⇒ 16384).
     pub size: usize,

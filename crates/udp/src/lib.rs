@@ -9,19 +9,21 @@
 //!
 //! # Concurrency model
 //!
-//! Each node has **one socket and two std threads**: a receiver blocked in `recv_from` with a
-//! 50 ms read timeout, pushing datagrams into a bounded queue of `buffer` entries (full ⇒
-//! dropped and counted, where Go blocks its reader), and a driver that sleeps on that queue
-//! until the node's next timeout, then feeds it datagrams and timeouts. User commands lock the
-//! node, run, drain its outputs and wake the driver. Sends leave from the node's own socket
-//! (Go opens a socket per packet).
+//! Each node has **one socket and one std thread**. The thread runs the node's due timers, then
+//! waits on the socket with the time to the next timer as its read timeout (at most 50 ms) and
+//! hands each datagram straight to the node: no queue, no hand-off between threads. The queue
+//! is the kernel's receive buffer, sized for at least `buffer` datagrams of `size` bytes and at
+//! least 4 MiB (capped by the OS: `net.core.rmem_max` on Linux); datagrams it has no room for
+//! are dropped by the kernel and counted in [`Stats::queue_full`] (Linux), where Go blocks its
+//! reader. User commands lock the node, run, drain its outputs, and wake the thread with an
+//! empty datagram from its socket to itself (the next timer may have moved). Sends leave from
+//! the node's own socket (Go opens a socket per packet).
 //!
-//! Why not an async runtime: a node does one blocking receive and a few sends per cycle, so
-//! two threads cost nothing worth saving; std threads keep the crate free of a runtime its
-//! users may not want, keep the order of inputs obvious (one lock, one queue), and make
-//! shutdown simple and bounded: set a flag and poke the receiver with an empty datagram to
-//! itself; both threads notice at once (within one read timeout at worst), after which the
-//! socket is closed and the port is free.
+//! Why not an async runtime: a node does one blocking receive per datagram and a few sends,
+//! which one thread does with no hand-off at all; std threads keep the crate free of a runtime
+//! its users may not want, keep the order of inputs obvious (one lock, one thread), and make
+//! shutdown simple and bounded: set a flag and wake the thread; it notices at once (within
+//! 50 ms at worst), after which the socket is closed and the port is free.
 //!
 //! # Addresses
 //!
@@ -37,6 +39,7 @@ mod fault;
 mod node;
 mod node_list;
 mod runtime;
+mod socket;
 mod stats;
 
 pub use config::Config;

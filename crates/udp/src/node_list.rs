@@ -1,6 +1,6 @@
 //! `NodeList`: Go PekoNode's API for Rust users, on a real UDP socket.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
+use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
@@ -16,7 +16,8 @@ use super::config::Config;
 use super::error::UdpError;
 use super::fault::Fault;
 use super::node::Node;
-use super::runtime::{self, lock, Event, Inbox, Shared, READ_TIMEOUT};
+use super::runtime::{self, lock, Event, Shared};
+use super::socket;
 use super::stats::Stats;
 use pekonode_proto::wire::Keyring;
 use pekonode_proto::{self as protocol, Infected, Metadata, Packet, PacketKind, Time};
@@ -78,7 +79,7 @@ impl NodeList {
                 UdpError::Bind { addr, source }
             }
         })?;
-        socket.set_read_timeout(Some(READ_TIMEOUT))?;
+        socket::size_receive_buffer(&socket, resolved.buffer, resolved.size)?;
         let local_addr = socket.local_addr()?;
         let mut local = local;
         local.port = local_addr.port();
@@ -104,7 +105,6 @@ impl NodeList {
             Time::ZERO,
         )?;
         node.set_wall_clock(Time::ZERO, runtime::wall_nanos());
-        let (queue, inbox) = mpsc::sync_channel(resolved.buffer.max(1));
         let shared = Arc::new(Shared::new(
             node,
             socket,
@@ -112,7 +112,6 @@ impl NodeList {
             codec,
             resolved.size,
             start,
-            queue.clone(),
             fault,
         ));
         let mut list = NodeList {
@@ -123,16 +122,10 @@ impl NodeList {
             threads: Vec::new(),
         };
         let port = local_addr.port();
-        let receiver = Arc::clone(&shared);
         list.threads.push(
             thread::Builder::new()
-                .name(format!("pekonode-recv-{port}"))
-                .spawn(move || runtime::receive(receiver, queue))?,
-        );
-        list.threads.push(
-            thread::Builder::new()
-                .name(format!("pekonode-drive-{port}"))
-                .spawn(move || runtime::drive(shared, inbox))?,
+                .name(format!("pekonode-{port}"))
+                .spawn(move || runtime::run(shared))?,
         );
         Ok(list)
     }
@@ -227,10 +220,11 @@ impl NodeList {
         rx
     }
 
-    /// Counters of the socket side: received, dropped on a full queue, sent, send errors,
-    /// dropped by fault injection, bytes sent.
+    /// Counters of the socket side: received, dropped for a full receive buffer, sent, send
+    /// errors, dropped by fault injection, bytes sent.
     pub fn stats(&self) -> Stats {
-        self.shared.counters.snapshot()
+        let drops = socket::kernel_drops(&self.shared.socket);
+        self.shared.counters.snapshot(drops)
     }
 
     /// Replaces the keyring of a sealed node (a rotation step: install a key everywhere, then
@@ -256,17 +250,9 @@ impl NodeList {
 
     fn shutdown(&mut self) {
         self.shared.shutdown.store(true, Ordering::Release);
-        let _ = self.shared.wake.try_send(Inbox::Wake);
-        // An empty datagram to ourselves ends the receiver's wait at once; if it is lost, the
-        // read timeout still bounds it.
-        let mut me = self.local_addr;
-        if me.ip().is_unspecified() {
-            me.set_ip(match me.ip() {
-                IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
-                IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
-            });
-        }
-        let _ = self.shared.socket.send_to(&[], me);
+        // An empty datagram to ourselves ends the thread's wait at once; if it is lost, the
+        // thread's longest wait (50 ms) still bounds it.
+        self.shared.wake();
         for t in self.threads.drain(..) {
             // A panicked runtime thread has nothing left to clean up.
             let _ = t.join();

@@ -1,17 +1,26 @@
-//! The driver: two threads that move bytes and time between one socket and one state machine.
+//! The driver: one thread per node that waits on the socket with the node's next timer as its
+//! timeout, so a datagram goes from the kernel to the state machine without a hand-off.
 //!
 //! ```text
-//!  socket ──recv_from──▶ [receiver thread] ──try_send──▶ queue (buffer) ──▶ [driver thread]
-//!     ▲                     (drops + counts when full)                          │ handle_datagram
-//!     │                                                                         │ handle_timeout
-//!     └──────────────── send_to(Endpoint) ◀── drain poll_transmit ◀─── Node ◀───┘
-//!                                         user commands lock the Node and drain the same way
+//!            ┌──────────────── [node thread] ◀── wake: empty datagram to itself ── commands,
+//!            │  run due timers (handle_timeout)                                    shutdown
+//!            │  set the read timeout to the next timer (≤ MAX_WAIT)
+//!  kernel    │  recv_from ── datagram ──▶ handle_datagram ──┐
+//!  receive ──┘       (timeout: loop)                        │ Node
+//!  buffer                                                   ▼
+//!  (buffer × size, counted drops)   send_to(Endpoint) ◀── drain poll_transmit / poll_event
+//!                          user commands lock the Node and drain the same way, then wake it
 //! ```
+//!
+//! The queue between the network and the node is the kernel's receive buffer
+//! ([`socket::size_receive_buffer`](super::socket)); datagrams it has no room for are dropped
+//! by the kernel and counted ([`socket::kernel_drops`](super::socket)). Timers run before every
+//! read, so a flood delays them by one datagram's handling at most.
 
 use std::io::ErrorKind;
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender, TrySendError};
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -22,23 +31,18 @@ use super::stats::Counters;
 use pekonode_proto::wire::Endpoint;
 use pekonode_proto::{self as protocol, Time, Transmit, UnixNanos};
 
-/// How long a blocking `recv_from` waits before the receiver checks for shutdown. It bounds how
-/// long `leave` or a drop takes.
-pub(crate) const READ_TIMEOUT: Duration = Duration::from_millis(50);
+/// The longest the node waits on its socket before it looks at its timers and the shutdown
+/// flag again. It bounds how long `leave` or a drop takes if the wake datagram is lost, and
+/// keeps the kernel's timeout on its finest timer wheel (under 64 scheduler ticks).
+pub(crate) const MAX_WAIT: Duration = Duration::from_millis(50);
 
-/// How long the driver sleeps when the node has nothing scheduled (a stopped, empty node).
-const IDLE: Duration = Duration::from_secs(1);
+/// How far the read timeout in force may exceed the time to the next timer before it is set
+/// again: one `setsockopt` per millisecond under load at most, timers at most this late (plus
+/// the kernel's rounding of the timeout up to a scheduler tick).
+const TIMEOUT_SLACK: Duration = Duration::from_millis(1);
 
 /// The events of a UDP node: the state machine's, with addresses as identities.
 pub type Event = protocol::Event<Endpoint>;
-
-/// What the receiver thread and commands put in the driver's queue.
-pub(crate) enum Inbox {
-    /// A datagram, truncated to `size` bytes.
-    Datagram(Vec<u8>),
-    /// Something changed outside the queue (a command, shutdown): recompute the wait.
-    Wake,
-}
 
 /// The system clock in Unix ns (0 before 1970, saturated far in the future).
 pub(crate) fn wall_nanos() -> UnixNanos {
@@ -59,7 +63,8 @@ pub(crate) struct Shared {
     pub(crate) subscribers: Mutex<Vec<Sender<Event>>>,
     pub(crate) counters: Counters,
     pub(crate) shutdown: AtomicBool,
-    pub(crate) wake: SyncSender<Inbox>,
+    /// Where the node's own wake datagrams go: its bound address (loopback if unspecified).
+    wake_addr: SocketAddr,
     pub(crate) fault: Mutex<Fault>,
     last_version: Mutex<UnixNanos>,
 }
@@ -78,9 +83,15 @@ impl Shared {
         codec: Codec,
         size: usize,
         start: Instant,
-        wake: SyncSender<Inbox>,
         fault: Fault,
     ) -> Shared {
+        let mut wake_addr = local_addr;
+        if wake_addr.ip().is_unspecified() {
+            wake_addr.set_ip(match wake_addr.ip() {
+                IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            });
+        }
         Shared {
             node: Mutex::new(node),
             socket,
@@ -91,7 +102,7 @@ impl Shared {
             subscribers: Mutex::new(Vec::new()),
             counters: Counters::default(),
             shutdown: AtomicBool::new(false),
-            wake,
+            wake_addr,
             fault: Mutex::new(fault),
             last_version: Mutex::new(0),
         }
@@ -145,11 +156,17 @@ impl Shared {
         }
     }
 
-    /// Runs a user command, then wakes the driver: the next timeout may have moved.
+    /// Runs a user command, then wakes the node's thread: the next timeout may have moved.
     pub(crate) fn command(&self, f: impl FnOnce(&mut protocol::Node<Endpoint>, Time)) {
         self.step(f);
-        // A full queue means the driver is about to wake anyway.
-        let _ = self.wake.try_send(Inbox::Wake);
+        self.wake();
+    }
+
+    /// Ends the node thread's wait on the socket: an empty datagram from its own socket to
+    /// itself. Lost only if the receive buffer is full, and then the thread is not waiting;
+    /// [`MAX_WAIT`] bounds the rest.
+    pub(crate) fn wake(&self) {
+        let _ = self.socket.send_to(&[], self.wake_addr);
     }
 
     fn send(&self, t: Transmit<Endpoint>) {
@@ -182,49 +199,56 @@ impl Shared {
     }
 }
 
-/// The receiver thread: reads datagrams into the bounded queue until shutdown.
-pub(crate) fn receive(shared: Arc<Shared>, queue: SyncSender<Inbox>) {
+/// Whether a datagram is one of the node's own wake-ups (empty, from its own socket).
+fn is_wake(shared: &Shared, len: usize, from: SocketAddr) -> bool {
+    len == 0 && from == shared.wake_addr
+}
+
+impl Shared {
+    /// Runs the node's due timers; returns the time until its next one, at most [`MAX_WAIT`].
+    fn run_timers(&self) -> Duration {
+        loop {
+            let deadline = lock(&self.node).poll_timeout();
+            let Some(at) = deadline else {
+                return MAX_WAIT;
+            };
+            let wait = at.saturating_since(self.now());
+            if !wait.is_zero() {
+                return wait.min(MAX_WAIT);
+            }
+            self.step(|node, now| node.handle_timeout(now));
+        }
+    }
+}
+
+/// The node thread: runs due timers, waits on the socket until the next one, hands each
+/// datagram to the node; until shutdown.
+pub(crate) fn run(shared: Arc<Shared>) {
+    // Datagrams of `size` bytes or more arrive truncated to `size` and the protocol rejects
+    // them: one fixed buffer, never a read or an allocation sized by the network.
     let mut buf = vec![0u8; shared.size];
+    let mut timeout = None;
     while !shared.stopping() {
+        let wait = shared.run_timers();
+        if timeout.is_none_or(|t: Duration| t.abs_diff(wait) > TIMEOUT_SLACK) {
+            // Never zero: std refuses it (it would mean "wait forever").
+            let t = wait.max(Duration::from_micros(1));
+            if shared.socket.set_read_timeout(Some(t)).is_ok() {
+                timeout = Some(t);
+            }
+        }
         match shared.socket.recv_from(&mut buf) {
-            Ok(_) if shared.stopping() => return,
+            Ok((len, from)) if is_wake(&shared, len, from) => {}
             Ok((len, _from)) => {
                 Counters::bump(&shared.counters.received);
-                let datagram = Inbox::Datagram(buf[..len].to_vec());
-                match queue.try_send(datagram) {
-                    Ok(()) => {}
-                    Err(TrySendError::Full(_)) => Counters::bump(&shared.counters.queue_full),
-                    Err(TrySendError::Disconnected(_)) => return,
-                }
+                let datagram = &buf[..len];
+                shared.step(|node, now| shared.codec.deliver(node, now, datagram));
             }
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             // Other errors (an ICMP error reported on some systems, say) are transient: pause
             // briefly so that a persistent one cannot spin a core.
             Err(_) => std::thread::sleep(Duration::from_millis(10)),
-        }
-    }
-}
-
-/// The driver thread: feeds queued datagrams and due timeouts to the node until shutdown.
-pub(crate) fn drive(shared: Arc<Shared>, inbox: Receiver<Inbox>) {
-    while !shared.stopping() {
-        let deadline = lock(&shared.node).poll_timeout();
-        let wait = match deadline {
-            Some(at) => at.saturating_since(shared.now()),
-            None => IDLE,
-        };
-        if wait.is_zero() {
-            shared.step(|node, now| node.handle_timeout(now));
-            continue;
-        }
-        match inbox.recv_timeout(wait) {
-            Ok(Inbox::Datagram(bytes)) => {
-                shared.step(|node, now| shared.codec.deliver(node, now, &bytes))
-            }
-            Ok(Inbox::Wake) => {}
-            Err(RecvTimeoutError::Timeout) => shared.step(|node, now| node.handle_timeout(now)),
-            Err(RecvTimeoutError::Disconnected) => return,
         }
     }
 }

@@ -7,9 +7,11 @@ use pekonode_proto::RejectReason;
 /// What a node's socket has seen since it started. Read with [`NodeList::stats`](super::NodeList::stats).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Datagrams read from the socket.
+    /// Datagrams that reached the node's socket: read by the node, or dropped because its
+    /// receive buffer was full (`queue_full`). `received - queue_full` were handled.
     pub received: u64,
-    /// Datagrams dropped because the receive queue (`buffer`) was full.
+    /// Datagrams dropped because the node's receive buffer (the kernel's, sized by `buffer`)
+    /// was full: the kernel's count for the socket (Linux; 0 where the OS does not say).
     pub queue_full: u64,
     /// Datagrams sent.
     pub sent: u64,
@@ -40,8 +42,8 @@ pub struct Stats {
 
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
+    /// Datagrams read (the kernel's drops are added at each snapshot).
     pub(crate) received: AtomicU64,
-    pub(crate) queue_full: AtomicU64,
     pub(crate) sent: AtomicU64,
     pub(crate) send_errors: AtomicU64,
     pub(crate) dropped_fault: AtomicU64,
@@ -60,10 +62,11 @@ impl Counters {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub(crate) fn snapshot(&self) -> Stats {
+    /// The counters, with `drops` datagrams dropped by the kernel for a full receive buffer.
+    pub(crate) fn snapshot(&self, drops: u64) -> Stats {
         Stats {
-            received: self.received.load(Ordering::Relaxed),
-            queue_full: self.queue_full.load(Ordering::Relaxed),
+            received: self.received.load(Ordering::Relaxed) + drops,
+            queue_full: drops,
             sent: self.sent.load(Ordering::Relaxed),
             send_errors: self.send_errors.load(Ordering::Relaxed),
             dropped_fault: self.dropped_fault.load(Ordering::Relaxed),

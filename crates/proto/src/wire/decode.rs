@@ -140,6 +140,18 @@ pub(crate) fn decode(
             limit,
         });
     }
+    // Go's own datagrams, the common case, the fast way; anything else, the general one.
+    if let Some(packet) = super::decode_fast::decode(datagram, secret) {
+        return Ok(packet);
+    }
+    decode_general(datagram, secret)
+}
+
+/// Decodes one datagram through a JSON tree: every rule above, every error.
+pub(super) fn decode_general(
+    datagram: &[u8],
+    secret: &str,
+) -> Result<Packet<Endpoint>, DecodeError> {
     let value: Value =
         serde_json::from_slice(datagram).map_err(|e| DecodeError::Json(e.to_string()))?;
     let obj = match &value {

@@ -11,6 +11,14 @@ use super::endpoint::Endpoint;
 /// except `\n`, `\r`, `\t`, `\b` and `\f`.
 pub(crate) fn write_go_string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
+    // Names, addresses and keys are nearly always printable ASCII needing no escape: one copy.
+    let plain =
+        |b: &u8| (0x20..0x7f).contains(b) && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&');
+    if s.as_bytes().iter().all(plain) {
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.extend_from_slice(b"\\\""),
@@ -84,7 +92,8 @@ fn flags(kind: PacketKind) -> (bool, u8) {
 /// Encodes `packet` as Go PekoNode's JSON, with `secret` (the hex digest, or empty) as
 /// `SecretKey`.
 pub(crate) fn encode(packet: &Packet<Endpoint>, secret: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256);
+    // Room for the fixed part and a typical record, and each infected key: no regrowth.
+    let mut out = Vec::with_capacity(256 + 32 * packet.infected.len());
     let n = &packet.node;
     out.extend_from_slice(FIXED[0].as_bytes());
     write_go_string(&mut out, n.id.addr());

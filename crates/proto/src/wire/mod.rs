@@ -13,6 +13,7 @@
 //! would accept, rejecting the rest with a typed [`DecodeError`]; it never panics on input.
 
 mod decode;
+mod decode_fast;
 mod encode;
 mod endpoint;
 pub mod sealed;
