@@ -47,7 +47,7 @@ fn a_one_ms_cycle_for_a_week_is_refused_at_the_cycle() {
 }
 
 #[test]
-fn ten_thousand_nodes_knowing_all_are_refused_and_blame_the_right_forwarding() {
+fn twenty_thousand_nodes_knowing_all_are_refused_and_blame_the_right_forwarding() {
     let dir = tempfile::tempdir().unwrap();
     for (forwarding, says) in [
         (
@@ -61,10 +61,11 @@ fn ten_thousand_nodes_knowing_all_are_refused_and_blame_the_right_forwarding() {
             forwarding,
             &serde_json::json!({"name": "big", "seed": 1, "duration_ms": 60000,
                 "protocol": {"forwarding": forwarding},
-                "nodes": {"count": 10000, "bootstrap": "all"}}),
+                "nodes": {"count": 20000, "bootstrap": "all"}}),
         );
         let err = refused(dir.path(), &file);
         assert!(err.contains("at `nodes.count`"), "{err}");
+        assert!(err.contains("limits.max_memory_mb 4096"), "{err}");
         assert!(err.contains(says), "{err}");
         assert!(!err.contains("first-copy forwarding sends"), "{err}");
     }
