@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use super::charts::band::{BandChart, Curve};
 use super::charts::figure::Scale;
+use super::charts::seed_convergence::SeedConvergence;
 use super::charts::style;
 use super::csv::{fixed, CsvText};
 use super::error::ReportError;
@@ -46,7 +47,8 @@ fn seeds_csv(outcomes: &[Outcome]) -> String {
     out.finish()
 }
 
-/// `bands.csv`: one row per sample time, converged fraction p10/median/p90, then per cycle.
+/// `bands.csv`: p10/median/p90 over the seeds of the converged fraction (samples with two or
+/// more nodes up), of the up nodes per sample, then of packets sent per cycle.
 fn bands_csv(s: &SeedSummary) -> String {
     let mut out = CsvText::new(["series", "x_ms", "p10", "median", "p90"]);
     let mut rows = |name: &str, points: &[BandPoint], decimals: usize| {
@@ -61,6 +63,7 @@ fn bands_csv(s: &SeedSummary) -> String {
         }
     };
     rows("converged_fraction", &s.convergence, 6);
+    rows("up_nodes", &s.up, 1);
     rows("sent_per_cycle", &s.sent_per_cycle, 1);
     out.finish()
 }
@@ -122,14 +125,7 @@ pub fn write_seeds(
         curves: vec![c],
         references: Vec::new(),
     };
-    f.figure(
-        "convergence",
-        &chart(
-            "Convergence",
-            "converged fraction",
-            curve("converged fraction", style::BLUE, &s.convergence, 1000.0),
-        ),
-    )?;
+    f.figure("convergence", &SeedConvergence(s))?;
     f.figure(
         "traffic",
         &chart(

@@ -9,7 +9,7 @@ use super::error::StudyError;
 use super::interval::MeanInterval;
 use super::{metric, parallel};
 use crate::experiment;
-use crate::run::outcome::{BandPoint, ProtocolSummary};
+use crate::run::outcome::{BandPoint, Mark, ProtocolSummary};
 use crate::run::stats::{band, quantile};
 use crate::run::Outcome;
 use crate::scenario::{Metric, Scenario};
@@ -217,9 +217,19 @@ pub struct SeedSummary {
     pub metrics: MetricTable,
     /// Runs stopped by the explosion guard.
     pub guard_stops: Vec<SeedStop>,
-    /// Converged fraction over time across seeds (x = ms).
+    /// Converged fraction over time across seeds (x = ms), from the seeds with two or more
+    /// nodes up at each sample.
     #[serde(skip)]
     pub convergence: Vec<BandPoint>,
+    /// Up nodes over time across seeds (x = ms).
+    #[serde(skip)]
+    pub up: Vec<BandPoint>,
+    /// Timeline events every seed had, in time order.
+    #[serde(skip)]
+    pub marks: Vec<Mark>,
+    /// Events only some seeds had (summed over seeds), not in `marks`.
+    #[serde(skip)]
+    pub seed_marks: usize,
     /// Packets sent per cycle across seeds (x = start of the cycle in ms).
     #[serde(skip)]
     pub sent_per_cycle: Vec<BandPoint>,
@@ -229,13 +239,28 @@ pub struct SeedSummary {
 pub fn aggregate(outcomes: &[Outcome]) -> Option<SeedSummary> {
     let first = outcomes.first()?;
     let rows = outcomes.iter().map(|o| o.samples.len()).max().unwrap_or(0);
+    // With fewer than two nodes up a view is trivially the up set: such samples say nothing
+    // of convergence and are left out of the band (a run's first instant would read 1).
     let convergence = (0..rows)
         .filter_map(|k| {
             let at: Vec<&_> = outcomes.iter().filter_map(|o| o.samples.get(k)).collect();
             let x = at.first()?.t_ms;
-            Some(band(x, at.iter().map(|s| s.converged_fraction).collect()))
+            let values: Vec<f64> = at
+                .iter()
+                .filter(|s| s.up >= 2)
+                .map(|s| s.converged_fraction)
+                .collect();
+            (!values.is_empty()).then(|| band(x, values))
         })
         .collect();
+    let up = (0..rows)
+        .filter_map(|k| {
+            let at: Vec<&_> = outcomes.iter().filter_map(|o| o.samples.get(k)).collect();
+            let x = at.first()?.t_ms;
+            Some(band(x, at.iter().map(|s| s.up as f64).collect()))
+        })
+        .collect();
+    let (marks, seed_marks) = common_marks(outcomes);
     let cycles = outcomes
         .iter()
         .map(|o| o.per_cycle.len())
@@ -269,6 +294,35 @@ pub fn aggregate(outcomes: &[Outcome]) -> Option<SeedSummary> {
             })
             .collect(),
         convergence,
+        up,
+        marks,
+        seed_marks,
         sent_per_cycle,
     })
+}
+
+/// The timeline events every seed had (same time, same label), in time order, and how many
+/// other events (a nemesis draws its own per seed) some seeds had.
+fn common_marks(outcomes: &[Outcome]) -> (Vec<Mark>, usize) {
+    let Some(first) = outcomes.first() else {
+        return (Vec::new(), 0);
+    };
+    let in_every = |m: &Mark| {
+        outcomes[1..].iter().all(|o| {
+            o.marks
+                .iter()
+                .any(|n| n.at_ms == m.at_ms && n.label == m.label)
+        })
+    };
+    let common: Vec<Mark> = first
+        .marks
+        .iter()
+        .filter(|m| in_every(m))
+        .cloned()
+        .collect();
+    let others = outcomes
+        .iter()
+        .map(|o| o.marks.len().saturating_sub(common.len()))
+        .sum();
+    (common, others)
 }

@@ -146,9 +146,19 @@ fn label_groups<DB: DrawingBackend>(chart: &Plot<'_, DB>, marks: &[Mark]) -> Vec
         .collect()
 }
 
+/// Where a label was put: its pixel columns and whether it hangs from the top.
+#[derive(Clone, Copy)]
+struct Placed {
+    x0: i32,
+    x1: i32,
+    top: bool,
+}
+
 /// A rotated label, reading upward, just right of pixel column `px`; at the bottom of the
 /// plotting area or at its top, whichever the curve `points` crosses less within the label's
-/// width. A translucent white box keeps it legible over grid and curves.
+/// width, and never on the side where it would cover the label placed before it (`after`:
+/// at the plot's right edge a label goes left of its line, towards its neighbour). A
+/// translucent white box keeps it legible over grid and curves.
 fn rotated_label<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Plot<'_, DB>,
@@ -156,7 +166,8 @@ fn rotated_label<DB: DrawingBackend>(
     label: &str,
     color: RGBColor,
     points: &[(f64, f64)],
-) -> Result<(), ChartFailure> {
+    after: Option<Placed>,
+) -> Result<Placed, ChartFailure> {
     let (bx, by) = area.get_base_pixel();
     let (xs, ys) = chart.plotting_area().get_pixel_range();
     let plain = style::text(NOTE_PX, color);
@@ -177,11 +188,18 @@ fn rotated_label<DB: DrawingBackend>(
             hits_bottom += usize::from(cy >= bottom_end - len - 2);
         }
     }
-    let base = if hits_top < hits_bottom {
-        top_end
-    } else {
-        bottom_end
+    let mut top = hits_top < hits_bottom;
+    if let Some(prev) = after {
+        if prev.top == top && x <= prev.x1 + 2 && x + height >= prev.x0 - 2 {
+            top = !top;
+        }
+    }
+    let placed = Placed {
+        x0: x,
+        x1: x + height + 3,
+        top,
     };
+    let base = if top { top_end } else { bottom_end };
     let (x, y) = (x - bx, base - by);
     area.draw(&Rectangle::new(
         [(x - 1, y - len - 2), (x + height + 3, y + 2)],
@@ -191,7 +209,7 @@ fn rotated_label<DB: DrawingBackend>(
         .transform(FontTransform::Rotate270)
         .pos(Pos::new(HPos::Left, VPos::Top));
     area.draw_text(label, &rotated, (x, y))?;
-    Ok(())
+    Ok(placed)
 }
 
 /// Event labels for every group of marks, placed by [`rotated_label`] away from `points`.
@@ -201,8 +219,17 @@ pub(crate) fn mark_labels<DB: DrawingBackend>(
     marks: &[Mark],
     points: &[(f64, f64)],
 ) -> Result<(), ChartFailure> {
+    let mut last = None;
     for (px, label) in label_groups(chart, marks) {
-        rotated_label(area, chart, px, &label, style::INK, points)?;
+        last = Some(rotated_label(
+            area,
+            chart,
+            px,
+            &label,
+            style::INK,
+            points,
+            last,
+        )?);
     }
     Ok(())
 }
@@ -226,5 +253,5 @@ pub(crate) fn guard_note<DB: DrawingBackend>(
         style::csv_fixed(stop.at_ms / 1000.0, 1),
         style::csv_fixed(o.duration_ms / 1000.0, 0)
     );
-    rotated_label(area, chart, px + 1, &note, style::VERMILLION, points)
+    rotated_label(area, chart, px + 1, &note, style::VERMILLION, points, None).map(|_| ())
 }

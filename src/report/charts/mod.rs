@@ -12,6 +12,7 @@ pub(crate) mod figure;
 pub(crate) mod heatmap;
 mod infection;
 mod markers;
+pub(crate) mod seed_convergence;
 pub(crate) mod style;
 mod traffic;
 

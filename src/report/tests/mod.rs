@@ -240,3 +240,37 @@ fn preview_reports() {
         print!("{}", table(&outcome));
     }
 }
+
+#[test]
+fn the_many_seed_convergence_chart_marks_shared_events_and_draws_up_nodes() {
+    let mut a = fixtures::realistic();
+    let mut b = fixtures::realistic();
+    b.seed = a.seed + 1;
+    // One event only the second seed had (as a nemesis draws its faults per seed).
+    b.marks.push(crate::run::outcome::Mark {
+        at_ms: 150_000.0,
+        label: "pause n9".into(),
+    });
+    // At the first sample one node is up: a view trivially equal to the up set is not
+    // convergence and must not enter the band.
+    for o in [&mut a, &mut b] {
+        o.samples[0].up = 1;
+        o.samples[0].converged_fraction = 1.0;
+    }
+    let summary = crate::study::seeds::aggregate(&[a.clone(), b.clone()]).expect("two seeds");
+    assert_eq!(summary.marks.len(), a.marks.len());
+    assert_eq!(summary.seed_marks, 1);
+    assert!(summary.convergence.first().map(|p| p.x) > Some(a.samples[0].t_ms));
+    assert_eq!(summary.up.len(), a.samples.len());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let provenance = super::Provenance::new("pekonode run x.json --seeds 2", None);
+    super::write_seeds(&summary, &[a, b], dir.path(), &provenance).expect("written");
+    let svg = fs::read_to_string(dir.path().join("convergence.svg")).expect("chart");
+    assert!(svg.contains("crash n7"), "shared events are labelled");
+    assert!(svg.contains("up nodes"), "the up-nodes panel is drawn");
+    assert!(
+        !svg.contains("pause n9"),
+        "a one-seed event is not drawn as shared"
+    );
+    assert!(svg.contains("1 per-seed event not marked"));
+}
