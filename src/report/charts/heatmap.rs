@@ -129,7 +129,8 @@ impl Figure for Heatmap {
                     Cell::Stopped(v) => (
                         RGBColor(242, 200, 166), // the guard's vermillion, light
                         match v {
-                            Some(v) => format!("stopped ({})", format.text(*v)),
+                            // Two lines: one would overflow a narrow cell.
+                            Some(v) => format!("stopped\n({})", format.text(*v)),
                             None => "stopped".to_owned(),
                         },
                     ),
@@ -144,21 +145,33 @@ impl Figure for Heatmap {
                 } else {
                     style::INK
                 };
-                chart.draw_series(std::iter::once(Text::new(
-                    text,
-                    (xf, yf),
-                    style::text(TICK_PX, color).pos(center),
-                )))?;
+                let lines: Vec<&str> = text.lines().collect();
+                let first = -((lines.len() as i32 - 1) * (TICK_PX as i32 + 2)) / 2;
+                for (k, line) in lines.iter().enumerate() {
+                    let dy = first + k as i32 * (TICK_PX as i32 + 2);
+                    chart.draw_series(std::iter::once(
+                        EmptyElement::at((xf, yf))
+                            + Text::new(
+                                line.to_string(),
+                                (0, dy),
+                                style::text(TICK_PX, color).pos(center),
+                            ),
+                    ))?;
+                }
             }
         }
         Ok(())
     }
 }
 
-/// How every cell of one heatmap writes its number: fixed decimals chosen from the largest
-/// value (integers stay integers), thousands as `k` from 10,000 up.
+/// How every cell of one heatmap writes its number, the same way throughout: fixed decimals
+/// chosen from the largest value (integers stay integers), and from 10,000 up whole numbers
+/// with thousands separators (`88,573` beside `4`, not `88.6k` beside `9841`). Only past
+/// 10⁸, where digits no longer fit a cell, do values take SI suffixes.
 struct CellFormat {
     decimals: usize,
+    grouped: bool,
+    suffixed: bool,
 }
 
 impl CellFormat {
@@ -172,14 +185,33 @@ impl CellFormat {
             _ if largest >= 1.0 => 2,
             _ => 3,
         };
-        CellFormat { decimals }
+        CellFormat {
+            decimals,
+            grouped: largest >= 1e4,
+            suffixed: largest >= 1e8,
+        }
     }
 
     fn text(&self, v: f64) -> String {
-        if v.abs() >= 1e4 {
+        if self.suffixed {
             return style::si(v);
         }
-        style::csv_fixed(v, self.decimals)
+        let text = style::csv_fixed(v, self.decimals);
+        if !self.grouped {
+            return text;
+        }
+        let (sign, digits) = match text.strip_prefix('-') {
+            Some(d) => ("-", d),
+            None => ("", text.as_str()),
+        };
+        let mut out = String::with_capacity(text.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        format!("{sign}{out}")
     }
 }
 
@@ -221,4 +253,22 @@ fn colour_bar<DB: DrawingBackend>(
         ))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::CellFormat;
+
+    #[test]
+    fn one_heatmap_writes_every_number_the_same_way() {
+        let f = CellFormat::of([4.0, 9841.0, 88_573.0].into_iter());
+        assert_eq!(f.text(4.0), "4");
+        assert_eq!(f.text(9841.0), "9,841");
+        assert_eq!(f.text(88_573.0), "88,573");
+        assert_eq!(f.text(-1_234_567.0), "-1,234,567");
+        let small = CellFormat::of([0.5, 0.945].into_iter());
+        assert_eq!(small.text(0.5), "0.500");
+        let huge = CellFormat::of([3.0, 2.5e9].into_iter());
+        assert_eq!(huge.text(2.5e9), "2.5G");
+    }
 }
