@@ -105,7 +105,11 @@ pub(crate) fn load(path: &std::path::Path) -> anyhow::Result<Scenario> {
     Scenario::from_path(path).map_err(anyhow::Error::new)
 }
 
-/// Runs a scenario with a progress bar on stderr (only on a terminal, after a second).
+/// Wall time between two progress lines when stderr is not a terminal (a log, CI).
+const LOG_EVERY: Duration = Duration::from_secs(60);
+
+/// Runs a scenario with a progress bar on stderr (on a terminal, after a second; elsewhere,
+/// such as a CI log, a plain line every [`LOG_EVERY`] of a long run).
 pub fn simulate(scenario: &Scenario) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let bar =
@@ -118,10 +122,22 @@ pub fn simulate(scenario: &Scenario) -> anyhow::Result<Outcome> {
     bar.set_prefix(scenario.name().to_string());
     let terminal = std::io::stderr().is_terminal();
     let mut shown = false;
+    let mut logged = started;
     let outcome = experiment::run(scenario, |p: Progress| {
         if !shown && terminal && started.elapsed() > Duration::from_secs(1) {
             bar.set_draw_target(ProgressDrawTarget::stderr());
             shown = true;
+        }
+        if !terminal && logged.elapsed() >= LOG_EVERY {
+            logged = Instant::now();
+            eprintln!(
+                "{}: {} of {} ms virtual, {} deliveries, {} s elapsed",
+                scenario.name(),
+                p.now.as_micros() / 1_000,
+                scenario.duration_ms(),
+                p.delivered,
+                started.elapsed().as_secs()
+            );
         }
         bar.set_position(p.now.as_micros() / 1_000);
         bar.set_message(format!("{} deliveries", p.delivered));
