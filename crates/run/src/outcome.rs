@@ -342,12 +342,33 @@ pub struct Attacks {
     pub fake_entries_end: u64,
     /// Packets that waited for a paused node (its backlog).
     pub held_while_paused: u64,
+    /// `pause` actions played (the file's and a nemesis' alike). Omitted from JSON when 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub pauses: u64,
+    /// Faults a nemesis started, by kind (`crash`, `loss`, `partition`, `pause`), in name
+    /// order. Omitted from JSON when empty.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub nemesis_faults: std::collections::BTreeMap<String, u64>,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 impl Attacks {
     /// Whether nothing was counted.
     pub fn is_empty(&self) -> bool {
         *self == Attacks::default()
+    }
+
+    /// Packets rejected, all reasons together.
+    pub fn rejected_total(&self) -> u64 {
+        self.rejected.values().sum()
+    }
+
+    /// Faults a nemesis started, all kinds together.
+    pub fn nemesis_total(&self) -> u64 {
+        self.nemesis_faults.values().sum()
     }
 }
 
