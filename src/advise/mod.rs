@@ -25,6 +25,7 @@
 //! assert!(best.fanout >= 3);
 //! ```
 
+pub mod auto;
 pub mod push;
 
 use std::time::Duration;

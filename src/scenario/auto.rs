@@ -11,6 +11,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::advise::auto::AutoError;
 use crate::advise::{self, Inputs};
 use crate::protocol::{Config, Forwarding};
 
@@ -19,8 +20,6 @@ use super::validate::Checker;
 
 /// Default target of `"auto"`: fewer than one false removal a day, cluster-wide.
 pub const DEFAULT_TARGET_PER_DAY: f64 = 1.0;
-/// Largest fan-out `"timeout_ms": "auto"` advises for (the Monte Carlo's cost grows with it).
-pub const MAX_AUTO_FANOUT: usize = 16;
 
 /// A protocol parameter written as a number or as `"auto"` (left to `pekonode advise`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,57 +210,39 @@ pub(super) fn advise(
     } else {
         "protocol.timeout_ms"
     };
-    if nodes < 2 {
-        ck.err(
-            path,
-            "\"auto\" needs at least 2 nodes (false removals need a peer)",
-        );
-        return None;
-    }
-    if !p.amount.is_auto() && config.amount > MAX_AUTO_FANOUT {
-        ck.err("protocol.timeout_ms", format!("\"auto\" advises for an amount of at most {MAX_AUTO_FANOUT} (this one is {}); give a number", config.amount));
-        return None;
-    }
     let per_day = p
         .target_false_removals_per_day
         .unwrap_or(DEFAULT_TARGET_PER_DAY);
     let inputs = Inputs {
-        nodes: nodes as u32,
+        nodes: u32::try_from(nodes).unwrap_or(u32::MAX),
         cycle: config.cycle,
         loss: loss.clamp(0.0, 0.99),
         per_day,
         timeout: (!p.timeout_ms.is_auto()).then_some(config.timeout),
         ..Inputs::default()
     };
-    let what = format!(
-        "{per_day} false removals a day at {nodes} nodes, cycle {} ms, loss {loss}",
-        config.cycle.as_millis()
-    );
-    let choice = if p.amount.is_auto() {
-        let advice = advise::advise(&inputs);
-        match advice.chosen.and_then(|i| advice.options.get(i)) {
-            Some(c) => c.clone(),
-            None => {
-                let limit = match inputs.timeout {
-                    Some(t) => format!("with the timeout of {} ms", t.as_millis()),
-                    None => format!("with a timeout of at most {} cycles", inputs.max_cycles),
-                };
-                ck.err(path, format!("no fan-out from 2 to {} {limit} keeps under {what}; raise target_false_removals_per_day or give numbers", inputs.max_fanout));
-                return None;
-            }
-        }
-    } else {
-        let c = advise::for_fanout(&inputs, config.amount as u32);
-        if c.false_removals_per_day > per_day {
-            ck.err(path, format!("at amount {} no timeout of at most {} cycles keeps under {what}; raise amount, set it to \"auto\", or raise target_false_removals_per_day", config.amount, inputs.max_cycles));
+    let fanout = (!p.amount.is_auto()).then(|| u32::try_from(config.amount).unwrap_or(u32::MAX));
+    let choice = match advise::auto::resolve(&inputs, fanout) {
+        Ok(c) => c,
+        Err(e) => {
+            let hint = match e {
+                AutoError::TooFewNodes => "",
+                AutoError::FanoutTooLarge(_) => "; give a number",
+                AutoError::NoFanout { .. } => {
+                    "; raise target_false_removals_per_day or give numbers"
+                }
+                AutoError::NoTimeout { .. } => {
+                    "; raise amount, set it to \"auto\", or raise target_false_removals_per_day"
+                }
+            };
+            ck.err(path, format!("\"auto\": {e}{hint}"));
             return None;
         }
-        c
     };
     Some(Advised {
         amount: p.amount.is_auto().then_some(choice.fanout),
         timeout_ms: p.timeout_ms.is_auto().then(|| millis(choice.timeout)),
-        nodes: nodes as u32,
+        nodes: inputs.nodes,
         cycle_ms: millis(config.cycle),
         loss,
         target_per_day: per_day,

@@ -86,7 +86,7 @@ mod tests_timeline;
 use std::io::Read;
 use std::path::Path;
 
-pub use auto::{Advised, OrAuto, DEFAULT_TARGET_PER_DAY, MAX_AUTO_FANOUT};
+pub use auto::{Advised, OrAuto, DEFAULT_TARGET_PER_DAY};
 pub use cost::{
     count, per_heartbeat, CostEstimate, MAX_MEMORY_BYTES, MAX_PACKETS, PACKETS_PER_SECOND,
 };
