@@ -52,6 +52,43 @@ fn predicted_false_removals_match_a_simulated_run() {
 }
 
 #[test]
+fn predicted_false_removals_match_a_simulated_run_at_ten_percent_loss() {
+    // 100 nodes, fan-out 3, 10 % loss, removal after 3 misses: about 1.6 a cycle, 10 minutes
+    // (as advise_loss_rates; over 5 minutes seed 1 measures -7 %, within Poisson's spread).
+    let (nodes, cycles) = (100u32, 600u32);
+    let advice = advise(&Inputs {
+        nodes,
+        cycle: Duration::from_secs(1),
+        loss: 0.1,
+        timeout: Some(Duration::from_millis(3_500)),
+        max_fanout: 3,
+        ..Inputs::default()
+    });
+    let three = advice.options.last().expect("fan-out 3");
+    let predicted = three.false_removals_over(nodes, f64::from(cycles));
+    let text = format!(
+        r#"{{ "name": "advise_loss_check", "seed": 1, "duration_ms": {},
+          "protocol": {{ "amount": 3, "cycle_ms": 1000, "timeout_ms": 3500, "forwarding": "first-copy" }},
+          "network": {{ "latency": {{ "lognormal": {{ "median_ms": 10, "sigma": 0.5, "min_ms": 1 }} }},
+                       "loss": 0.1 }},
+          "nodes": {{ "count": {nodes}, "bootstrap": "all" }} }}"#,
+        cycles * 1000
+    );
+    let scenario = Scenario::from_str_named(&text, "advise_loss_check.json").expect("scenario");
+    let outcome = pekonode::experiment::run(&scenario, |_| {}).expect("run");
+    let measured = outcome.false_removals as f64;
+    assert!(predicted > 200.0, "enough removals to compare: {predicted}");
+    eprintln!(
+        "predicted {predicted:.1}, measured {measured} ({:+.1} %)",
+        100.0 * (measured - predicted) / predicted
+    );
+    assert!(
+        (measured - predicted).abs() / predicted < 0.10,
+        "advise predicted {predicted:.1} false removals at 10 % loss, the simulator measured {measured}"
+    );
+}
+
+#[test]
 fn the_command_advises_and_refuses_bad_input() {
     let out = pekonode(&[
         "advise",
