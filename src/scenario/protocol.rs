@@ -19,11 +19,17 @@ pub(super) fn resolve(
     nodes: usize,
     loss: f64,
 ) -> Option<(Config, Option<Advised>)> {
+    let before = ck.count();
     auto::check(ck, p);
+    let auto_ok = ck.count() == before;
     let mut raw = raw(p);
     let config = resolve_raw(ck, raw.clone())?;
     if !auto::wanted(p) {
-        return Some((config, None));
+        return auto_ok.then_some((config, None));
+    }
+    if !auto_ok {
+        // A bad target or forwarding rule: no advice to ask for (the problem is recorded).
+        return None;
     }
     let advised = auto::advise(ck, p, &config, nodes, loss)?;
     if let Some(a) = advised.amount {

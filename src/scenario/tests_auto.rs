@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::tests::with_nodes;
-use super::tests_bad::rejects;
+use super::tests_bad::{error_of, rejects};
 use super::*;
 use crate::advise::{self, Inputs};
 
@@ -114,6 +114,14 @@ fn bad_auto_settings_are_refused_at_their_paths() {
         &with_nodes(r#"{"count": 10}"#, r#""protocol": {"timeout_ms": "auto"}"#),
         &["protocol.timeout_ms", "first-copy"],
     );
+    // Only that problem: no advice is asked for a file that cannot have one.
+    let faithful = error_of(&with_nodes(
+        r#"{"count": 10}"#,
+        r#""protocol": {"amount": "auto", "target_false_removals_per_day": 0}"#,
+    ));
+    assert!(faithful.contains("first-copy"), "{faithful}");
+    assert!(faithful.contains("not a usable target"), "{faithful}");
+    assert!(!faithful.contains("no fan-out"), "{faithful}");
     rejects(
         &hundred(r#""target_false_removals_per_day": 1"#, 0.0),
         &[
