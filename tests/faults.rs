@@ -100,6 +100,8 @@ fn a_pause_shorter_than_the_timeout_removes_nobody() {
     );
     let (o, _) = traced(p);
     assert!(o.attacks.held_while_paused > 0);
+    assert_eq!(o.attacks.pauses, 1);
+    assert!(o.attacks.nemesis_faults.is_empty(), "no nemesis here");
     assert_eq!(o.false_removals, 0);
 }
 
@@ -351,6 +353,27 @@ fn traces_of_faults_are_byte_identical_across_runs_and_the_nemesis_follows_the_s
             .collect()
     };
     assert!(faults(&ta).len() >= 4, "{:?}", faults(&ta));
+    // The outcome counts each fault the nemesis started, by kind: one per start action it
+    // traced (the undo actions are not counted; the file has no fault of its own here).
+    let started = |kind: &str| {
+        let action = |k: &str| format!("Action {{ label: \"{k}");
+        let n = faults(&ta)
+            .iter()
+            .filter(|l| l.contains(&action(kind)))
+            .count() as u64;
+        // Restarts and heals undo crashes and partitions; a loss spike's undo is a loss too.
+        if kind == "loss" {
+            n / 2
+        } else {
+            n
+        }
+    };
+    let counted = |kind: &str| a.attacks.nemesis_faults.get(kind).copied().unwrap_or(0);
+    for kind in ["crash", "loss", "partition", "pause"] {
+        assert_eq!(counted(kind), started(kind), "{kind}: {:?}", a.attacks);
+    }
+    assert!(a.attacks.nemesis_total() >= 2, "{:?}", a.attacks);
+    assert_eq!(a.attacks.pauses, counted("pause"));
     assert!(ta.iter().any(|l| l.contains(&format!("from: {ROGUE}"))));
     let (_, tc) = traced(with_everything(4));
     assert_ne!(faults(&ta), faults(&tc), "another seed, another schedule");

@@ -85,6 +85,12 @@ fn attack_study_reports_are_current() {
 }
 
 #[test]
+fn long_partition_study_reports_are_current() {
+    check("long_partition_compat");
+    check("long_partition_hardened");
+}
+
+#[test]
 fn fault_study_reports_are_current() {
     check("pause_timeout_4s");
     check("pause_timeout_12s");

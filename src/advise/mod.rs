@@ -25,6 +25,7 @@
 //! assert!(best.fanout >= 3);
 //! ```
 
+pub mod auto;
 pub mod push;
 
 use std::time::Duration;
@@ -157,26 +158,31 @@ pub fn estimate(inputs: &Inputs, f: u32) -> push::PushEstimate {
     push::estimate(inputs.nodes, f, inputs.loss, trials, SEED ^ u64::from(f))
 }
 
+/// The choice for fan-out `f`: the shortest timeout that meets the target, from
+/// [`MIN_MISSES`] up to `max_cycles` missed heartbeats (the longest when none does), or the
+/// timeout `inputs` gives. Whether it meets the target: `false_removals_per_day ≤ per_day`.
+pub fn for_fanout(inputs: &Inputs, f: u32) -> Choice {
+    let est = estimate(inputs, f);
+    if let Some(timeout) = inputs.timeout {
+        let misses = (timeout.as_micros() / inputs.cycle.as_micros().max(1)) as u32;
+        return choice(inputs, f, misses, &est);
+    }
+    let longest = inputs.max_cycles.max(MIN_MISSES);
+    let mut misses = MIN_MISSES;
+    loop {
+        let c = choice(inputs, f, misses, &est);
+        if misses >= longest || c.false_removals_per_day <= inputs.per_day {
+            return c;
+        }
+        misses += 1;
+    }
+}
+
 /// Advises a fan-out and a timeout for `inputs`.
 pub fn advise(inputs: &Inputs) -> Advice {
     let mut options = Vec::new();
     for f in 2..=inputs.max_fanout.max(2) {
-        let est = estimate(inputs, f);
-        if let Some(timeout) = inputs.timeout {
-            let misses = (timeout.as_micros() / inputs.cycle.as_micros().max(1)) as u32;
-            options.push(choice(inputs, f, misses, &est));
-            continue;
-        }
-        let mut best = None;
-        for t in MIN_MISSES..=inputs.max_cycles.max(MIN_MISSES) {
-            let c = choice(inputs, f, t, &est);
-            let meets = c.false_removals_per_day <= inputs.per_day;
-            best = Some(c);
-            if meets {
-                break;
-            }
-        }
-        options.extend(best);
+        options.push(for_fanout(inputs, f));
     }
     let chosen = options
         .iter()

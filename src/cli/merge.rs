@@ -54,9 +54,15 @@ pub fn run(args: MergeArgs) -> anyhow::Result<()> {
     }
     let dir = &args.out;
     // What the single process would have named: the units keep the scenario file's path.
-    let description = serde_json::from_str::<serde_json::Value>(&m.text)
-        .ok()
-        .and_then(|v| v.get("description")?.as_str().map(str::to_owned));
+    // A scenario with "auto" says what it became, as `run` and `sweep` do: validate it again
+    // (deterministic); the file as written otherwise.
+    let file = m.file.clone().unwrap_or_default();
+    let description = match pekonode::scenario::Scenario::from_str_named(&m.text, &file) {
+        Ok(scenario) => super::provenance::description(&scenario),
+        Err(_) => serde_json::from_str::<serde_json::Value>(&m.text)
+            .ok()
+            .and_then(|v| v.get("description")?.as_str().map(str::to_owned)),
+    };
     let provenance = |command: Option<String>| Provenance {
         description: description.clone(),
         command,

@@ -10,6 +10,7 @@ mod keyring_watch;
 mod log_pipe;
 mod merge;
 mod node;
+mod node_auto;
 mod provenance;
 mod run;
 mod shard;

@@ -18,6 +18,8 @@ use tracing::{debug, info, warn};
 use tracing_subscriber::filter::LevelFilter;
 
 use super::log_pipe::LogPipe;
+use super::node_auto;
+use pekonode::scenario::OrAuto;
 
 /// Examples shown by `pekonode node --help`.
 pub const EXAMPLES: &str = "\
@@ -34,6 +36,10 @@ Examples:
 
   # Short cycle for a quick local try (timeout follows Go's rule unless given):
   pekonode node --listen 127.0.0.1:0 --name T --cycle 500ms --timeout 2s --log-level debug
+
+  # Fan-out and timeout for fewer than 1 false removal a day among 200 nodes at 1 % loss
+  # (what `pekonode advise --nodes 200 --loss 0.01` gives; logged at start):
+  pekonode node --listen 0.0.0.0:8000 --name A --amount auto --timeout auto --nodes 200 --loss 0.01
 
 The node logs joins, updates, expiries, metadata changes and rejected packets (with the reason)
 to stderr, and stops cleanly (exit status 0) on SIGINT or SIGTERM.";
@@ -66,16 +72,27 @@ pub struct NodeArgs {
     /// A node of the cluster to join through; repeat for several.
     #[arg(long, value_name = "HOST:PORT")]
     join: Vec<String>,
-    /// Fan-out: how many nodes each heartbeat is sent to.
-    #[arg(long, default_value_t = pekonode::protocol::DEFAULT_AMOUNT)]
-    amount: usize,
+    /// Fan-out: how many nodes each heartbeat is sent to; `auto`: what `pekonode advise` gives
+    /// for --nodes, the cycle, --loss and --per-day (first-copy forwarding).
+    #[arg(long, default_value = "3", value_parser = node_auto::amount_arg, value_name = "N|auto")]
+    amount: OrAuto<usize>,
     /// Time between two heartbeats, e.g. 6s or 500ms [default: 6s, Go PekoNode's].
     #[arg(long, value_parser = humantime::parse_duration)]
     cycle: Option<Duration>,
     /// How long a silent node stays listed; if not longer than the cycle (or not given) it
-    /// becomes 3 × cycle + 2 s, as in Go PekoNode (20s with the default cycle).
-    #[arg(long, value_parser = humantime::parse_duration)]
-    timeout: Option<Duration>,
+    /// becomes 3 × cycle + 2 s, as in Go PekoNode (20s with the default cycle); `auto`: the
+    /// shortest that keeps false removals under --per-day at this amount (needs --nodes).
+    #[arg(long, value_parser = node_auto::timeout_arg, value_name = "DURATION|auto")]
+    timeout: Option<OrAuto<Duration>>,
+    /// With --amount auto or --timeout auto: how many nodes the cluster has.
+    #[arg(long, value_name = "N")]
+    nodes: Option<u32>,
+    /// With auto: the network's datagram loss, 0 to 1 (0.01 = 1 %).
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    loss: f64,
+    /// With auto: at most this many false removals a day, cluster-wide.
+    #[arg(long, default_value_t = 1.0, value_name = "R")]
+    per_day: f64,
     /// Rejoin period, e.g. 30s (ours, not Go's): the `--join` contacts this node no longer
     /// lists get its heartbeat again every period, and at every heartbeat while it lists no
     /// other node, so it finds its way back after a partition longer than the timeout. Off by
@@ -137,12 +154,23 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         Some(path) => Some(KeyringWatch::open(path.clone())?),
         None => None,
     };
+    let cycle = args.cycle.unwrap_or(pekonode::protocol::DEFAULT_CYCLE);
+    let target = node_auto::Target {
+        nodes: args.nodes,
+        loss: args.loss,
+        per_day: args.per_day,
+    };
+    let (amount, timeout, advised) =
+        node_auto::resolve(args.amount, args.timeout, cycle, args.forwarding, &target)?;
+    if let Some(line) = &advised {
+        info!("{line}");
+    }
     let config = Config {
-        amount: args.amount,
-        cycle: args.cycle.unwrap_or(pekonode::protocol::DEFAULT_CYCLE),
+        amount,
+        cycle,
         buffer: args.buffer,
         size: args.size,
-        timeout: args.timeout.unwrap_or(Duration::ZERO),
+        timeout: timeout.unwrap_or(Duration::ZERO),
         secret_key: args.secret_key.clone(),
         keyring: watch.as_ref().map(|w| w.current().clone()),
         listen_addr: host.to_string(),

@@ -28,7 +28,19 @@ pub fn quote(word: &str) -> String {
 
 /// The provenance of a report of `scenario` reproduced by `command`.
 pub fn of(scenario: &Scenario, command: String) -> Provenance {
-    Provenance::new(command, scenario.spec().description.as_deref())
+    Provenance::new(command, description(scenario).as_deref())
+}
+
+/// The scenario's description; one with `"auto"` parameters also says what they became.
+pub fn description(scenario: &Scenario) -> Option<String> {
+    let description = scenario.spec().description.clone();
+    match scenario.advised() {
+        Some(advised) => {
+            let auto = format!("Auto: {advised}.");
+            Some(description.map_or_else(|| auto.clone(), |d| format!("{d} {auto}")))
+        }
+        None => description,
+    }
 }
 
 /// `pekonode run FILE --seed S` for one seed, `… --seeds N` for several.

@@ -160,6 +160,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports").join(scenario.name()));
+    // What "auto" became, before the table (on stderr when stdout is JSON).
+    if let Some(advised) = scenario.advised() {
+        if args.json || args.format == Format::Json {
+            eprintln!("auto: {advised}");
+        } else {
+            println!("auto: {advised}");
+        }
+    }
     if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
         bail!(
             "--tolerance {} is not a fraction ≥ 0 (0.05 = 5 %)",

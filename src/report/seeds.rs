@@ -2,6 +2,7 @@
 //! statistics over the seeds, `seeds.csv` (one row per seed), `bands.csv` and the
 //! `convergence` and `traffic` charts as medians with a 10–90 % band across seeds.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -15,7 +16,7 @@ use super::csv::{fixed, CsvText};
 use super::error::ReportError;
 use super::files::Folder;
 use super::html::{self, Provenance, HTML_FILE};
-use crate::run::outcome::BandPoint;
+use crate::run::outcome::{Attacks, BandPoint};
 use crate::run::Outcome;
 use crate::scenario::Metric;
 use crate::study::metric;
@@ -31,10 +32,13 @@ pub(crate) fn cell(v: Option<f64>) -> String {
     v.map_or_else(String::new, |v| fixed(v, 6))
 }
 
-/// `seeds.csv`: `seed,stopped,<every metric>`.
+/// `seeds.csv`: `seed,stopped,<every metric>`, then, when some seed's faults or adversaries
+/// counted anything, the [`AttackColumns`].
 fn seeds_csv(outcomes: &[Outcome]) -> String {
-    let mut head = vec!["seed", "stopped"];
-    head.extend(Metric::ALL.iter().map(|m| m.name()));
+    let attacks = AttackColumns::of(outcomes);
+    let mut head: Vec<String> = ["seed", "stopped"].map(str::to_owned).to_vec();
+    head.extend(Metric::ALL.iter().map(|m| m.name().to_owned()));
+    head.extend(attacks.iter().flat_map(AttackColumns::head));
     let mut out = CsvText::new(head);
     for o in outcomes {
         let mut row = vec![
@@ -42,9 +46,79 @@ fn seeds_csv(outcomes: &[Outcome]) -> String {
             u8::from(o.stopped.is_some()).to_string(),
         ];
         row.extend(metric::values(o).into_iter().map(|(_, v)| cell(v)));
+        row.extend(attacks.iter().flat_map(|a| a.row(&o.attacks)));
         out.row(row);
     }
     out.finish()
+}
+
+/// The per-seed counts of what faults and adversaries did ([`Attacks`]), as `seeds.csv`
+/// columns: `forged`, `rejected` (all reasons) and `rejected_<reason>` for every reason some
+/// seed counted, `fake_entries_peak`, `fake_entries_end`, `held_while_paused`, `pauses`,
+/// `nemesis_faults` (all kinds) and `nemesis_<kind>` for every kind some seed counted. Reasons
+/// and kinds are in name order, spaces written as `_`.
+struct AttackColumns {
+    reasons: BTreeSet<String>,
+    kinds: BTreeSet<String>,
+}
+
+impl AttackColumns {
+    /// The columns for `outcomes`, or `None` when no seed counted anything (a run without
+    /// faults or adversaries keeps the metric columns alone).
+    fn of(outcomes: &[Outcome]) -> Option<AttackColumns> {
+        if outcomes.iter().all(|o| o.attacks.is_empty()) {
+            return None;
+        }
+        let names = |f: fn(&Attacks) -> Vec<&String>| -> BTreeSet<String> {
+            outcomes
+                .iter()
+                .flat_map(|o| f(&o.attacks))
+                .cloned()
+                .collect()
+        };
+        Some(AttackColumns {
+            reasons: names(|a| a.rejected.keys().collect()),
+            kinds: names(|a| a.nemesis_faults.keys().collect()),
+        })
+    }
+
+    fn head(&self) -> Vec<String> {
+        let column = |prefix: &str, name: &String| format!("{prefix}_{}", name.replace(' ', "_"));
+        let mut head = vec!["forged".to_owned(), "rejected".to_owned()];
+        head.extend(self.reasons.iter().map(|r| column("rejected", r)));
+        head.extend(
+            [
+                "fake_entries_peak",
+                "fake_entries_end",
+                "held_while_paused",
+                "pauses",
+            ]
+            .map(str::to_owned),
+        );
+        head.push("nemesis_faults".to_owned());
+        head.extend(self.kinds.iter().map(|k| column("nemesis", k)));
+        head
+    }
+
+    fn row(&self, a: &Attacks) -> Vec<String> {
+        let count = |map: &BTreeMap<String, u64>, name: &String| {
+            map.get(name).copied().unwrap_or(0).to_string()
+        };
+        let mut row = vec![a.forged.to_string(), a.rejected_total().to_string()];
+        row.extend(self.reasons.iter().map(|r| count(&a.rejected, r)));
+        row.extend(
+            [
+                a.fake_entries_peak,
+                a.fake_entries_end,
+                a.held_while_paused,
+                a.pauses,
+                a.nemesis_total(),
+            ]
+            .map(|v| v.to_string()),
+        );
+        row.extend(self.kinds.iter().map(|k| count(&a.nemesis_faults, k)));
+        row
+    }
 }
 
 /// `bands.csv`: p10/median/p90 over the seeds of the converged fraction (samples with two or
@@ -225,4 +299,65 @@ pub fn seeds_table(s: &SeedSummary) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::fixtures;
+
+    fn header(csv: &str) -> Vec<String> {
+        let line = csv.lines().next().unwrap_or_default();
+        line.split(',').map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn seeds_without_faults_keep_the_metric_columns_alone() {
+        let csv = seeds_csv(&[fixtures::realistic()]);
+        assert_eq!(header(&csv).len(), 2 + Metric::ALL.len());
+        assert!(!csv.contains("forged"));
+    }
+
+    #[test]
+    fn attack_counts_get_columns_named_by_reason_and_kind_in_name_order() {
+        let mut a = fixtures::realistic();
+        a.seed = 1;
+        a.attacks.forged = 30;
+        a.attacks.rejected.insert("admission limit".into(), 7);
+        a.attacks.rejected.insert("unauthentic".into(), 2);
+        a.attacks.pauses = 3;
+        a.attacks.nemesis_faults.insert("pause".into(), 3);
+        let mut b = fixtures::realistic();
+        b.seed = 2;
+        b.attacks.nemesis_faults.insert("crash".into(), 5);
+        let csv = seeds_csv(&[a, b]);
+        let head = header(&csv);
+        let tail: Vec<&str> = head[2 + Metric::ALL.len()..]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            tail,
+            [
+                "forged",
+                "rejected",
+                "rejected_admission_limit",
+                "rejected_unauthentic",
+                "fake_entries_peak",
+                "fake_entries_end",
+                "held_while_paused",
+                "pauses",
+                "nemesis_faults",
+                "nemesis_crash",
+                "nemesis_pause",
+            ]
+        );
+        let rows: Vec<&str> = csv.lines().skip(1).collect();
+        let counts = |row: &str| -> String {
+            let cells: Vec<&str> = row.split(',').collect();
+            cells[2 + Metric::ALL.len()..].join(",")
+        };
+        assert_eq!(counts(rows[0]), "30,9,7,2,0,0,0,3,3,0,3");
+        assert_eq!(counts(rows[1]), "0,0,0,0,0,0,0,0,5,5,0");
+    }
 }

@@ -286,7 +286,7 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             .iter()
             .map(|(why, n)| format!("{why} {}", group(*n)))
             .collect();
-        let _ = writeln!(
+        let _ = write!(
             out,
             "{:<width$}  forged {}; rejected: {}; fake entries in views: peak {}, end {}; held while paused {}",
             "attacks",
@@ -296,6 +296,23 @@ pub(crate) fn render(outcome: &Outcome) -> String {
             group(a.fake_entries_end),
             group(a.held_while_paused)
         );
+        if a.pauses > 0 {
+            let _ = write!(out, "; pauses {}", group(a.pauses));
+        }
+        if !a.nemesis_faults.is_empty() {
+            let kinds: Vec<String> = a
+                .nemesis_faults
+                .iter()
+                .map(|(kind, n)| format!("{kind} {}", group(*n)))
+                .collect();
+            let _ = write!(
+                out,
+                "; nemesis faults {} ({})",
+                group(a.nemesis_total()),
+                kinds.join(", ")
+            );
+        }
+        out.push('\n');
     }
     for note in &outcome.notes {
         let _ = writeln!(out, "{:<width$}  {note}", "note");

@@ -51,6 +51,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod auto;
 mod cost;
 mod error;
 mod events;
@@ -72,6 +73,8 @@ mod validate;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_auto;
+#[cfg(test)]
 mod tests_bad;
 #[cfg(test)]
 mod tests_faults;
@@ -83,6 +86,7 @@ mod tests_timeline;
 use std::io::Read;
 use std::path::Path;
 
+pub use auto::{Advised, OrAuto, DEFAULT_TARGET_PER_DAY};
 pub use cost::{
     count, per_heartbeat, CostEstimate, MAX_MEMORY_BYTES, MAX_PACKETS, PACKETS_PER_SECOND,
 };

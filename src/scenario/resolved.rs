@@ -6,6 +6,7 @@
 use crate::protocol::Config;
 use crate::run::{Bootstrap, Limits, NetworkSpec, Timed};
 
+use super::auto::Advised;
 use super::error::ScenarioError;
 use super::schema::{Expect, ScenarioSpec};
 use super::sweep::SweepSpec;
@@ -21,6 +22,7 @@ pub struct Scenario {
     pub(super) file: String,
     pub(super) spec: ScenarioSpec,
     pub(super) config: Config,
+    pub(super) advised: Option<Advised>,
     pub(super) network: NetworkSpec,
     pub(super) node_names: Vec<String>,
     pub(super) bootstrap: Option<Bootstrap>,
@@ -37,6 +39,12 @@ impl Scenario {
     /// The scenario as written (after serde defaults), e.g. to echo it into a report.
     pub fn spec(&self) -> &ScenarioSpec {
         &self.spec
+    }
+
+    /// What `"amount": "auto"` and `"timeout_ms": "auto"` became and what they were advised
+    /// for; `None` when the file gives numbers (the values are in [`config`](Self::config)).
+    pub fn advised(&self) -> Option<&Advised> {
+        self.advised.as_ref()
     }
 
     /// The scenario's name, safe as a folder name.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::protocol::Forwarding;
 use crate::run::Limits;
 
+use super::auto::OrAuto;
 use super::events::EventSpec;
 use super::foreign::{default_forwarding, ForwardingSchema, LimitsSchema, WireSchema};
 use super::nodes::NodesSpec;
@@ -69,12 +70,13 @@ fn default_sample_interval_ms() -> u64 {
 /// Protocol parameters. As in Go PekoNode, 0 means "use the default".
 // Validation hands them to `Config::resolve`, which holds the default rules and the ranges a
 // node can run with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProtocolSpec {
-    /// Fan-out: how many nodes each broadcast picks. 0 = 3.
+    /// Fan-out: how many nodes each broadcast picks. 0 = 3. `"auto"`: the least traffic that
+    /// keeps false removals under the target (`pekonode advise`; first-copy forwarding).
     #[serde(default)]
-    pub amount: u32,
+    pub amount: OrAuto<u32>,
     /// Heartbeat period in ms. 0 = 6000.
     #[serde(default)]
     pub cycle_ms: u64,
@@ -85,8 +87,14 @@ pub struct ProtocolSpec {
     #[serde(default)]
     pub size: u32,
     /// Expiry timeout in ms. 0, or any value ≤ cycle, = 3 × cycle + 2000 (PekoNode's rule).
+    /// `"auto"`: the shortest that keeps false removals under the target at this fan-out
+    /// (`pekonode advise`; first-copy forwarding).
     #[serde(default)]
-    pub timeout_ms: u64,
+    pub timeout_ms: OrAuto<u64>,
+    /// The target of `"auto"`: at most this many false removals a day, cluster-wide (default 1).
+    /// Only with `"amount": "auto"` or `"timeout_ms": "auto"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_false_removals_per_day: Option<f64>,
     /// Forwarding rule. Default `"faithful"` (Go PekoNode's).
     #[serde(default = "default_forwarding")]
     #[schemars(with = "ForwardingSchema")]
@@ -153,11 +161,12 @@ impl TrustSpec {
 impl Default for ProtocolSpec {
     fn default() -> Self {
         Self {
-            amount: 0,
+            amount: OrAuto::Value(0),
             cycle_ms: 0,
             buffer: 0,
             size: 0,
-            timeout_ms: 0,
+            timeout_ms: OrAuto::Value(0),
+            target_false_removals_per_day: None,
             forwarding: default_forwarding(),
             rejoin_ms: 0,
             trust: TrustSpec::default(),

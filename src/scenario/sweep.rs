@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::protocol::Forwarding;
 
+use super::auto::OrAuto;
 use super::foreign::ForwardingSchema;
 use super::metric::Metric;
 use super::nodes::NodesSpec;
@@ -162,11 +163,11 @@ impl SweepAxis {
                     g.count = v[index];
                 }
             }
-            SweepAxis::Amount(v) => spec.protocol.amount = v[index],
+            SweepAxis::Amount(v) => spec.protocol.amount = OrAuto::Value(v[index]),
             SweepAxis::Loss(v) => spec.network.loss = v[index],
             SweepAxis::Forwarding(v) => spec.protocol.forwarding = v[index],
             SweepAxis::CycleMs(v) => spec.protocol.cycle_ms = v[index],
-            SweepAxis::TimeoutMs(v) => spec.protocol.timeout_ms = v[index],
+            SweepAxis::TimeoutMs(v) => spec.protocol.timeout_ms = OrAuto::Value(v[index]),
         }
     }
 

@@ -60,12 +60,18 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
     let mut ck = Checker::default();
     check_name(&mut ck, &spec.name);
     check_times(&mut ck, &spec);
-    let config = protocol::resolve(&mut ck, &spec.protocol);
     network::check(&mut ck, &spec.network);
     check_limits(&mut ck, &spec.limits);
     // Node and timeline checks need the node table; they run even when the above failed so
-    // that one pass reports as much as it can.
+    // that one pass reports as much as it can. The protocol comes after: `"auto"` is advised
+    // for every node the scenario ever has.
     let resolved = timeline::resolve(&mut ck, &spec);
+    let nodes = resolved.names.len();
+    let (config, advised) =
+        match protocol::resolve(&mut ck, &spec.protocol, nodes, spec.network.loss) {
+            Some((config, advised)) => (Some(config), advised),
+            None => (None, None),
+        };
     let links = table::link_sets(&mut ck, &spec.network, &resolved);
     if let Some(expect) = &spec.expect {
         check_expect(&mut ck, expect, &spec);
@@ -98,6 +104,7 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
         (Ok(()), Some(config)) => Ok(Scenario {
             file: file.to_string(),
             config,
+            advised,
             network: network::to_run(&spec.network, links.unwrap_or_default()),
             node_names: resolved.names,
             bootstrap: resolved.bootstrap,

@@ -27,6 +27,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod attacks;
 mod faults;
 mod network;
 mod observe;

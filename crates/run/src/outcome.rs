@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::attacks::Attacks;
+
 /// Everything one run measured.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Outcome {
@@ -326,29 +328,6 @@ pub struct MetadataSpread {
     pub version: i64,
     /// Time until every up node read this version or a newer one; `None` if never.
     pub everywhere_after_ms: Option<f64>,
-}
-
-/// What faults and adversaries did during a run.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
-pub struct Attacks {
-    /// Packets a rogue sender injected (forged or replayed).
-    pub forged: u64,
-    /// Packets nodes rejected, by reason (`unauthentic`, `replayed`, `admission limit`,
-    /// `view full`, `version ahead`, ...), in name order.
-    pub rejected: std::collections::BTreeMap<String, u64>,
-    /// Most entries for made-up identities held in all views together at once.
-    pub fake_entries_peak: u64,
-    /// Entries for made-up identities held in all views at the end.
-    pub fake_entries_end: u64,
-    /// Packets that waited for a paused node (its backlog).
-    pub held_while_paused: u64,
-}
-
-impl Attacks {
-    /// Whether nothing was counted.
-    pub fn is_empty(&self) -> bool {
-        *self == Attacks::default()
-    }
 }
 
 /// What one operation cost and how long it took to reach every up node, in the terms of Jepsen

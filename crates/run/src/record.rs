@@ -9,6 +9,7 @@
 
 use pekonode_proto::{PacketKind, UnixNanos};
 
+use crate::faults::NemesisFault;
 use crate::plan::{Action, NodeIndex};
 
 /// Why a packet did not reach its node.
@@ -176,6 +177,8 @@ pub enum Record<'a> {
     Forged,
     /// A packet waits for a paused node.
     Held,
+    /// A nemesis started a fault of this kind (the [`Record::Action`] that plays it follows).
+    NemesisFault(NemesisFault),
     /// Real sockets: counters grown since the previous such record.
     Counted(Counts),
 }

@@ -56,6 +56,10 @@ impl Simulator {
             },
             other => other.clone(),
         };
+        if let Some(Some(fault)) = self.faults.nemesis_starts.get(k) {
+            self.observers
+                .record(self.now, Record::NemesisFault(*fault));
+        }
         self.observers.record(self.now, Record::Action(&action));
         if self.trace.is_some() {
             let text = action.label(&self.plan.nodes);

@@ -23,9 +23,10 @@ const MAX_FAULTS: usize = 100_000;
 const RESTART_CONTACTS: usize = 3;
 
 /// Adds the actions of each `nemesis` action's schedule to the timeline, which stays in time
-/// order (ties keep their order, the schedule's actions after the file's).
-pub(crate) fn expand(plan: &mut Plan) {
-    let mut added = Vec::new();
+/// order (ties keep their order, the schedule's actions after the file's). Returns, per
+/// timeline entry, the fault it starts if a nemesis put it there (empty without a nemesis).
+pub(crate) fn expand(plan: &mut Plan) -> Vec<Option<NemesisFault>> {
+    let mut added: Vec<(Timed, Option<NemesisFault>)> = Vec::new();
     for (k, t) in plan.timeline.iter().enumerate() {
         if let Action::Nemesis(n) = &t.action {
             let mut rng = stream(plan.seed, Domain::Nemesis, k as u64);
@@ -34,14 +35,38 @@ pub(crate) fn expand(plan: &mut Plan) {
             } else {
                 n.nodes.clone()
             };
-            schedule(n, t.at, &nodes, plan.network.loss, &mut rng, &mut added);
+            let mut actions = Vec::new();
+            schedule(n, t.at, &nodes, plan.network.loss, &mut rng, &mut actions);
+            // Every fault is two actions, its start then its undo.
+            added.extend(actions.into_iter().enumerate().map(|(i, t)| {
+                let start = (i % 2 == 0).then(|| started(&t.action)).flatten();
+                (t, start)
+            }));
         }
     }
     if added.is_empty() {
-        return;
+        return Vec::new();
     }
-    plan.timeline.extend(added);
-    plan.timeline.sort_by_key(|t| t.at);
+    let mut all: Vec<(Timed, Option<NemesisFault>)> = std::mem::take(&mut plan.timeline)
+        .into_iter()
+        .map(|t| (t, None))
+        .chain(added)
+        .collect();
+    all.sort_by_key(|(t, _)| t.at);
+    let (timeline, starts) = all.into_iter().unzip();
+    plan.timeline = timeline;
+    starts
+}
+
+/// The fault a schedule's start action begins.
+fn started(action: &Action) -> Option<NemesisFault> {
+    match action {
+        Action::Partition { .. } => Some(NemesisFault::Partition),
+        Action::Crash { .. } => Some(NemesisFault::Crash),
+        Action::Pause { .. } => Some(NemesisFault::Pause),
+        Action::Loss { .. } => Some(NemesisFault::Loss),
+        _ => None,
+    }
 }
 
 /// The actions of nemesis `n` starting at `at` over `nodes`; `base_loss` is what a loss spike

@@ -109,7 +109,7 @@ fn key_len(i: usize) -> u8 {
 impl Simulator {
     /// Checks the plan and builds the initial state. Nothing runs yet.
     pub fn new(mut plan: Plan) -> Result<Simulator, SimError> {
-        super::nemesis::expand(&mut plan);
+        let nemesis_starts = super::nemesis::expand(&mut plan);
         let config = plan.config.resolve()?;
         let n = plan.nodes.len();
         if n > MAX_NODES {
@@ -184,7 +184,7 @@ impl Simulator {
             stopped: None,
             events: Vec::new(),
             trace: None,
-            faults: Faults::new(&plan),
+            faults: Faults::new(&plan, nemesis_starts),
             queue,
             config,
             plan,

@@ -3,7 +3,7 @@
 //! Set `PEKONODE_REPORT_PREVIEW=DIR` to also write the fixtures' reports under `DIR` for a
 //! look at the charts.
 
-mod fixtures;
+pub(crate) mod fixtures;
 mod html;
 
 use std::fs;

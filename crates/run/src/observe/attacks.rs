@@ -1,8 +1,9 @@
 //! What faults and adversaries did: forged packets, rejections by reason, made-up identities
-//! held in views, packets held for paused nodes.
+//! held in views, packets held for paused nodes, pauses and the faults a nemesis started.
 
 use std::collections::BTreeMap;
 
+use crate::faults::NemesisFault;
 use crate::outcome::Attacks;
 
 /// Counts for [`Attacks`]; made-up identities are those numbered at or after the plan's nodes.
@@ -14,6 +15,9 @@ pub(crate) struct AttackCounter {
     fake_entries: u64,
     fake_entries_peak: u64,
     held: u64,
+    pauses: u64,
+    // Keyed by the fault's stable name: the outcome lists them in name order.
+    nemesis: BTreeMap<&'static str, u64>,
 }
 
 impl AttackCounter {
@@ -27,6 +31,16 @@ impl AttackCounter {
 
     pub(crate) fn held(&mut self) {
         self.held += 1;
+    }
+
+    /// A `pause` action was played.
+    pub(crate) fn paused(&mut self) {
+        self.pauses += 1;
+    }
+
+    /// A nemesis started a fault.
+    pub(crate) fn nemesis(&mut self, fault: NemesisFault) {
+        *self.nemesis.entry(fault.name()).or_insert(0) += 1;
     }
 
     /// A view gained (`added`) or lost an entry for a made-up identity.
@@ -55,6 +69,12 @@ impl AttackCounter {
             fake_entries_peak: self.fake_entries_peak,
             fake_entries_end: self.fake_entries,
             held_while_paused: self.held,
+            pauses: self.pauses,
+            nemesis_faults: self
+                .nemesis
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
         }
     }
 }

@@ -28,7 +28,7 @@ use crate::outcome::{
     GuardStop, Infection, Latency, MetadataSpread, OpStats, Outcome, PerOp, ProtocolSummary,
     Sample, Traffic,
 };
-use crate::plan::{NodeIndex, Plan};
+use crate::plan::{Action, NodeIndex, Plan};
 use crate::record::Record;
 use crate::stats::{latency, ms};
 
@@ -161,6 +161,7 @@ impl Observers {
             Record::Rejected { reason, .. } => self.attacks.rejected(reason),
             Record::Forged => self.attacks.forged(),
             Record::Held => self.attacks.held(),
+            Record::NemesisFault(fault) => self.attacks.nemesis(fault),
             Record::Metadata { node, version } => {
                 if let Some(playback) = &mut self.playback {
                     playback.metadata(now, node, version);
@@ -190,7 +191,12 @@ impl Observers {
                 self.account_up_time(now);
                 self.membership.went_down(now, node, cause);
             }
-            Record::Action(action) => self.marks.action(now, action, &self.names),
+            Record::Action(action) => {
+                if matches!(action, Action::Pause { .. }) {
+                    self.attacks.paused();
+                }
+                self.marks.action(now, action, &self.names);
+            }
         }
     }
 

@@ -1,0 +1,256 @@
+//! `"amount": "auto"` and `"timeout_ms": "auto"`: protocol parameters a file leaves to
+//! [`advise`](crate::advise), resolved at validation from the scenario's node count, cycle and
+//! network loss for a target number of false removals a day.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::de::{self, Deserializer, Unexpected, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::advise::auto::AutoError;
+use crate::advise::{self, Inputs};
+use crate::protocol::{Config, Forwarding};
+
+use super::schema::ProtocolSpec;
+use super::validate::Checker;
+
+/// Default target of `"auto"`: fewer than one false removal a day, cluster-wide.
+pub const DEFAULT_TARGET_PER_DAY: f64 = 1.0;
+
+/// A protocol parameter written as a number or as `"auto"` (left to `pekonode advise`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrAuto<T> {
+    /// The number as written (0 = PekoNode's default, as everywhere in the block).
+    Value(T),
+    /// `"auto"`: resolved at validation ([`Scenario::advised`](super::Scenario::advised)).
+    Auto,
+}
+
+impl<T: Default> Default for OrAuto<T> {
+    fn default() -> Self {
+        OrAuto::Value(T::default())
+    }
+}
+
+impl<T: Copy + Default> OrAuto<T> {
+    /// The number, or the default (0) for `"auto"` before it is resolved.
+    pub fn value_or_default(self) -> T {
+        match self {
+            OrAuto::Value(v) => v,
+            OrAuto::Auto => T::default(),
+        }
+    }
+
+    /// Whether it is `"auto"`.
+    pub fn is_auto(self) -> bool {
+        matches!(self, OrAuto::Auto)
+    }
+}
+
+impl<T: Serialize> Serialize for OrAuto<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OrAuto::Value(v) => v.serialize(s),
+            OrAuto::Auto => s.serialize_str("auto"),
+        }
+    }
+}
+
+struct OrAutoVisitor<T>(PhantomData<T>);
+
+impl<T: TryFrom<u64>> Visitor<'_> for OrAutoVisitor<T> {
+    type Value = OrAuto<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bits = std::mem::size_of::<T>() * 8;
+        write!(f, "u{bits} or \"auto\"")
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        T::try_from(v)
+            .map(OrAuto::Value)
+            .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        match u64::try_from(v) {
+            Ok(v) => self.visit_u64(v),
+            Err(_) => Err(E::invalid_value(Unexpected::Signed(v), &self)),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Err(E::invalid_type(Unexpected::Float(v), &self))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v == "auto" {
+            Ok(OrAuto::Auto)
+        } else {
+            Err(E::invalid_value(Unexpected::Str(v), &self))
+        }
+    }
+}
+
+impl<'de, T: TryFrom<u64>> Deserialize<'de> for OrAuto<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(OrAutoVisitor(PhantomData))
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for OrAuto<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        format!("{}OrAuto", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let number = generator.subschema_for::<T>();
+        json_schema!({
+            "anyOf": [
+                number,
+                {
+                    "description": "Advised by `pekonode advise` for the scenario's nodes, cycle and loss (first-copy forwarding only).",
+                    "type": "string",
+                    "const": "auto"
+                }
+            ]
+        })
+    }
+}
+
+/// What `"auto"` became, and what it was advised for: shown in the run summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Advised {
+    /// The fan-out advised, when `amount` was `"auto"`.
+    pub amount: Option<u32>,
+    /// The timeout advised in ms, when `timeout_ms` was `"auto"`.
+    pub timeout_ms: Option<u64>,
+    /// Nodes the advice is for (every node the scenario ever has).
+    pub nodes: u32,
+    /// The heartbeat cycle in ms.
+    pub cycle_ms: u64,
+    /// The network's loss (`network.loss`; link rules and loss events are not counted).
+    pub loss: f64,
+    /// The target: at most this many false removals a day, cluster-wide.
+    pub target_per_day: f64,
+    /// Heartbeats missed in a row that remove a peer at the resolved settings.
+    pub misses: u32,
+    /// False removals a day advise expects at the resolved settings.
+    pub expected_per_day: f64,
+}
+
+impl fmt::Display for Advised {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(a) = self.amount {
+            parts.push(format!("amount {a}"));
+        }
+        if let Some(t) = self.timeout_ms {
+            parts.push(format!("timeout {t} ms"));
+        }
+        write!(
+            f,
+            "{} (advise: ≤ {} false removals a day at {} nodes, cycle {} ms, loss {}; expected {:.3e} a day, {} missed heartbeats remove a peer)",
+            parts.join(", "),
+            self.target_per_day,
+            self.nodes,
+            self.cycle_ms,
+            self.loss,
+            self.expected_per_day,
+            self.misses
+        )
+    }
+}
+
+/// Whether `p` leaves anything to advise.
+pub(super) fn wanted(p: &ProtocolSpec) -> bool {
+    p.amount.is_auto() || p.timeout_ms.is_auto()
+}
+
+/// Checks the target and the forwarding rule `"auto"` needs; records problems at their paths.
+pub(super) fn check(ck: &mut Checker, p: &ProtocolSpec) {
+    let target_path = "protocol.target_false_removals_per_day";
+    if let Some(t) = p.target_false_removals_per_day {
+        if !(t.is_finite() && t > 0.0 && t <= 1e12) {
+            ck.err(target_path, format!("{t} is not a usable target; use a number of false removals a day above 0 (e.g. 1)"));
+        } else if !wanted(p) {
+            ck.err(target_path, "only \"auto\" uses it: set \"amount\" or \"timeout_ms\" to \"auto\", or leave it out");
+        }
+    }
+    if wanted(p) && p.forwarding != Forwarding::FirstCopy {
+        let path = if p.amount.is_auto() {
+            "protocol.amount"
+        } else {
+            "protocol.timeout_ms"
+        };
+        ck.err(path, "\"auto\" advises for first-copy forwarding (push gossip); add \"forwarding\": \"first-copy\" or give a number");
+    }
+}
+
+/// Resolves `"auto"` for `nodes` nodes at network loss `loss`, given `config` (the block
+/// resolved with `"auto"` as 0): the advised amount and timeout, or `None` with a problem
+/// recorded when no setting meets the target.
+pub(super) fn advise(
+    ck: &mut Checker,
+    p: &ProtocolSpec,
+    config: &Config,
+    nodes: usize,
+    loss: f64,
+) -> Option<Advised> {
+    let path = if p.amount.is_auto() {
+        "protocol.amount"
+    } else {
+        "protocol.timeout_ms"
+    };
+    let per_day = p
+        .target_false_removals_per_day
+        .unwrap_or(DEFAULT_TARGET_PER_DAY);
+    let inputs = Inputs {
+        nodes: u32::try_from(nodes).unwrap_or(u32::MAX),
+        cycle: config.cycle,
+        loss: loss.clamp(0.0, 0.99),
+        per_day,
+        timeout: (!p.timeout_ms.is_auto()).then_some(config.timeout),
+        ..Inputs::default()
+    };
+    let fanout = (!p.amount.is_auto()).then(|| u32::try_from(config.amount).unwrap_or(u32::MAX));
+    let choice = match advise::auto::resolve(&inputs, fanout) {
+        Ok(c) => c,
+        Err(e) => {
+            let hint = match e {
+                AutoError::TooFewNodes => "",
+                AutoError::FanoutTooLarge(_) => "; give a number",
+                AutoError::NoFanout { .. } => {
+                    "; raise target_false_removals_per_day or give numbers"
+                }
+                AutoError::NoTimeout { .. } => {
+                    "; raise amount, set it to \"auto\", or raise target_false_removals_per_day"
+                }
+            };
+            ck.err(path, format!("\"auto\": {e}{hint}"));
+            return None;
+        }
+    };
+    Some(Advised {
+        amount: p.amount.is_auto().then_some(choice.fanout),
+        timeout_ms: p.timeout_ms.is_auto().then(|| millis(choice.timeout)),
+        nodes: inputs.nodes,
+        cycle_ms: millis(config.cycle),
+        loss,
+        target_per_day: per_day,
+        misses: choice.misses,
+        expected_per_day: choice.false_removals_per_day,
+    })
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
