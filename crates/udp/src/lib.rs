@@ -32,6 +32,7 @@
 //! means this machine (as in Go); host names are resolved (cached for a minute); IPv6 works.
 
 mod address;
+mod batch;
 mod codec;
 mod config;
 mod error;

@@ -5,7 +5,7 @@
 //!            ┌──────────────── [node thread] ◀── wake: empty datagram to itself ── commands,
 //!            │  run due timers (handle_timeout)                                    shutdown
 //!            │  set the read timeout to the next timer (≤ MAX_WAIT)
-//!  kernel    │  recv_from ── datagram ──▶ handle_datagram ──┐
+//!  kernel    │  recvmmsg ─── datagrams ─▶ handle_datagram ──┐
 //!  receive ──┘       (timeout: loop)                        │ Node
 //!  buffer                                                   ▼
 //!  (buffer × size, counted drops)   send_to(Endpoint) ◀── drain poll_transmit / poll_event
@@ -14,8 +14,9 @@
 //!
 //! The queue between the network and the node is the kernel's receive buffer
 //! ([`socket::size_receive_buffer`](super::socket)); datagrams it has no room for are dropped
-//! by the kernel and counted ([`socket::kernel_drops`](super::socket)). Timers run before every
-//! read, so a flood delays them by one datagram's handling at most.
+//! by the kernel and counted ([`socket::kernel_drops`](super::socket)). Datagrams are read up
+//! to [`BATCH`](super::batch::BATCH) per system call ([`Batch`]); timers run before every read, so a flood delays
+//! them by one batch's handling at most.
 
 use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
@@ -25,6 +26,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::address::Resolver;
+use super::batch::Batch;
 use super::codec::Codec;
 use super::fault::Fault;
 use super::stats::Counters;
@@ -200,8 +202,8 @@ impl Shared {
 }
 
 /// Whether a datagram is one of the node's own wake-ups (empty, from its own socket).
-fn is_wake(shared: &Shared, len: usize, from: SocketAddr) -> bool {
-    len == 0 && from == shared.wake_addr
+fn is_wake(shared: &Shared, len: usize, from: Option<SocketAddr>) -> bool {
+    len == 0 && from == Some(shared.wake_addr)
 }
 
 impl Shared {
@@ -225,8 +227,8 @@ impl Shared {
 /// datagram to the node; until shutdown.
 pub(crate) fn run(shared: Arc<Shared>) {
     // Datagrams of `size` bytes or more arrive truncated to `size` and the protocol rejects
-    // them: one fixed buffer, never a read or an allocation sized by the network.
-    let mut buf = vec![0u8; shared.size];
+    // them: fixed buffers, never a read or an allocation sized by the network.
+    let mut batch = Batch::new(shared.size);
     let mut timeout = None;
     while !shared.stopping() {
         let wait = shared.run_timers();
@@ -237,12 +239,15 @@ pub(crate) fn run(shared: Arc<Shared>) {
                 timeout = Some(t);
             }
         }
-        match shared.socket.recv_from(&mut buf) {
-            Ok((len, from)) if is_wake(&shared, len, from) => {}
-            Ok((len, _from)) => {
-                Counters::bump(&shared.counters.received);
-                let datagram = &buf[..len];
-                shared.step(|node, now| shared.codec.deliver(node, now, datagram));
+        match batch.recv(&shared.socket) {
+            Ok(_) => {
+                for (datagram, from) in batch.datagrams() {
+                    if is_wake(&shared, datagram.len(), from) {
+                        continue;
+                    }
+                    Counters::bump(&shared.counters.received);
+                    shared.step(|node, now| shared.codec.deliver(node, now, datagram));
+                }
             }
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
