@@ -153,8 +153,17 @@ impl Shared {
                 subscribers.retain(|s| s.send(event.clone()).is_ok());
             }
         }
-        for t in out {
-            self.send(t);
+        // The copies of one broadcast are equal packets: Go's JSON of one is the JSON of all,
+        // so it is encoded once. Sealed datagrams are encoded each (every one has its nonce).
+        let mut encoded: Option<Vec<u8>> = None;
+        for (k, t) in out.iter().enumerate() {
+            let same = k > 0
+                && matches!(self.codec, Codec::Json(_))
+                && out.get(k - 1).is_some_and(|prev| prev.packet == t.packet);
+            if !same {
+                encoded = None;
+            }
+            self.send(t, &mut encoded);
         }
     }
 
@@ -171,7 +180,9 @@ impl Shared {
         let _ = self.socket.send_to(&[], self.wake_addr);
     }
 
-    fn send(&self, t: Transmit<Endpoint>) {
+    /// Sends `t`, encoding it unless `encoded` already holds its datagram (left there for an
+    /// equal packet next).
+    fn send(&self, t: &Transmit<Endpoint>, encoded: &mut Option<Vec<u8>>) {
         if t.packet.kind == protocol::PacketKind::Heartbeat {
             Counters::bump(&self.counters.heartbeat_packets);
         }
@@ -184,8 +195,8 @@ impl Shared {
             Counters::bump(&self.counters.send_errors);
             return;
         };
-        let bytes = self.codec.encode(&t.packet);
-        match self.socket.send_to(&bytes, to) {
+        let bytes = encoded.get_or_insert_with(|| self.codec.encode(&t.packet));
+        match self.socket.send_to(bytes, to) {
             Ok(len) => {
                 Counters::bump(&self.counters.sent);
                 self.counters
