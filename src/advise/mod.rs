@@ -151,10 +151,22 @@ fn choice(inputs: &Inputs, fanout: u32, misses: u32, est: &push::PushEstimate) -
     }
 }
 
+/// Fewest heartbeats the Monte Carlo simulates. Past `TRIALS_BUDGET / MIN_TRIALS` sends per
+/// heartbeat the budget, not this floor, would be exceeded: the floor is low so that a
+/// million-node cluster costs seconds, not minutes (each heartbeat there watches a million
+/// receivers, so a few already give millions of observations).
+const MIN_TRIALS: u64 = 4;
+
+/// Heartbeats simulated for `nodes` at fan-out `f`: the budget's share, at least
+/// [`MIN_TRIALS`], at most 20,000.
+fn trials(nodes: u32, f: u32) -> u32 {
+    let per_trial = u64::from(nodes) * u64::from(f);
+    (TRIALS_BUDGET / per_trial.max(1)).clamp(MIN_TRIALS, 20_000) as u32
+}
+
 /// The miss probability and cost of fan-out `f` for these inputs.
 pub fn estimate(inputs: &Inputs, f: u32) -> push::PushEstimate {
-    let per_trial = u64::from(inputs.nodes) * u64::from(f);
-    let trials = (TRIALS_BUDGET / per_trial.max(1)).clamp(50, 20_000) as u32;
+    let trials = trials(inputs.nodes, f);
     push::estimate(inputs.nodes, f, inputs.loss, trials, SEED ^ u64::from(f))
 }
 
@@ -222,6 +234,17 @@ mod tests {
             c.timeout,
             Duration::from_secs(6).mul_f64(f64::from(c.misses) + 0.5)
         );
+    }
+
+    #[test]
+    fn the_monte_carlo_stays_near_its_budget_at_any_size() {
+        // Clusters of up to 40,000 sends per heartbeat keep the 50-heartbeat floor they had.
+        assert_eq!(trials(5_000, 8), 50);
+        assert_eq!(trials(100, 3), 6_666);
+        for f in 2..=16 {
+            let sends = u64::from(trials(1_000_000, f)) * 1_000_000 * u64::from(f);
+            assert!(sends <= 4 * 16 * 1_000_000, "fan-out {f}: {sends} sends");
+        }
     }
 
     #[test]

@@ -84,8 +84,9 @@ pub struct NodeArgs {
     /// shortest that keeps false removals under --per-day at this amount (needs --nodes).
     #[arg(long, value_parser = node_auto::timeout_arg, value_name = "DURATION|auto")]
     timeout: Option<OrAuto<Duration>>,
-    /// With --amount auto or --timeout auto: how many nodes the cluster has.
-    #[arg(long, value_name = "N")]
+    /// With --amount auto or --timeout auto: how many nodes the cluster has (2 to 1,000,000,
+    /// as `pekonode advise`).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=1_000_000))]
     nodes: Option<u32>,
     /// With auto: the network's datagram loss, 0 to 1 (0.01 = 1 %).
     #[arg(long, default_value_t = 0.0, value_name = "P")]
