@@ -30,10 +30,16 @@ pub mod push;
 
 use std::time::Duration;
 
+use crate::run::Latency;
+
 /// Fewest misses in a row advised: one late or lost heartbeat must never remove a node.
 pub const MIN_MISSES: u32 = 2;
 /// Heartbeats simulated per fan-out by the Monte Carlo (more for small clusters).
 const TRIALS_BUDGET: u64 = 2_000_000;
+/// Largest cluster the Monte Carlo simulates. Beyond it the miss probability is the infinite
+/// cluster's (an upper bound, so the advice errs towards safety) and the cost is scaled from
+/// a Monte Carlo of this size: a million-node question answers in seconds, not minutes.
+pub const MONTE_CARLO_MAX_NODES: u32 = 50_000;
 /// The Monte Carlo's seed: advice is the same on every machine.
 const SEED: u64 = 0x005E_EDAD_715E;
 /// Bytes per infected-set entry on the wire (`"10.0.0.123:7946":true,`).
@@ -59,6 +65,19 @@ pub struct Inputs {
     pub max_cycles: u32,
     /// Evaluate this timeout instead of searching one (`misses = ⌊timeout / cycle⌋`).
     pub timeout: Option<Duration>,
+    /// The network's latency distribution. Its shape matters, not its scale: it decides
+    /// which copy of a heartbeat arrives first ([`push`]). Default: [`default_latency`].
+    pub latency: Latency,
+}
+
+/// The latency `pekonode advise` assumes unless told: log-normal with σ = 0.5 (median 10 ms,
+/// floor 1 ms), the long-tailed shape of a real network and of the shipped scenarios.
+pub fn default_latency(sigma: f64) -> Latency {
+    Latency::LogNormal {
+        median: Duration::from_millis(10),
+        sigma,
+        min: Duration::from_millis(1),
+    }
 }
 
 impl Default for Inputs {
@@ -71,6 +90,7 @@ impl Default for Inputs {
             max_fanout: 8,
             max_cycles: 10,
             timeout: None,
+            latency: default_latency(0.5),
         }
     }
 }
@@ -121,6 +141,9 @@ pub struct Advice {
     /// Index into `options` of the advised one: the least traffic that meets the target with
     /// a timeout of at most `max_cycles` cycles; `None` if none does.
     pub chosen: Option<usize>,
+    /// Whether the cluster is larger than [`MONTE_CARLO_MAX_NODES`], so that the miss
+    /// probability is the infinite cluster's limit rather than a Monte Carlo of this size.
+    pub asymptotic: bool,
 }
 
 /// The choice for `fanout` and `misses` given the Monte Carlo estimate.
@@ -165,9 +188,37 @@ fn trials(nodes: u32, f: u32) -> u32 {
 }
 
 /// The miss probability and cost of fan-out `f` for these inputs.
+///
+/// Up to [`MONTE_CARLO_MAX_NODES`], a Monte Carlo of this very cluster. Beyond, the miss
+/// probability is the limit `1 − π` with `π = 1 − e^(−f(1 − loss)π)` (each node reached sends
+/// `f` copies, a share `loss` of them lost), which finite clusters stay just under; copies per
+/// heartbeat grow with the cluster, and the infected set a copy carries grows by `f` per extra
+/// hop, `log_{f(1 − loss)}` of the size ratio.
 pub fn estimate(inputs: &Inputs, f: u32) -> push::PushEstimate {
-    let trials = trials(inputs.nodes, f);
-    push::estimate(inputs.nodes, f, inputs.loss, trials, SEED ^ u64::from(f))
+    let n = inputs.nodes.min(MONTE_CARLO_MAX_NODES);
+    let trials = trials(n, f);
+    let push = push::Push {
+        nodes: n,
+        fanout: f,
+        loss: inputs.loss,
+        latency: &inputs.latency,
+    };
+    let est = push::estimate(&push, trials, SEED ^ u64::from(f));
+    if n == inputs.nodes {
+        return est;
+    }
+    let ratio = f64::from(inputs.nodes) / f64::from(n);
+    let effective = f64::from(f) * (1.0 - inputs.loss);
+    let extra_hops = if effective > 1.0 {
+        ratio.ln() / effective.ln()
+    } else {
+        0.0
+    };
+    push::PushEstimate {
+        miss: (1.0 - push::limit_coverage(effective)).max(est.miss),
+        copies: est.copies * ratio,
+        carried: est.carried + f64::from(f) * extra_hops,
+    }
 }
 
 /// The choice for fan-out `f`: the shortest timeout that meets the target, from
@@ -209,6 +260,7 @@ pub fn advise(inputs: &Inputs) -> Advice {
         inputs: inputs.clone(),
         options,
         chosen,
+        asymptotic: inputs.nodes > MONTE_CARLO_MAX_NODES,
     }
 }
 
@@ -245,6 +297,33 @@ mod tests {
             let sends = u64::from(trials(1_000_000, f)) * 1_000_000 * u64::from(f);
             assert!(sends <= 4 * 16 * 1_000_000, "fan-out {f}: {sends} sends");
         }
+    }
+
+    #[test]
+    fn past_the_monte_carlo_size_the_limit_is_used_and_errs_towards_safety() {
+        let at = |nodes| {
+            estimate(
+                &Inputs {
+                    nodes,
+                    ..Inputs::default()
+                },
+                3,
+            )
+        };
+        let (cap, big) = (at(MONTE_CARLO_MAX_NODES), at(1_000_000));
+        let limit = 1.0 - push::limit_coverage(3.0);
+        assert_eq!(big.miss, limit);
+        // The Monte Carlo at its largest size is within 2 % of the limit, and under it.
+        assert!(cap.miss <= limit && cap.miss > 0.98 * limit, "{}", cap.miss);
+        assert!((big.copies / cap.copies - 20.0).abs() < 1e-9);
+        assert!(big.carried > cap.carried);
+        let advice = advise(&Inputs {
+            nodes: 1_000_000,
+            max_fanout: 4,
+            ..Inputs::default()
+        });
+        assert!(advice.asymptotic);
+        assert!(advice.chosen.is_some());
     }
 
     #[test]

@@ -14,7 +14,8 @@ pub const EXAMPLES: &str = "Examples:
   pekonode advise --nodes 200 --json | jq .chosen
 
 The model: a heartbeat misses a node with probability q (a seeded Monte Carlo of first-copy
-push gossip, loss included); a peer is removed after T = timeout/cycle misses in a row, so
+push gossip, loss and latency spread included; past 50,000 nodes the infinite cluster's
+limit); a peer is removed after T = timeout/cycle misses in a row, so
 n(n-1)(1-q)q^T false removals per cycle. Checked against the simulator: docs/studies.md.";
 
 /// Arguments of `pekonode advise`.
@@ -48,6 +49,11 @@ pub struct AdviseArgs {
     /// fresh views (what a scenario with "bootstrap": "all" measures).
     #[arg(long, value_parser = humantime::parse_duration)]
     duration: Option<Duration>,
+    /// Spread of the network's latency: σ of a log-normal (0: every datagram takes the same
+    /// time). Its shape, not its scale, matters: it decides which copy of a heartbeat arrives
+    /// first, so how large the infected set the forwarder carries is.
+    #[arg(long, default_value_t = 0.5, value_name = "SIGMA")]
+    latency_sigma: f64,
     /// Print the advice as JSON.
     #[arg(long)]
     json: bool,
@@ -64,6 +70,12 @@ pub fn run(args: AdviseArgs) -> anyhow::Result<()> {
     if !(args.per_day.is_finite() && args.per_day > 0.0) {
         bail!("--per-day {} is not a rate above 0", args.per_day);
     }
+    if !(args.latency_sigma.is_finite() && (0.0..=3.0).contains(&args.latency_sigma)) {
+        bail!(
+            "--latency-sigma {} is not a spread from 0 to 3 (0.5: a typical network)",
+            args.latency_sigma
+        );
+    }
     if args.cycle < Duration::from_millis(1) {
         bail!("--cycle {:?} is shorter than 1 ms", args.cycle);
     }
@@ -75,6 +87,7 @@ pub fn run(args: AdviseArgs) -> anyhow::Result<()> {
         max_fanout: args.max_fanout,
         max_cycles: args.max_cycles,
         timeout: args.timeout,
+        latency: pekonode::advise::default_latency(args.latency_sigma),
     });
     if let Some(t) = args.timeout {
         if t < args.cycle {
@@ -115,6 +128,14 @@ fn table(a: &Advice, cycles: Option<f64>) -> String {
         i.loss,
         i.per_day
     );
+    if a.asymptotic {
+        out.push_str(&format!(
+            "(past {} nodes: miss q is the infinite cluster's limit, an upper bound; costs scaled \
+             from a Monte Carlo of {} nodes)\n\n",
+            pekonode::advise::MONTE_CARLO_MAX_NODES,
+            pekonode::advise::MONTE_CARLO_MAX_NODES
+        ));
+    }
     out.push_str("  fan-out  timeout    miss q     coverage  packets/node/cycle  bytes/s/node  detection  false removals/day");
     if let Some(c) = cycles {
         out.push_str(&format!("  per run of {c} cycles"));
@@ -183,6 +204,7 @@ fn json(a: &Advice, cycles: Option<f64>) -> serde_json::Value {
         "cycle_ms": ms(i.cycle),
         "loss": i.loss,
         "per_day": i.per_day,
+        "asymptotic": a.asymptotic,
         "chosen": a.chosen.map(|k| options[k].clone()),
         "options": options,
     })

@@ -15,7 +15,7 @@ use crate::advise::auto::AutoError;
 use crate::advise::{self, Inputs};
 use crate::protocol::{Config, Forwarding};
 
-use super::schema::ProtocolSpec;
+use super::schema::{NetworkModelSpec, ProtocolSpec};
 use super::validate::Checker;
 
 /// Default target of `"auto"`: fewer than one false removal a day, cluster-wide.
@@ -195,7 +195,7 @@ pub(super) fn check(ck: &mut Checker, p: &ProtocolSpec) {
     }
 }
 
-/// Resolves `"auto"` for `nodes` nodes at network loss `loss`, given `config` (the block
+/// Resolves `"auto"` for `nodes` nodes on `network` (its loss and latency), given `config` (the block
 /// resolved with `"auto"` as 0): the advised amount and timeout, or `None` with a problem
 /// recorded when no setting meets the target.
 pub(super) fn advise(
@@ -203,7 +203,7 @@ pub(super) fn advise(
     p: &ProtocolSpec,
     config: &Config,
     nodes: usize,
-    loss: f64,
+    network: &NetworkModelSpec,
 ) -> Option<Advised> {
     let path = if p.amount.is_auto() {
         "protocol.amount"
@@ -216,7 +216,9 @@ pub(super) fn advise(
     let inputs = Inputs {
         nodes: u32::try_from(nodes).unwrap_or(u32::MAX),
         cycle: config.cycle,
-        loss: loss.clamp(0.0, 0.99),
+        loss: network.loss.clamp(0.0, 0.99),
+        // The file's own latency: its shape decides which copy comes first.
+        latency: super::network::latency(&network.latency),
         per_day,
         timeout: (!p.timeout_ms.is_auto()).then_some(config.timeout),
         ..Inputs::default()
@@ -244,7 +246,7 @@ pub(super) fn advise(
         timeout_ms: p.timeout_ms.is_auto().then(|| millis(choice.timeout)),
         nodes: inputs.nodes,
         cycle_ms: millis(config.cycle),
-        loss,
+        loss: network.loss,
         target_per_day: per_day,
         misses: choice.misses,
         expected_per_day: choice.false_removals_per_day,

@@ -124,7 +124,8 @@ fn fms(value: f64) -> Duration {
     Duration::from_secs_f64((value / 1_000.0).clamp(0.0, 86_400.0))
 }
 
-fn latency(l: &LatencySpec) -> Latency {
+/// The distribution a latency block describes.
+pub(super) fn latency(l: &LatencySpec) -> Latency {
     match *l {
         LatencySpec::Constant { ms } => Latency::Constant(fms(ms)),
         LatencySpec::Uniform { min_ms, max_ms } => Latency::Uniform {

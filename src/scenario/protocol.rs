@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::protocol::{Config, ConfigError};
 
 use super::auto::{self, Advised};
-use super::schema::ProtocolSpec;
+use super::schema::{NetworkModelSpec, ProtocolSpec};
 use super::validate::Checker;
 
 /// The protocol settings of `p` after PekoNode's default rules and `"auto"` resolved for
@@ -17,7 +17,7 @@ pub(super) fn resolve(
     ck: &mut Checker,
     p: &ProtocolSpec,
     nodes: usize,
-    loss: f64,
+    network: &NetworkModelSpec,
 ) -> Option<(Config, Option<Advised>)> {
     let before = ck.count();
     auto::check(ck, p);
@@ -31,7 +31,7 @@ pub(super) fn resolve(
         // A bad target or forwarding rule: no advice to ask for (the problem is recorded).
         return None;
     }
-    let advised = auto::advise(ck, p, &config, nodes, loss)?;
+    let advised = auto::advise(ck, p, &config, nodes, network)?;
     if let Some(a) = advised.amount {
         raw.amount = a as usize;
     }

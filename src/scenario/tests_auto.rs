@@ -27,6 +27,8 @@ fn inputs(loss: f64) -> Inputs {
         nodes: 100,
         cycle: Duration::from_secs(1),
         loss,
+        // The scenario's default latency.
+        latency: crate::run::Latency::Constant(Duration::from_millis(1)),
         ..Inputs::default()
     }
 }

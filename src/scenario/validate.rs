@@ -67,11 +67,10 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
     // for every node the scenario ever has.
     let resolved = timeline::resolve(&mut ck, &spec);
     let nodes = resolved.names.len();
-    let (config, advised) =
-        match protocol::resolve(&mut ck, &spec.protocol, nodes, spec.network.loss) {
-            Some((config, advised)) => (Some(config), advised),
-            None => (None, None),
-        };
+    let (config, advised) = match protocol::resolve(&mut ck, &spec.protocol, nodes, &spec.network) {
+        Some((config, advised)) => (Some(config), advised),
+        None => (None, None),
+    };
     let links = table::link_sets(&mut ck, &spec.network, &resolved);
     if let Some(expect) = &spec.expect {
         check_expect(&mut ck, expect, &spec);
