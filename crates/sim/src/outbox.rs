@@ -187,8 +187,7 @@ impl Simulator {
                         len: len as u32,
                         heartbeat,
                     };
-                    let slot = self.queue.store(copy);
-                    self.queue.push(now + second, What::Arrive(slot));
+                    self.queue.send(now + second, copy);
                 }
                 let env = Envelope {
                     from,
@@ -197,8 +196,7 @@ impl Simulator {
                     len: len as u32,
                     heartbeat,
                 };
-                let slot = self.queue.store(env);
-                self.queue.push(now + first, What::Arrive(slot));
+                self.queue.send(now + first, env);
             }
         }
         self.guard(this_cycle);

@@ -1,6 +1,9 @@
 //! The event queue: what happens next, ordered by (virtual time, sequence number).
 //!
-//! Packets in flight live in a slab so that the queue moves small keys, not packets.
+//! Packets in flight live in the calendar's bucket of their arrival, beside their keys, so that
+//! the queue moves small keys, not packets, and a packet's memory is near its neighbours in
+//! time; the few that arrive beyond the calendar's horizon, and those waiting in a receive
+//! queue, live in a slab.
 
 use pekonode_proto::{Packet, Time};
 
@@ -28,6 +31,8 @@ pub(crate) enum What {
     Sample,
     /// A packet reaches its receiver's socket (slab slot).
     Arrive(u32),
+    /// A packet reaches its receiver's socket (index in its calendar bucket).
+    Land(u32),
     /// A queued packet is taken from the receive queue (slab slot).
     Process(u32),
     /// A node's protocol timer.
@@ -43,7 +48,7 @@ pub(crate) enum What {
 /// (time, sequence) with a single comparison, and the calendar moves 16 bytes per entry.
 #[derive(Default)]
 pub(crate) struct Queue {
-    keys: Calendar,
+    keys: Calendar<Envelope>,
     seq: u64,
     slab: Vec<Option<Envelope>>,
     free: Vec<u32>,
@@ -61,6 +66,7 @@ fn pack(at: Time, seq: u64, what: What) -> u128 {
         What::Process(s) => (3, s),
         What::Timer(n) => (4, n),
         What::Forge(k) => (5, k),
+        What::Land(i) => (6, i),
     };
     (u128::from(at.as_micros().min(MAX_TIME_MICROS)) << 80)
         | (u128::from(seq & ((1 << 40) - 1)) << 40)
@@ -77,7 +83,8 @@ fn unpack(key: u128) -> (Time, What) {
         2 => What::Arrive(payload),
         3 => What::Process(payload),
         4 => What::Timer(payload),
-        _ => What::Forge(payload),
+        5 => What::Forge(payload),
+        _ => What::Land(payload),
     };
     (at, what)
 }
@@ -103,11 +110,12 @@ impl Queue {
     /// about to arrive in it. The slab slots are read first, all together, so their cache
     /// misses overlap instead of coming one per event.
     pub(crate) fn warm(&mut self, mut touch: impl FnMut(&Envelope)) {
-        let Some(keys) = self.keys.fresh() else {
+        let Some((keys, items)) = self.keys.fresh() else {
             return;
         };
         let slots = keys.iter().filter_map(|&key| match unpack(key).1 {
             What::Arrive(slot) => self.slab.get(slot as usize),
+            What::Land(index) => items.get(index as usize),
             _ => None,
         });
         // First pass: one independent load per slot, all in flight at once.
@@ -116,6 +124,30 @@ impl Queue {
         for env in slots.flatten() {
             touch(env);
         }
+    }
+
+    /// Sends a packet on its way: it arrives at `at` (a [`What::Land`] or, beyond the
+    /// calendar's horizon, a [`What::Arrive`] event).
+    pub(crate) fn send(&mut self, at: Time, envelope: Envelope) {
+        self.seq += 1;
+        match self
+            .keys
+            .push_with(pack(at, self.seq, What::Land(0)), envelope)
+        {
+            Ok(()) => self.in_flight += 1,
+            Err(envelope) => {
+                self.seq -= 1;
+                let slot = self.store(envelope);
+                self.push(at, What::Arrive(slot));
+            }
+        }
+    }
+
+    /// The packet of the [`What::Land`] event just popped.
+    pub(crate) fn take_landed(&mut self, index: u32) -> Option<Envelope> {
+        let envelope = self.keys.take(index)?;
+        self.in_flight -= 1;
+        Some(envelope)
     }
 
     /// Stores a packet in flight; returns its slot.

@@ -228,7 +228,16 @@ impl Simulator {
             match what {
                 What::Action(k) => self.apply(k as usize),
                 What::Sample => self.sample(),
-                What::Arrive(slot) => self.arrive(slot),
+                What::Arrive(slot) => {
+                    if let Some(env) = self.queue.take(slot) {
+                        self.arrive(env);
+                    }
+                }
+                What::Land(index) => {
+                    if let Some(env) = self.queue.take_landed(index) {
+                        self.arrive(env);
+                    }
+                }
                 What::Process(slot) => {
                     if let Some(env) = self.queue.take(slot) {
                         if let Some(env) = self.hold_queued(env) {
@@ -284,10 +293,7 @@ impl Simulator {
         self.drain(i, Cause::Other);
     }
 
-    fn arrive(&mut self, slot: u32) {
-        let Some(env) = self.queue.take(slot) else {
-            return;
-        };
+    fn arrive(&mut self, env: Envelope) {
         let to = env.to as usize;
         if self.nodes[to].is_none() {
             let reason = DropReason::Down;
