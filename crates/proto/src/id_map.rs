@@ -38,6 +38,12 @@ impl<Id: Identity, T> IdMap<Id, T> {
         }
     }
 
+    /// Where `id`'s value is or would be kept in the dense table, without reading it.
+    pub(crate) fn dense_slot(&self, id: &Id) -> Option<*const ()> {
+        let d = slot(id)?;
+        (d < self.dense.len()).then(|| self.dense.as_ptr().wrapping_add(d).cast())
+    }
+
     pub(crate) fn get_mut(&mut self, id: &Id) -> Option<&mut T> {
         match slot(id) {
             Some(d) => self.dense.get_mut(d)?.as_mut(),

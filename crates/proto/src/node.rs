@@ -167,6 +167,15 @@ impl<Id: Identity> Node<Id> {
         self.view.len()
     }
 
+    /// The address where the view keeps `id`'s entry, computed without reading the entry
+    /// (`None` for identities outside the dense table). A hint for a driver that handles
+    /// many packets and prefetches what the next ones will touch; reading through it is not
+    /// part of the API.
+    #[inline]
+    pub fn view_slot(&self, id: &Id) -> Option<*const ()> {
+        self.view.slot(id)
+    }
+
     /// Whether `id` is in the view.
     pub fn knows(&self, id: &Id) -> bool {
         self.view.contains(id)

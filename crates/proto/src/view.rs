@@ -97,6 +97,13 @@ impl<Id: Identity> View<Id> {
         })
     }
 
+    /// Where the entry of `id` is kept, without reading it (see [`Node::view_slot`]).
+    ///
+    /// [`Node::view_slot`]: crate::Node::view_slot
+    pub(crate) fn slot(&self, id: &Id) -> Option<*const ()> {
+        self.entries.dense_slot(id)
+    }
+
     pub(crate) fn contains(&self, id: &Id) -> bool {
         self.entries.get(id).is_some()
     }

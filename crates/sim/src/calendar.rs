@@ -93,6 +93,23 @@ impl<P> Calendar<P> {
         Ok(())
     }
 
+    /// The `n`-th next key of the active bucket (0: the next to pop), if it holds that many.
+    pub(crate) fn next_key(&self, n: usize) -> Option<u128> {
+        let at = self.active.len().checked_sub(n + 1)?;
+        self.active.get(at).copied()
+    }
+
+    /// The active bucket's item at `index`, left in place.
+    pub(crate) fn item(&self, index: u32) -> Option<&P> {
+        self.active_items.get(index as usize)?.as_ref()
+    }
+
+    /// Where the active bucket's item at `index` is kept, without reading it.
+    pub(crate) fn item_slot(&self, index: u32) -> Option<*const ()> {
+        let i = index as usize;
+        (i < self.active_items.len()).then(|| self.active_items.as_ptr().wrapping_add(i).cast())
+    }
+
     /// The item of the key just popped (`index`: its low 32 bits), once.
     pub(crate) fn take(&mut self, index: u32) -> Option<P> {
         self.active_items.get_mut(index as usize)?.take()

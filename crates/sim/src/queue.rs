@@ -55,6 +55,14 @@ pub(crate) struct Queue {
     in_flight: u64,
 }
 
+/// Packets in flight below which new ones go to the slab rather than their bucket. A slab
+/// reuses the slot freed last, so a light load stays within a few hot cache lines; a burst of
+/// millions of packets makes every slot a cache miss, and its packets are better kept in
+/// their bucket, written in a row and read while the bucket drains. Measured: buckets alone
+/// cost `scale_1000` (a few thousand packets in flight) about 20 % and saved the full-view
+/// load (2.8 million) about 15 %.
+const SLAB_WHILE_UNDER: u64 = 65_536;
+
 /// Latest time the queue can hold: 2^48 µs, about 8.9 years.
 pub(crate) const MAX_TIME_MICROS: u64 = (1 << 48) - 1;
 
@@ -129,6 +137,11 @@ impl Queue {
     /// Sends a packet on its way: it arrives at `at` (a [`What::Land`] or, beyond the
     /// calendar's horizon, a [`What::Arrive`] event).
     pub(crate) fn send(&mut self, at: Time, envelope: Envelope) {
+        if self.in_flight < SLAB_WHILE_UNDER {
+            let slot = self.store(envelope);
+            self.push(at, What::Arrive(slot));
+            return;
+        }
         self.seq += 1;
         match self
             .keys
@@ -148,6 +161,25 @@ impl Queue {
         let envelope = self.keys.take(index)?;
         self.in_flight -= 1;
         Some(envelope)
+    }
+
+    /// The packet of the `k`-th event after the one just popped, if that event is a packet's
+    /// arrival, and where the packet of the `2k`-th is kept (not read): what to prefetch.
+    pub(crate) fn ahead(&self, k: usize) -> (Option<&Envelope>, Option<*const ()>) {
+        let near = match self.keys.next_key(k).map(|key| unpack(key).1) {
+            Some(What::Land(index)) => self.keys.item(index),
+            Some(What::Arrive(slot)) => self.slab.get(slot as usize).and_then(Option::as_ref),
+            _ => None,
+        };
+        let far = match self.keys.next_key(2 * k).map(|key| unpack(key).1) {
+            Some(What::Land(index)) => self.keys.item_slot(index),
+            Some(What::Arrive(slot)) => {
+                let i = slot as usize;
+                (i < self.slab.len()).then(|| self.slab.as_ptr().wrapping_add(i).cast())
+            }
+            _ => None,
+        };
+        (near, far)
     }
 
     /// Stores a packet in flight; returns its slot.
