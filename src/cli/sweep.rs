@@ -62,9 +62,20 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
             .progress_chars("=> "),
     );
     bar.set_prefix(scenario.name().to_string());
+    // Elsewhere than a terminal (a log, CI), one plain line per finished run.
+    let terminal = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let logged = std::sync::atomic::AtomicUsize::new(0);
     let result = study::sweep::run_sweep(&scenario, threads, &|n, total| {
         bar.set_length(total as u64);
         bar.set_position(n as u64);
+        if !terminal && n > 0 && logged.fetch_max(n, std::sync::atomic::Ordering::Relaxed) < n {
+            eprintln!(
+                "{}: {n} of {total} runs done, {:.0} s elapsed",
+                scenario.name(),
+                started.elapsed().as_secs_f64()
+            );
+        }
     })?;
     bar.finish_and_clear();
     let dir = args
