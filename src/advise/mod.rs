@@ -1,8 +1,9 @@
 //! Fan-out and timeout for a target: `pekonode advise`.
 //!
 //! First-copy forwarding is push gossip: a heartbeat misses a given node with a probability
-//! `q` (about `e^(−fπ)` with `π = 1 − e^(−fπ)` for fan-out `f`; at a finite size, loss
-//! included, a seeded Monte Carlo of the protocol's own rule, [`push`]). A node expires a
+//! `q` (about `e^(−fπ)` with `π = 1 − e^(−fπ)` for fan-out `f`; at a finite size, loss and
+//! latency spread included, a seeded Monte Carlo of the protocol's own rule, [`push`]; past
+//! [`MONTE_CARLO_MAX_NODES`], the limit). A node expires a
 //! peer after `T = ⌊timeout / cycle⌋` of its heartbeats in a row missed it, and heartbeats
 //! miss independently, so each ordered pair of live nodes starts a false removal with
 //! probability `(1 − q)·q^T` per cycle: `n(n − 1)(1 − q)q^T` per cycle in all, plus
@@ -27,6 +28,7 @@
 
 pub mod auto;
 pub mod push;
+mod radix_heap;
 
 use std::time::Duration;
 
@@ -35,7 +37,7 @@ use crate::run::Latency;
 /// Fewest misses in a row advised: one late or lost heartbeat must never remove a node.
 pub const MIN_MISSES: u32 = 2;
 /// Heartbeats simulated per fan-out by the Monte Carlo (more for small clusters).
-const TRIALS_BUDGET: u64 = 2_000_000;
+const TRIALS_BUDGET: u64 = 8_000_000;
 /// Largest cluster the Monte Carlo simulates. Beyond it the miss probability is the infinite
 /// cluster's (an upper bound, so the advice errs towards safety) and the cost is scaled from
 /// a Monte Carlo of this size: a million-node question answers in seconds, not minutes.
@@ -120,14 +122,58 @@ pub struct Choice {
     pub false_removals_per_day: f64,
 }
 
+/// A run to count false removals over: how long it lasts and how long its nodes take to
+/// join, evenly spread from t = 0 (a scenario's `join_interval_ms` × nodes; zero: all at once),
+/// each with a full view of fresh entries (`"bootstrap": "all"`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Horizon {
+    /// Length of the run.
+    pub duration: Duration,
+    /// Joins spread evenly over this long.
+    pub joins_over: Duration,
+}
+
+/// Grid points per axis when averaging over the join phases of a pair.
+const PHASE_GRID: u32 = 128;
+
 impl Choice {
-    /// Expected false removals over a run of `cycles` heartbeat cycles that starts with every
-    /// entry fresh (a cluster bootstrapped with full views at once).
-    pub fn false_removals_over(&self, nodes: u32, cycles: f64) -> f64 {
+    /// Expected false removals over a run (see [`Horizon`]), cluster-wide.
+    ///
+    /// Per ordered pair (observer `a`, peer `b`), a false removal starts at `a`'s join, when
+    /// its entry for `b` is fresh, if every heartbeat `b` sends before the timeout runs out
+    /// misses `a` (`T` or `T + 1` of them, as the two join phases fall); and after every
+    /// heartbeat of `b` that reaches `a` while `a` is up, with probability `(1 − q)·q^T`. Only
+    /// removals that fall inside the run count. The expectation is averaged over join phases
+    /// spread evenly over `joins_over`.
+    pub fn false_removals_in(&self, nodes: u32, cycle: Duration, run: &Horizon) -> f64 {
         let pairs = f64::from(nodes) * f64::from(nodes.saturating_sub(1));
-        let q_t = self.miss.powi(self.misses as i32);
-        let steady = (cycles - f64::from(self.misses)).max(0.0);
-        pairs * q_t * (1.0 + (1.0 - self.miss) * steady)
+        let (c, d) = (cycle.as_secs_f64(), run.duration.as_secs_f64());
+        let (timeout, spread) = (self.timeout.as_secs_f64(), run.joins_over.as_secs_f64());
+        if c <= 0.0 {
+            return 0.0;
+        }
+        let q = self.miss;
+        let grid = if spread > 0.0 { PHASE_GRID } else { 1 };
+        let phase = |i: u32| spread * (f64::from(i) + 0.5) / f64::from(grid);
+        let mut total = 0.0;
+        for i in 0..grid {
+            let ja = if spread > 0.0 { phase(i) } else { 0.0 };
+            for j in 0..grid {
+                let jb = if spread > 0.0 { phase(j) } else { 0.0 };
+                // b's heartbeats go out at jb + k·c; the first one a can receive is after ja.
+                let first = ((ja - jb) / c).floor().max(-1.0) + 1.0;
+                if ja + timeout <= d {
+                    // Heartbeats of b strictly between ja and ja + timeout must all miss.
+                    let last = ((ja + timeout - jb) / c).ceil() - 1.0;
+                    total += q.powf((last - first + 1.0).max(0.0));
+                }
+                // Received heartbeats at jb + k·c, k ≥ first, whose timeout ends in the run.
+                let end = ((d - timeout - jb) / c).floor();
+                let later = (end - first + 1.0).max(0.0);
+                total += later * (1.0 - q) * q.powi(self.misses as i32);
+            }
+        }
+        pairs * total / f64::from(grid * grid)
     }
 }
 
@@ -243,10 +289,30 @@ pub fn for_fanout(inputs: &Inputs, f: u32) -> Choice {
 
 /// Advises a fan-out and a timeout for `inputs`.
 pub fn advise(inputs: &Inputs) -> Advice {
-    let mut options = Vec::new();
-    for f in 2..=inputs.max_fanout.max(2) {
-        options.push(for_fanout(inputs, f));
-    }
+    // One Monte Carlo per fan-out, each from its own seed: they run side by side on as many
+    // cores as there are, and the advice does not depend on how many.
+    let fanouts: Vec<u32> = (2..=inputs.max_fanout.max(2)).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = fanouts.len().div_ceil(threads).max(1);
+    let options: Vec<Choice> = std::thread::scope(|scope| {
+        let handles: Vec<_> = fanouts
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|&f| for_fanout(inputs, f))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(choices) => choices,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
     let chosen = options
         .iter()
         .enumerate()
@@ -290,12 +356,18 @@ mod tests {
 
     #[test]
     fn the_monte_carlo_stays_near_its_budget_at_any_size() {
-        // Clusters of up to 40,000 sends per heartbeat keep the 50-heartbeat floor they had.
-        assert_eq!(trials(5_000, 8), 50);
-        assert_eq!(trials(100, 3), 6_666);
+        // 8 million sends per fan-out: 200 heartbeats of 5,000 nodes at fan-out 8, at most
+        // 20,000 heartbeats for small clusters, and the budget held up to the largest size.
+        assert_eq!(trials(5_000, 8), 200);
+        assert_eq!(trials(100, 3), 20_000);
+        let n = MONTE_CARLO_MAX_NODES;
         for f in 2..=16 {
-            let sends = u64::from(trials(1_000_000, f)) * 1_000_000 * u64::from(f);
-            assert!(sends <= 4 * 16 * 1_000_000, "fan-out {f}: {sends} sends");
+            let sends = u64::from(trials(n, f)) * u64::from(n) * u64::from(f);
+            assert!(sends <= TRIALS_BUDGET, "fan-out {f}: {sends} sends");
+            assert!(
+                sends >= TRIALS_BUDGET * 9 / 10,
+                "fan-out {f}: {sends} sends"
+            );
         }
     }
 
@@ -327,7 +399,7 @@ mod tests {
     }
 
     #[test]
-    fn the_run_total_counts_the_fresh_start_once() {
+    fn the_run_total_counts_the_fresh_start_once_and_the_windows_that_end_in_it() {
         let c = choice(
             &Inputs::default(),
             3,
@@ -338,8 +410,31 @@ mod tests {
                 carried: 10.0,
             },
         );
-        // 100 × 99 pairs × 0.001 × (1 + 0.9 × 7) over 10 cycles.
-        assert!((c.false_removals_over(100, 10.0) - 9.9 * 7.3).abs() < 1e-9);
+        let (cycle, nodes) = (Duration::from_secs(6), 100);
+        // All join at 0, timeout 3.5 cycles, 10 cycles: the fresh start needs the heartbeats
+        // at 1, 2, 3 cycles to miss (0.001); heartbeats received at 1..=6 cycles start a window
+        // that ends by 10 (6 × 0.9 × 0.001). 100 × 99 pairs.
+        let all_at_once = Horizon {
+            duration: cycle * 10,
+            joins_over: Duration::ZERO,
+        };
+        let expected = 9900.0 * 0.001 * (1.0 + 6.0 * 0.9);
+        assert!((c.false_removals_in(nodes, cycle, &all_at_once) - expected).abs() < 1e-9);
         assert!((c.false_removals_per_cycle - 9.9 * 0.9).abs() < 1e-9);
+        // Joins spread over a cycle: 7 or 6 of b's heartbeats start a window that ends by 10
+        // cycles (as b joined before or after half a cycle), less, for the half of the pairs
+        // where b joined first, the one sent before a was up: 6 on average. The fresh start
+        // needs 3 or 4 misses, half and half.
+        let spread = Horizon {
+            joins_over: cycle,
+            ..all_at_once
+        };
+        let later = 0.9 * 0.001 * 6.0;
+        let fresh = 0.5 * 0.001 + 0.5 * 0.0001;
+        let got = c.false_removals_in(nodes, cycle, &spread) / 9900.0;
+        assert!(
+            (got - (later + fresh)).abs() < 0.01 * (later + fresh),
+            "{got}"
+        );
     }
 }

@@ -11,13 +11,11 @@
 //! miss probability (at 100 nodes and fan-out 4, a log-normal with σ = 0.5 misses about 5 %
 //! less often than a uniform 1–3 ms, which the simulator confirms).
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use super::radix_heap::RadixHeap;
 use crate::run::Latency;
 
 /// The share push gossip at fan-out `f` reaches on an infinite cluster: the root of
@@ -42,8 +40,25 @@ pub fn limit_coverage(f: f64) -> f64 {
     pi
 }
 
-/// One copy on its way: arrival time, receiver, and the infected set it carries (sorted).
-type Copy = (Reverse<u64>, u32, Vec<u32>);
+/// One copy on its way (queued by arrival time, in ns): receiver, and where the infected set
+/// it carries lies in the trial's arena (the copies of one send share one set: no copy owns
+/// a vector).
+#[derive(Clone, Copy, Debug)]
+struct Copy {
+    to: u32,
+    set: u32,
+    len: u32,
+}
+
+/// The state of one trial, reused across trials: who was reached, the copies on their way,
+/// the infected sets (sorted runs of node numbers) and scratch space for the picks.
+struct Trial {
+    reached: Vec<bool>,
+    queue: RadixHeap<Copy>,
+    arena: Vec<u32>,
+    picks: Vec<u32>,
+    extra: Vec<u32>,
+}
 
 /// What the Monte Carlo measured.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -87,25 +102,31 @@ pub fn estimate(push: &Push<'_>, trials: u32, seed: u64) -> PushEstimate {
     }
     let (mut copies, mut carried) = (0u64, 0u64);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut reached = vec![false; n as usize];
     let mut missed_total = 0u64;
-    let mut queue: BinaryHeap<Copy> = BinaryHeap::new();
-    let mut picks = Vec::with_capacity(f as usize);
+    let mut t = Trial {
+        reached: vec![false; n as usize],
+        queue: RadixHeap::new(),
+        arena: Vec::new(),
+        picks: Vec::with_capacity(f as usize),
+        extra: Vec::with_capacity(f as usize + 1),
+    };
     for _ in 0..trials {
-        reached.iter_mut().for_each(|r| *r = false);
-        reached[0] = true;
+        t.reached.fill(false);
+        t.reached[0] = true;
+        t.queue.clear();
+        t.arena.clear();
+        t.arena.push(0);
         let mut count = 1u32;
-        queue.clear();
-        send(&mut rng, push, 0, &[0], 0, &mut picks, &mut queue);
-        while let Some((Reverse(at), to, set)) = queue.pop() {
+        send(&mut rng, push, 0, (0, 1), 0, &mut t);
+        while let Some((at, c)) = t.queue.pop() {
             copies += 1;
-            carried += set.len() as u64;
-            if reached[to as usize] {
+            carried += u64::from(c.len);
+            if t.reached[c.to as usize] {
                 continue;
             }
-            reached[to as usize] = true;
+            t.reached[c.to as usize] = true;
             count += 1;
-            send(&mut rng, push, to, &set, at, &mut picks, &mut queue);
+            send(&mut rng, push, c.to, (c.set, c.len), at, &mut t);
         }
         missed_total += u64::from(n - count);
     }
@@ -126,45 +147,63 @@ pub fn estimate(push: &Push<'_>, trials: u32, seed: u64) -> PushEstimate {
     }
 }
 
-/// `from` sends to up to `f` random nodes outside `set` (its own included); each copy
-/// carries `set` ∪ picks and arrives after a delay drawn from the latency, unless lost.
+/// `from` sends to up to `f` random nodes outside `set` (its own included; a run of the
+/// arena); each copy carries `set` ∪ picks ∪ {from} and arrives after a delay drawn from the
+/// latency, unless lost.
 fn send(
     rng: &mut ChaCha8Rng,
     push: &Push<'_>,
     from: u32,
-    set: &[u32],
+    (start, len): (u32, u32),
     now: u64,
-    picks: &mut Vec<u32>,
-    queue: &mut BinaryHeap<Copy>,
+    t: &mut Trial,
 ) {
     let (n, f, loss) = (push.nodes, push.fanout, push.loss);
-    picks.clear();
+    let set = &t.arena[start as usize..(start + len) as usize];
+    t.picks.clear();
     let free = n as usize - set.len() - usize::from(set.binary_search(&from).is_err());
     let want = (f as usize).min(free);
     // Rejection sampling: sets hold a few dozen nodes, far fewer than n.
     let mut tries = 0;
-    while picks.len() < want && tries < 64 * want + 64 {
+    while t.picks.len() < want && tries < 64 * want + 64 {
         tries += 1;
         let c = rng.gen_range(0..n);
-        if c != from && set.binary_search(&c).is_err() && !picks.contains(&c) {
-            picks.push(c);
+        if c != from && set.binary_search(&c).is_err() && !t.picks.contains(&c) {
+            t.picks.push(c);
         }
     }
-    let mut carried = set.to_vec();
-    carried.extend_from_slice(picks);
-    if carried.binary_search(&from).is_err() {
-        carried.push(from);
+    // The new set, `set` ∪ picks ∪ {from}, kept sorted at the arena's end: a copy of `set`
+    // and a few insertions (picks are never in `set`; `from` may be). Arena offsets fit in u32: a trial forwards at most once
+    // per node, with sets of a few dozen entries, at most MONTE_CARLO_MAX_NODES nodes.
+    t.extra.clear();
+    t.extra.extend_from_slice(&t.picks);
+    t.extra.push(from);
+    let begin = t.arena.len();
+    t.arena
+        .extend_from_within(start as usize..(start + len) as usize);
+    for &x in &t.extra {
+        let run = &t.arena[begin..];
+        if let Err(at) = run.binary_search(&x) {
+            t.arena.push(x);
+            t.arena[begin + at..].rotate_right(1);
+        }
     }
-    carried.sort_unstable();
-    carried.dedup();
-    for &to in picks.iter() {
+    let carried = (begin as u32, (t.arena.len() - begin) as u32);
+    for &to in t.picks.iter() {
         if loss > 0.0 && rng.gen::<f64>() < loss {
             continue;
         }
         // Times in ns: fine enough that distinct draws rarely tie.
         let delay = push.latency.sample(rng.gen(), rng.gen());
         let at = now + u64::try_from(delay.as_nanos()).unwrap_or(u64::MAX / 4);
-        queue.push((Reverse(at), to, carried.clone()));
+        t.queue.push(
+            at,
+            Copy {
+                to,
+                set: carried.0,
+                len: carried.1,
+            },
+        );
     }
 }
 

@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use anyhow::bail;
 use clap::Args;
-use pekonode::advise::{advise, Advice, Inputs};
+use pekonode::advise::{advise, Advice, Horizon, Inputs};
 
 /// Examples shown by `pekonode advise --help`.
 pub const EXAMPLES: &str = "Examples:
   pekonode advise --nodes 1000                         # cycle 6s, no loss, < 1 false removal a day
   pekonode advise --nodes 5000 --cycle 1s --loss 0.01 --per-day 0.1
   pekonode advise --nodes 200 --json | jq .chosen
+  pekonode advise --nodes 5000 --cycle 30s --timeout 135s --duration 600s --join-spread 30s
 
 The model: a heartbeat misses a node with probability q (a seeded Monte Carlo of first-copy
 push gossip, loss and latency spread included; past 50,000 nodes the infinite cluster's
@@ -49,6 +50,10 @@ pub struct AdviseArgs {
     /// fresh views (what a scenario with "bootstrap": "all" measures).
     #[arg(long, value_parser = humantime::parse_duration)]
     duration: Option<Duration>,
+    /// With --duration: the nodes join evenly spread over this long from the start (a
+    /// scenario's join_interval_ms × nodes), not all at once.
+    #[arg(long, value_parser = humantime::parse_duration, requires = "duration", default_value = "0s")]
+    join_spread: Duration,
     /// Spread of the network's latency: σ of a log-normal (0: every datagram takes the same
     /// time). Its shape, not its scale, matters: it decides which copy of a heartbeat arrives
     /// first, so how large the infected set the forwarder carries is.
@@ -94,13 +99,17 @@ pub fn run(args: AdviseArgs) -> anyhow::Result<()> {
             bail!("--timeout {t:?} is shorter than the cycle: every node would expire");
         }
     }
-    let cycles = args
-        .duration
-        .map(|d| d.as_secs_f64() / args.cycle.as_secs_f64());
+    let horizon = args.duration.map(|duration| Horizon {
+        duration,
+        joins_over: args.join_spread,
+    });
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&json(&advice, cycles))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json(&advice, horizon.as_ref()))?
+        );
     } else {
-        print!("{}", table(&advice, cycles));
+        print!("{}", table(&advice, horizon.as_ref()));
     }
     if advice.chosen.is_none() && args.timeout.is_none() {
         bail!(
@@ -119,7 +128,7 @@ fn ms(d: Duration) -> u64 {
 }
 
 /// The advice as a table, the chosen row marked, and the settings to paste.
-fn table(a: &Advice, cycles: Option<f64>) -> String {
+fn table(a: &Advice, horizon: Option<&Horizon>) -> String {
     let i = &a.inputs;
     let mut out = format!(
         "advice for {} nodes, cycle {} ms, loss {}, target ≤ {} false removals a day\n\n",
@@ -137,8 +146,11 @@ fn table(a: &Advice, cycles: Option<f64>) -> String {
         ));
     }
     out.push_str("  fan-out  timeout    miss q     coverage  packets/node/cycle  bytes/s/node  detection  false removals/day");
-    if let Some(c) = cycles {
-        out.push_str(&format!("  per run of {c} cycles"));
+    if let Some(h) = horizon {
+        out.push_str(&format!("  per run of {} s", h.duration.as_secs_f64()));
+        if !h.joins_over.is_zero() {
+            out.push_str(&format!(" (joins over {} s)", h.joins_over.as_secs_f64()));
+        }
     }
     out.push('\n');
     for (k, c) in a.options.iter().enumerate() {
@@ -154,9 +166,10 @@ fn table(a: &Advice, cycles: Option<f64>) -> String {
             c.detection.as_secs_f64(),
             c.false_removals_per_day
         ));
-        if let Some(cy) = cycles {
+        if let Some(h) = horizon {
             out.pop();
-            out.push_str(&format!("  {:>10.3}\n", c.false_removals_over(i.nodes, cy)));
+            let run = c.false_removals_in(i.nodes, i.cycle, h);
+            out.push_str(&format!("  {run:>10.3}\n"));
         }
     }
     if let Some(c) = a.chosen.map(|k| &a.options[k]) {
@@ -178,7 +191,7 @@ fn table(a: &Advice, cycles: Option<f64>) -> String {
     out
 }
 
-fn json(a: &Advice, cycles: Option<f64>) -> serde_json::Value {
+fn json(a: &Advice, horizon: Option<&Horizon>) -> serde_json::Value {
     let i = &a.inputs;
     let options: Vec<serde_json::Value> = a
         .options
@@ -195,7 +208,7 @@ fn json(a: &Advice, cycles: Option<f64>) -> serde_json::Value {
                 "detection_ms": ms(c.detection),
                 "false_removals_per_cycle": c.false_removals_per_cycle,
                 "false_removals_per_day": c.false_removals_per_day,
-                "false_removals_per_run": cycles.map(|cy| c.false_removals_over(i.nodes, cy)),
+                "false_removals_per_run": horizon.map(|h| c.false_removals_in(i.nodes, i.cycle, h)),
             })
         })
         .collect();
