@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pekonode::scenario::{self as cost, Scenario, PACKETS_PER_SECOND};
+use pekonode::scenario::{self as cost, Scenario};
 use pekonode::{report, study};
 
 use pekonode::study::shard::Shard;
@@ -150,19 +150,22 @@ fn run_shard(
 }
 
 /// One line: runs, packets and a rough wall time on `threads` threads (from
-/// [`PACKETS_PER_SECOND`](pekonode::scenario::PACKETS_PER_SECOND)); `None` without a sweep.
+/// [`CostEstimate::seconds`](pekonode::scenario::CostEstimate::seconds)); `None` without a
+/// sweep.
 fn estimate(scenario: &Scenario, threads: usize) -> Option<String> {
     let sweep = scenario.sweep()?;
     let seeds = u64::from(sweep.seeds.unwrap_or(scenario.seeds()).max(1));
     let points = sweep.points();
-    let mut packets = 0.0;
+    let (mut packets, mut seconds) = (0.0, 0.0);
     for p in &points {
         if let Some(Ok(s)) = scenario.sweep_point(p) {
-            packets += s.cost().packets * seeds as f64;
+            let cost = s.cost();
+            packets += cost.packets * seeds as f64;
+            seconds += cost.seconds() * seeds as f64;
         }
     }
     let runs = points.len() as u64 * seeds;
-    let seconds = packets / PACKETS_PER_SECOND / threads.max(1) as f64;
+    let seconds = seconds / threads.max(1) as f64;
     Some(format!(
         "sweep {}: {} points × {seeds} seeds = {runs} runs, about {} packets: roughly {} on {threads} thread(s)",
         scenario.name(),

@@ -32,9 +32,17 @@ pub const MAX_MEMORY_BYTES: u64 = 4 << 30;
 /// Largest packet estimate a run may have: 10^11 (about 15 hours at the simulator's ~2
 /// million packets per second).
 pub const MAX_PACKETS: f64 = 1e11;
-/// Packets the simulator plays per second of wall time on one core (scale_1000: 5.5 × 10^7
-/// datagrams in about 30 s); only for the rough time of [`CostEstimate::seconds`].
+/// Packets the simulator plays per second of wall time on one core while its views fit in
+/// the cache (scale_1000: 5.5 × 10^7 datagrams in about 30 s); only for the rough time of
+/// [`CostEstimate::seconds`].
 pub const PACKETS_PER_SECOND: f64 = 2e6;
+/// Views up to this size play at [`PACKETS_PER_SECOND`]; larger ones slower, as each delivery
+/// misses the cache on its receiver's view.
+const CACHED_VIEW_BYTES: f64 = 32e6;
+/// How fast the rate falls with the views' size past [`CACHED_VIEW_BYTES`]: as
+/// `(bytes / CACHED_VIEW_BYTES)^-0.37`. Fitted to full-view runs on the 2-core VM: 5,000 nodes
+/// (425 MB of views) at 0.76 M packets/s, 10,000 (1.7 GB) at 0.48 M/s.
+const VIEW_SLOWDOWN_EXPONENT: f64 = 0.37;
 
 /// Bytes per view entry: the 16-byte entry and the table's growth slack (an eighth at
 /// most; a complete view stores no member list). Measured: 1.97 GB peak in all for 10,000
@@ -134,9 +142,16 @@ impl CostEstimate {
             .saturating_add(self.other_bytes)
     }
 
-    /// Rough wall time on one core, in seconds, at [`PACKETS_PER_SECOND`].
+    /// Rough wall time on one core, in seconds: [`PACKETS_PER_SECOND`], slower when the views
+    /// outgrow the cache (each delivery then waits on memory).
     pub fn seconds(&self) -> f64 {
-        self.packets / PACKETS_PER_SECOND
+        let views = self.views_bytes as f64;
+        let slowdown = if views > CACHED_VIEW_BYTES {
+            (views / CACHED_VIEW_BYTES).powf(VIEW_SLOWDOWN_EXPONENT)
+        } else {
+            1.0
+        };
+        self.packets / PACKETS_PER_SECOND * slowdown
     }
 }
 
@@ -316,6 +331,18 @@ mod tests {
         assert!(e.guard_stops);
         assert_eq!(e.packets, Limits::default().max_packets_per_cycle as f64);
         assert!(e.memory_bytes() < MAX_MEMORY_BYTES);
+    }
+
+    #[test]
+    fn large_views_slow_the_time_estimate_down() {
+        let c = config(30_000, Forwarding::FirstCopy);
+        let limits = Limits::default();
+        let small = CostEstimate::new(100, &c, 600_000, 1000, &limits, Some(Bootstrap::All));
+        assert_eq!(small.seconds(), small.packets / PACKETS_PER_SECOND);
+        // 5,000 nodes with full views: 425 MB of views, measured at about 0.76 M packets/s.
+        let big = CostEstimate::new(5_000, &c, 600_000, 1000, &limits, Some(Bootstrap::All));
+        let rate = big.packets / big.seconds();
+        assert!((0.6e6..0.9e6).contains(&rate), "{rate}");
     }
 
     #[test]
