@@ -180,22 +180,10 @@ impl Simulator {
             Verdict::Deliver(first, second) => {
                 if let Some(second) = second {
                     self.observers.record(now, Record::Duplicated);
-                    let copy = Envelope {
-                        from,
-                        to: t.to,
-                        packet: t.packet.clone(),
-                        len: len as u32,
-                        heartbeat,
-                    };
+                    let copy = Envelope::new(from, t.to, t.packet.clone(), len, heartbeat);
                     self.queue.send(now + second, copy);
                 }
-                let env = Envelope {
-                    from,
-                    to: t.to,
-                    packet: t.packet,
-                    len: len as u32,
-                    heartbeat,
-                };
+                let env = Envelope::new(from, t.to, t.packet, len, heartbeat);
                 self.queue.send(now + first, env);
             }
         }

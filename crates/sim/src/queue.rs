@@ -11,15 +11,61 @@ use super::calendar::Calendar;
 use pekonode_run::NodeIndex;
 
 /// A packet on its way, with what the observers need to follow its heartbeat.
+///
+/// 88 bytes (104 with the length and tracker number in full): millions are in flight in a
+/// full-view burst, and every byte of them is memory traffic.
 #[derive(Debug)]
 pub(crate) struct Envelope {
     pub(crate) from: NodeIndex,
     pub(crate) to: NodeIndex,
     pub(crate) packet: Packet<NodeIndex>,
-    pub(crate) len: u32,
-    /// The infection tracker's number for the heartbeat it is a copy of (its hops are in the
-    /// packet's lineage).
-    pub(crate) heartbeat: Option<u64>,
+    /// The datagram's length (low 31 bits) and whether `heartbeat` holds a number (top bit).
+    sized: u32,
+    /// The low 32 bits of the infection tracker's number for the heartbeat it is a copy of
+    /// (its hops are in the packet's lineage); see [`Envelope::heartbeat`].
+    heartbeat: u32,
+}
+
+/// The top bit of [`Envelope::sized`]: a tracker number is held.
+const TRACKED: u32 = 1 << 31;
+
+impl Envelope {
+    /// A packet of `len` bytes (saturated at 2^31 − 1, far above any datagram) from `from` to
+    /// `to`, a copy of tracked heartbeat `heartbeat` or of none.
+    pub(crate) fn new(
+        from: NodeIndex,
+        to: NodeIndex,
+        packet: Packet<NodeIndex>,
+        len: u64,
+        heartbeat: Option<u64>,
+    ) -> Envelope {
+        let len = u32::try_from(len).unwrap_or(u32::MAX).min(TRACKED - 1);
+        Envelope {
+            from,
+            to,
+            packet,
+            sized: len | heartbeat.map_or(0, |_| TRACKED),
+            // Only the low bits travel: `heartbeat` restores the rest.
+            heartbeat: heartbeat.map_or(0, |id| id as u32),
+        }
+    }
+
+    /// The datagram's length in bytes.
+    pub(crate) fn len(&self) -> u32 {
+        self.sized & !TRACKED
+    }
+
+    /// The tracker's number for the heartbeat this is a copy of, given `next`, the number the
+    /// tracker gives next. Exact while fewer than 2^32 heartbeats were emitted since this
+    /// copy's heartbeat: a copy is in flight for seconds, during which the explosion guard
+    /// bounds what is sent to far fewer.
+    pub(crate) fn heartbeat(&self, next: u64) -> Option<u64> {
+        if self.sized & TRACKED == 0 {
+            return None;
+        }
+        let behind = (next as u32).wrapping_sub(self.heartbeat);
+        Some(next.wrapping_sub(u64::from(behind)))
+    }
 }
 
 /// Something scheduled.
@@ -214,6 +260,29 @@ impl Queue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_envelope_keeps_its_length_and_tracker_number_in_eight_bytes() {
+        use pekonode_proto::{Infected, Metadata, NodeInfo, PacketKind};
+        let packet = Packet {
+            kind: PacketKind::Heartbeat,
+            node: NodeInfo::new(3, "n3"),
+            infected: Infected::new(),
+            metadata: Metadata::default(),
+            lineage: None,
+        };
+        assert_eq!(std::mem::size_of::<Envelope>(), 88);
+        let untracked = Envelope::new(1, 2, packet.clone(), 312, None);
+        assert_eq!((untracked.len(), untracked.heartbeat(10)), (312, None));
+        // The number comes back whole across the low bits' wrap, and at the largest length.
+        let id = (5u64 << 32) - 3;
+        let env = Envelope::new(1, 2, packet, u64::MAX, Some(id));
+        assert_eq!(env.len(), (1 << 31) - 1);
+        for next in [id + 1, id + 3, id + 10, id + (1 << 31)] {
+            assert_eq!(env.heartbeat(next), Some(id));
+        }
+        assert_eq!(Envelope::new(0, 0, env.packet, 0, Some(0)).heartbeat(0), Some(0));
+    }
 
     #[test]
     fn events_come_out_by_time_then_insertion_order() {

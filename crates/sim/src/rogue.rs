@@ -144,14 +144,8 @@ impl Simulator {
                 (p.clone(), REPLAYER)
             }
         };
-        let len = self.packet_len(&packet) as u32;
-        let env = Envelope {
-            from,
-            to,
-            packet,
-            len,
-            heartbeat: None,
-        };
+        let len = self.packet_len(&packet);
+        let env = Envelope::new(from, to, packet, len, None);
         self.observers.record(self.now, Record::Forged);
         if let Some(sink) = &mut self.trace {
             sink(self.now, &TraceEvent::Send(packet_info(&env)));
@@ -187,7 +181,7 @@ impl Simulator {
         if let Some(sink) = &mut self.trace {
             sink(now, &TraceEvent::Deliver(packet_info(&env)));
         }
-        let datagram = vec![0u8; env.len as usize];
+        let datagram = vec![0u8; env.len() as usize];
         if let Some(node) = &mut self.nodes[to as usize] {
             node.handle_datagram_with(now, &datagram, |_| Err(reason));
         }

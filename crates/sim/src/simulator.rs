@@ -367,7 +367,8 @@ impl Simulator {
             return;
         };
         let rogue = env.from >= super::rogue::REPLAYER;
-        let len = env.len as usize;
+        let len = env.len() as usize;
+        let tracked = env.heartbeat(self.observers.next_heartbeat());
         let info = self.trace.is_some().then(|| packet_info(&env));
         let (lineage, origin) = (env.packet.lineage, env.packet.node.id);
         if !node.handle_sized_packet(now, env.packet, len) {
@@ -380,7 +381,7 @@ impl Simulator {
             self.drain(to, Cause::Other);
             return;
         }
-        let heartbeat = env.heartbeat.zip(lineage).map(|(id, l)| (id, l.hops));
+        let heartbeat = tracked.zip(lineage).map(|(id, l)| (id, l.hops));
         // A rogue's packets are not the cluster's traffic (they are counted as forged).
         if !rogue {
             self.observers.record(
@@ -395,7 +396,7 @@ impl Simulator {
         if let (Some(sink), Some(packet)) = (&mut self.trace, info) {
             sink(now, &TraceEvent::Deliver(packet));
         }
-        let cause = match (env.heartbeat, lineage) {
+        let cause = match (tracked, lineage) {
             (Some(id), Some(l)) => Cause::Copy {
                 id,
                 origin,

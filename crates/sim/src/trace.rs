@@ -103,7 +103,7 @@ pub(crate) fn packet_info(env: &Envelope) -> PacketInfo {
         to: env.to,
         kind: env.packet.kind,
         origin: env.packet.node.id,
-        bytes: env.len,
+        bytes: env.len(),
     }
 }
 
