@@ -91,7 +91,7 @@ fn published_metadata_reaches_every_node() {
         assert!(net.run_until(Time::from_secs(60), 10_000_000));
         for n in &net.nodes {
             assert_eq!(n.read().bytes(), b"hello", "{mode}");
-            assert_eq!(n.read().version, 1_000);
+            assert_eq!(n.read().version(), 1_000);
         }
     }
 }

@@ -144,7 +144,7 @@ fn a_node_rejects_every_malformed_datagram_and_stays_unchanged() {
         assert!(node.poll_transmit().is_none());
     }
     assert_eq!(node.get().collect::<Vec<_>>(), before);
-    assert_eq!(node.read().version, 0);
+    assert_eq!(node.read().version(), 0);
 }
 
 #[test]

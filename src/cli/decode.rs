@@ -43,7 +43,7 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<()> {
                     p.node.name(),
                     p.node.private_data(),
                     infected.join(", "),
-                    p.metadata.version,
+                    p.metadata.version(),
                     p.metadata.bytes().len(),
                 );
             }

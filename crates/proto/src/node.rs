@@ -531,7 +531,8 @@ impl<Id: Identity> Node<Id> {
         if self.adopt(now, &packet.metadata, len) {
             return;
         }
-        if packet.kind == PacketKind::SwapRequest && packet.metadata.version < self.metadata.version
+        if packet.kind == PacketKind::SwapRequest
+            && packet.metadata.version() < self.metadata.version()
         {
             if let Err(reason) = self.may_answer_swap(now, &packet.node.id) {
                 self.events.push_back(Event::PacketRejected { len, reason });
@@ -553,13 +554,13 @@ impl<Id: Identity> Node<Id> {
     /// Takes `offered` if its version is newer than ours (and, under the trust rules, not
     /// too far ahead of the wall clock).
     fn adopt(&mut self, now: Time, offered: &Metadata, len: usize) -> bool {
-        if offered.version <= self.metadata.version {
+        if offered.version() <= self.metadata.version() {
             return false;
         }
         if let Some(limit) = self.version_limit(now) {
-            if offered.version > limit {
+            if offered.version() > limit {
                 let reason = RejectReason::VersionAhead {
-                    version: offered.version,
+                    version: offered.version(),
                     limit,
                 };
                 self.events.push_back(Event::PacketRejected { len, reason });
@@ -568,7 +569,7 @@ impl<Id: Identity> Node<Id> {
         }
         self.metadata = offered.clone();
         self.events.push_back(Event::MetadataChanged {
-            version: offered.version,
+            version: offered.version(),
         });
         true
     }

@@ -231,7 +231,7 @@ fn heartbeats_repeat_every_cycle_while_started() {
 fn a_newer_swap_is_adopted_without_reply() {
     let mut n = node(0);
     n.handle_packet(Time::ZERO, swap(PacketKind::SwapRequest, 1, 10));
-    assert_eq!(n.read().version, 10);
+    assert_eq!(n.read().version(), 10);
     assert_eq!(n.read().bytes(), b"v");
     assert!(drain(&mut n).is_empty());
     assert!(drain_events(&mut n).contains(&Event::MetadataChanged { version: 10 }));
@@ -250,7 +250,7 @@ fn an_older_swap_request_gets_our_metadata_back_and_an_older_reply_does_not() {
     assert_eq!(out[0].packet.metadata, Metadata::new(b"ours", 20));
     n.handle_packet(Time::ZERO, swap(PacketKind::SwapReply, 1, 10));
     assert!(drain(&mut n).is_empty());
-    assert_eq!(n.read().version, 20);
+    assert_eq!(n.read().version(), 20);
 }
 
 #[test]
@@ -293,7 +293,7 @@ fn an_update_is_adopted_only_if_newer() {
     let mut hb = heartbeat_from(1, &[1]);
     hb.metadata = Metadata::new(b"sneaky", 99);
     n.handle_packet(Time::ZERO, hb);
-    assert_eq!(n.read().version, 30);
+    assert_eq!(n.read().version(), 30);
 }
 
 #[test]

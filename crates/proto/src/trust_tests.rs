@@ -46,7 +46,7 @@ fn a_version_far_ahead_of_the_clock_is_not_adopted_but_a_near_one_is() {
     let mut n = hardened(0, Trust::HARDENED);
     let now = Time::from_secs(5);
     n.handle_packet(now, packet(PacketKind::Update, 1, i64::MAX));
-    assert_eq!(n.read().version, 0);
+    assert_eq!(n.read().version(), 0);
     assert!(matches!(
         rejections(&mut n)[..],
         [RejectReason::VersionAhead { .. }]
@@ -55,7 +55,7 @@ fn a_version_far_ahead_of_the_clock_is_not_adopted_but_a_near_one_is() {
     assert!(n.knows(&1));
     let near = WALL + 5_000_000_000 + 59_000_000_000;
     n.handle_packet(now, packet(PacketKind::SwapReply, 1, near));
-    assert_eq!(n.read().version, near);
+    assert_eq!(n.read().version(), near);
     // Without the wall clock (or with the rule off), Go's rule: newer wins.
     let mut go = Node::new(
         NodeInfo::new(0, "go"),
@@ -66,7 +66,7 @@ fn a_version_far_ahead_of_the_clock_is_not_adopted_but_a_near_one_is() {
     .unwrap();
     go.set_wall_clock(Time::ZERO, WALL);
     go.handle_packet(now, packet(PacketKind::Update, 1, i64::MAX));
-    assert_eq!(go.read().version, i64::MAX);
+    assert_eq!(go.read().version(), i64::MAX);
 }
 
 #[test]

@@ -153,7 +153,7 @@ fn check(node: &mut Node<Endpoint>, now: Time, case: u64, bytes: &[u8]) {
     assert!(node.view_len() <= 64, "view past its bound, {}", ctx());
     let limit = WALL_NS + now.as_micros() as i64 * 1_000 + 60_000_000_000;
     assert!(
-        node.read().version <= limit,
+        node.read().version() <= limit,
         "version past the skew bound, {}",
         ctx()
     );

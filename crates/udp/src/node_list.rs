@@ -207,7 +207,7 @@ impl NodeList {
 
     /// The metadata's version (Unix ns of its publish; 0 before any).
     pub fn version(&self) -> protocol::UnixNanos {
-        lock(&self.shared.node).read().version
+        lock(&self.shared.node).read().version()
     }
 
     /// A new subscription to this node's events (joins, updates, expiries, metadata changes,

@@ -227,10 +227,7 @@ pub(super) fn decode_general(
         kind,
         node: NodeInfo::new(Endpoint::new(addr, port), name).with_private_data(private_data),
         infected: set.into_iter().collect::<Infected<_>>(),
-        metadata: Metadata {
-            data: data.map(Into::into),
-            version,
-        },
+        metadata: Metadata::from_parts(data.as_deref(), version),
         lineage: None,
     })
 }

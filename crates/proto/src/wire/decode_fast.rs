@@ -124,10 +124,7 @@ pub(super) fn decode(datagram: &[u8], secret: &str) -> Option<Packet<Endpoint>> 
         node: NodeInfo::new(Endpoint::new(&text(&node.addr), port), &text(&node.name))
             .with_private_data(&text(&node.private_data)),
         infected: infected.into_iter().collect::<Infected<_>>(),
-        metadata: Metadata {
-            data: data.map(Into::into),
-            version,
-        },
+        metadata: Metadata::from_parts(data.as_deref(), version),
         lineage: None,
     })
 }

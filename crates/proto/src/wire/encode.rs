@@ -115,7 +115,7 @@ pub(crate) fn encode(packet: &Packet<Endpoint>, secret: &str) -> Vec<u8> {
         out.extend_from_slice(b":true");
     }
     out.extend_from_slice(FIXED[5].as_bytes());
-    match &packet.metadata.data {
+    match packet.metadata.data() {
         None => out.extend_from_slice(b"null"),
         Some(d) => {
             out.push(b'"');
@@ -128,7 +128,7 @@ pub(crate) fn encode(packet: &Packet<Endpoint>, secret: &str) -> Vec<u8> {
         }
     }
     out.extend_from_slice(FIXED[6].as_bytes());
-    out.extend_from_slice(packet.metadata.version.to_string().as_bytes());
+    out.extend_from_slice(packet.metadata.version().to_string().as_bytes());
     let (is_update, is_swap) = flags(packet.kind);
     out.extend_from_slice(FIXED[7].as_bytes());
     out.extend_from_slice(if is_update { b"true" } else { b"false" });
@@ -177,7 +177,7 @@ pub fn encoded_len_with_record<Id>(
         .map(|id| key_len(id) + 2 + 5)
         .sum::<usize>()
         + packet.infected.len().saturating_sub(1);
-    let data = match &packet.metadata.data {
+    let data = match packet.metadata.data() {
         None => 4,
         Some(d) => 2 + d.len().div_ceil(3) * 4,
     };
@@ -186,7 +186,7 @@ pub fn encoded_len_with_record<Id>(
         + record_len
         + infected
         + data
-        + i64_len(packet.metadata.version)
+        + i64_len(packet.metadata.version())
         + if is_update { 4 } else { 5 }
         + digits(u64::from(is_swap))
         + 2

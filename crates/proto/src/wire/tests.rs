@@ -1,7 +1,5 @@
 //! Codec rules checked on hand-made packets.
 
-use std::sync::Arc;
-
 use super::*;
 use crate::{Infected, Metadata, NodeInfo, PacketKind};
 
@@ -53,10 +51,7 @@ fn encoded_len_matches_encode_for_every_kind_and_shape() {
         for data in [None, Some(&b""[..]), Some(&b"a"[..]), Some(&b"abcd"[..])] {
             for version in [0i64, 7, -12, i64::MAX] {
                 let mut p = packet(kind);
-                p.metadata = Metadata {
-                    data: data.map(Arc::from),
-                    version,
-                };
+                p.metadata = Metadata::from_parts(data, version);
                 assert_eq!(codec.encoded_len(&p), codec.encode(&p).len(), "{p:?}");
                 p.infected = Infected::new();
                 p.node = NodeInfo::new(p.node.id.clone(), "<&>\u{2029}");

@@ -71,7 +71,7 @@ impl Membership {
     pub(crate) fn new(nodes: usize, cycle: Duration) -> Membership {
         Membership {
             views: Views::new(nodes),
-            versions: vec![Metadata::initial().version; nodes],
+            versions: vec![Metadata::initial().version(); nodes],
             up_bits: vec![0; nodes.div_ceil(64)],
             up: vec![false; nodes],
             up_at: vec![Time::ZERO; nodes],
@@ -140,7 +140,7 @@ impl Membership {
         self.views.clear(iu);
         self.foreign[iu] = 0;
         self.views.put(iu, iu, true);
-        self.versions[iu] = Metadata::initial().version;
+        self.versions[iu] = Metadata::initial().version();
     }
 
     /// Node `i`'s state is gone (it crashed, and was marked down before).
@@ -148,7 +148,7 @@ impl Membership {
         let iu = i as usize;
         self.views.clear(iu);
         self.foreign[iu] = 0;
-        self.versions[iu] = Metadata::initial().version;
+        self.versions[iu] = Metadata::initial().version();
     }
 
     fn set_up(&mut self, i: usize, up: bool) {
