@@ -21,6 +21,7 @@ mod links;
 mod nemesis;
 mod network;
 mod outbox;
+mod prefetch;
 mod queue;
 mod rng;
 mod rogue;
