@@ -1,16 +1,23 @@
-//! A view's member identities in order, stored only when they are not simply `0..n`.
+//! A view's member identities in order, stored only where they differ from `0..n`.
 
 use crate::member::Identity;
 
 /// The identities of a view, ascending.
 ///
-/// A simulated view that has heard of every node holds exactly the dense identities `0..n`:
-/// then the list is implied and not stored (4 or 8 bytes less per member, n² in all), and the
-/// `k`-th member is `k` without a memory read. Any other set is a sorted vector.
+/// A simulated view that has heard of every node holds the dense identities `0..n`: then the
+/// list is implied and not stored (4 or 8 bytes less per member, n² in all), and the `k`-th
+/// member is `k` without a memory read. A view that has lost a few of them (a node expired, a
+/// false removal in a large cluster) stores only the missing ones, its holes, so one silent
+/// node does not make ten thousand views write out their lists. Any other set is a sorted
+/// vector.
 #[derive(Clone, Debug)]
 pub(crate) enum Members<Id> {
-    /// Exactly the dense identities `0..n`.
-    Dense(usize),
+    /// The dense identities `0..span` except `holes`.
+    ///
+    /// `holes` are dense indices, ascending, all below `span − 1` (the last identity is
+    /// present, so the span is as short as it can be), and never more than the members:
+    /// past that a sorted list is smaller.
+    Dense { span: usize, holes: Vec<u32> },
     /// Any set of identities, sorted ascending.
     Sorted(Vec<Id>),
 }
@@ -18,7 +25,7 @@ pub(crate) enum Members<Id> {
 impl<Id: Identity> Members<Id> {
     pub(crate) fn len(&self) -> usize {
         match self {
-            Members::Dense(n) => *n,
+            Members::Dense { span, holes } => span - holes.len(),
             Members::Sorted(ids) => ids.len(),
         }
     }
@@ -26,11 +33,7 @@ impl<Id: Identity> Members<Id> {
     /// The `k`-th identity (`k < len`).
     pub(crate) fn get(&self, k: usize) -> Id {
         match self {
-            Members::Dense(_) => match Id::from_dense_index(k) {
-                Some(id) => id,
-                // `Dense` holds only identities that came from `dense_index`.
-                None => unreachable!("dense member {k} has no identity"),
-            },
+            Members::Dense { holes, .. } => dense_id(k + holes_at_or_below_rank(holes, k)),
             Members::Sorted(ids) => ids[k].clone(),
         }
     }
@@ -38,11 +41,18 @@ impl<Id: Identity> Members<Id> {
     /// Where `id` is (or would go), as `binary_search` answers.
     pub(crate) fn find(&self, id: &Id) -> Result<usize, usize> {
         match self {
-            Members::Dense(n) => match id.dense_index() {
-                Some(d) if d < *n => Ok(d),
+            Members::Dense { span, holes } => match id.dense_index() {
+                Some(d) if d < *span => {
+                    let below = holes.partition_point(|&h| (h as usize) < d);
+                    if holes.get(below).is_some_and(|&h| h as usize == d) {
+                        Err(d - below)
+                    } else {
+                        Ok(d - below)
+                    }
+                }
                 // Dense identities order as their indices; a non-dense one sorts after them
                 // only for types that have none, so it never meets a `Dense` list.
-                _ => Err(*n),
+                _ => Err(span - holes.len()),
             },
             Members::Sorted(ids) => find(ids, id),
         }
@@ -50,10 +60,28 @@ impl<Id: Identity> Members<Id> {
 
     /// Inserts `id` at `at` (from [`Members::find`]).
     pub(crate) fn insert(&mut self, at: usize, id: Id) {
-        if let Members::Dense(n) = self {
-            if at == *n && id.dense_index() == Some(*n) {
-                *n += 1;
-                return;
+        if let Members::Dense { span, holes } = self {
+            match id.dense_index() {
+                // A hole filled (`find` said it is missing, so it is one).
+                Some(d) if d < *span => {
+                    let j = holes.partition_point(|&h| (h as usize) < d);
+                    holes.remove(j);
+                    return;
+                }
+                Some(d) if d == *span => {
+                    *span += 1;
+                    return;
+                }
+                // Past the end: the gap becomes holes, while they stay fewer than the members.
+                Some(d)
+                    if u32::try_from(d).is_ok()
+                        && holes.len() + (d - *span) <= *span - holes.len() + 1 =>
+                {
+                    holes.extend(*span as u32..d as u32);
+                    *span = d + 1;
+                    return;
+                }
+                _ => {}
             }
         }
         let ids = self.sorted_mut();
@@ -62,39 +90,153 @@ impl<Id: Identity> Members<Id> {
     }
 
     /// Keeps the identities for which `keep` says so, in order.
-    pub(crate) fn retain(&mut self, keep: impl FnMut(&Id) -> bool) {
-        self.sorted_mut().retain(keep);
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&Id) -> bool) {
+        if let Members::Dense { span, holes } = self {
+            // The identities dropped, ascending; usually none, and then nothing is allocated.
+            let mut dropped: Vec<u32> = Vec::new();
+            let mut next_hole = holes.iter().copied().peekable();
+            for d in 0..*span {
+                if next_hole.peek().is_some_and(|&h| h as usize == d) {
+                    next_hole.next();
+                } else if !keep(&dense_id(d)) {
+                    // `d < span`, and a span fits in u32 (see `insert`, `compact`).
+                    dropped.push(d as u32);
+                }
+            }
+            if !dropped.is_empty() {
+                *holes = merge(holes, &dropped);
+                self.trim();
+            }
+            return;
+        }
+        if let Members::Sorted(ids) = self {
+            ids.retain(keep);
+        }
         self.compact();
     }
 
     /// Calls `f` on each identity in order.
     pub(crate) fn for_each(&self, mut f: impl FnMut(usize, Id)) {
-        for k in 0..self.len() {
-            f(k, self.get(k));
+        match self {
+            Members::Dense { span, holes } => {
+                let mut next_hole = holes.iter().copied().peekable();
+                let mut k = 0;
+                for d in 0..*span {
+                    if next_hole.peek().is_some_and(|&h| h as usize == d) {
+                        next_hole.next();
+                        continue;
+                    }
+                    f(k, dense_id(d));
+                    k += 1;
+                }
+            }
+            Members::Sorted(ids) => {
+                for (k, id) in ids.iter().enumerate() {
+                    f(k, id.clone());
+                }
+            }
         }
     }
 
     /// The list as a vector, written out if it was implied.
     fn sorted_mut(&mut self) -> &mut Vec<Id> {
-        if let Members::Dense(n) = *self {
-            *self = Members::Sorted((0..n).map_while(Id::from_dense_index).collect());
+        if let Members::Dense { .. } = self {
+            let mut ids = Vec::with_capacity(self.len() + 1);
+            self.for_each(|_, id| ids.push(id));
+            *self = Members::Sorted(ids);
         }
         match self {
             Members::Sorted(ids) => ids,
-            Members::Dense(_) => unreachable!("just written out"),
+            Members::Dense { .. } => unreachable!("just written out"),
         }
     }
 
-    /// Drops the vector when it holds exactly `0..n` (distinct sorted naturals whose largest
-    /// is `n − 1`).
-    fn compact(&mut self) {
-        if let Members::Sorted(ids) = self {
-            let last = ids.last().and_then(Identity::dense_index);
-            if last.is_some_and(|d| d == ids.len() - 1) {
-                *self = Members::Dense(ids.len());
-            }
+    /// Restores the `Dense` invariants after holes were added: drops trailing holes, and
+    /// writes the list out when the holes outnumber the members.
+    fn trim(&mut self) {
+        let Members::Dense { span, holes } = self else {
+            return;
+        };
+        while *span > 0 && holes.last().is_some_and(|&h| h as usize == *span - 1) {
+            holes.pop();
+            *span -= 1;
+        }
+        if *span == 0 {
+            *self = Members::Sorted(Vec::new());
+        } else if holes.len() > *span - holes.len() {
+            self.sorted_mut();
         }
     }
+
+    /// Stores a sorted list by its holes when they are at most half the members (half, not
+    /// all, so a list near the limit does not switch back and forth on every change).
+    fn compact(&mut self) {
+        let Members::Sorted(ids) = self else {
+            return;
+        };
+        let Some(last) = ids.last().and_then(Identity::dense_index) else {
+            return;
+        };
+        let (span, n) = (last + 1, ids.len());
+        // Distinct sorted identities, the last of them dense: all are dense, and `span − n`
+        // are missing below the last.
+        if u32::try_from(span).is_err() || 2 * (span - n) > n {
+            return;
+        }
+        let mut holes = Vec::with_capacity(span - n);
+        let mut expect = 0;
+        for id in ids.iter() {
+            let d = id.dense_index().unwrap_or(expect);
+            holes.extend(expect as u32..d as u32);
+            expect = d + 1;
+        }
+        *self = Members::Dense { span, holes };
+    }
+}
+
+/// The identity of dense index `d` (which came from an identity of this type).
+fn dense_id<Id: Identity>(d: usize) -> Id {
+    match Id::from_dense_index(d) {
+        Some(id) => id,
+        // `Dense` holds only indices below a span that came from `dense_index`.
+        None => unreachable!("dense member {d} has no identity"),
+    }
+}
+
+/// How many holes lie below the `k`-th member: the `k`-th member is `k` plus that.
+///
+/// `h − i` (hole value minus its rank) does not decrease along distinct ascending holes, and
+/// hole `i` lies below the `k`-th member exactly when `h − i ≤ k`.
+fn holes_at_or_below_rank(holes: &[u32], k: usize) -> usize {
+    let (mut lo, mut hi) = (0, holes.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        // Distinct naturals: the hole of rank `mid` is at least `mid`.
+        if holes[mid] as usize - mid <= k {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// The union of two disjoint ascending lists, ascending.
+fn merge(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] < b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// Where `id` is in the sorted `ids` (or where it would go), as `binary_search` answers.
@@ -166,10 +308,91 @@ mod tests {
             for probe in 0..30 {
                 assert_eq!(m.find(&probe), model.binary_search(&probe));
             }
-            let dense = matches!(m, Members::Dense(_));
-            let is_prefix = model.iter().enumerate().all(|(k, &id)| id as usize == k);
-            assert_eq!(dense, !model.is_empty() && is_prefix, "{model:?}");
+            for (k, &id) in model.iter().enumerate() {
+                assert_eq!(m.get(k), id);
+            }
+            check_invariants(&m, &model);
         }
+    }
+
+    /// The `Dense` form's promises: holes ascending below the last member and no more
+    /// numerous than the members; and a prefix `0..n` is always stored as `Dense`.
+    fn check_invariants(m: &Members<u32>, model: &[u32]) {
+        if let Members::Dense { span, holes } = m {
+            assert!(*span > 0, "an empty list is Sorted");
+            assert!(holes.windows(2).all(|w| w[0] < w[1]), "{holes:?}");
+            assert!(
+                holes.iter().all(|&h| (h as usize) < span - 1),
+                "{holes:?} {span}"
+            );
+            assert!(holes.len() <= span - holes.len(), "{holes:?} {span}");
+        }
+        let is_prefix = model.iter().enumerate().all(|(k, &id)| id as usize == k);
+        if !model.is_empty() && is_prefix {
+            assert!(matches!(m, Members::Dense { holes, .. } if holes.is_empty()));
+        }
+    }
+
+    #[test]
+    fn a_few_missing_members_are_stored_as_holes() {
+        let mut m: Members<u32> = Members::Sorted(Vec::new());
+        for id in 0..1000u32 {
+            let at = m.find(&id).unwrap_err();
+            m.insert(at, id);
+        }
+        m.retain(|&id| id % 100 != 7);
+        let Members::Dense { span, holes } = &m else {
+            panic!("10 of 1000 missing: {m:?}");
+        };
+        assert_eq!((*span, holes.len()), (1000, 10));
+        assert_eq!(m.len(), 990);
+        assert_eq!(m.get(7), 8);
+        assert_eq!(m.find(&7), Err(7));
+        assert_eq!(m.find(&8), Ok(7));
+        assert_eq!(m.find(&999), Ok(989));
+        // Refilled, the list is `0..n` again; emptied from the top, the span shrinks.
+        for id in (0..10).map(|k| k * 100 + 7) {
+            let at = m.find(&id).unwrap_err();
+            m.insert(at, id);
+        }
+        assert!(matches!(&m, Members::Dense { span: 1000, holes } if holes.is_empty()));
+        m.retain(|&id| id < 600 && id != 3);
+        assert!(matches!(&m, Members::Dense { span: 600, holes } if holes == &[3]));
+        // Most missing: a sorted list is smaller.
+        m.retain(|&id| id % 3 == 0);
+        assert!(matches!(&m, Members::Sorted(ids) if ids.len() == 199));
+    }
+
+    #[test]
+    fn agrees_with_a_sorted_vector_when_few_are_missing() {
+        let mut rng = ChaCha8Rng::seed_from_u64(12);
+        let mut m: Members<u32> = Members::Sorted(Vec::new());
+        let mut model: Vec<u32> = Vec::new();
+        for _ in 0..3000 {
+            let id = rng.gen_range(0..300);
+            // Mostly inserts, and removals by batches as an expiry makes them.
+            if rng.gen_range(0..50) > 0 {
+                if let Err(at) = m.find(&id) {
+                    m.insert(at, id);
+                }
+                if let Err(at) = model.binary_search(&id) {
+                    model.insert(at, id);
+                }
+            } else {
+                let cut = rng.gen_range(0..300);
+                m.retain(|x| (x * 7 + cut) % 300 > 20);
+                model.retain(|x| (x * 7 + cut) % 300 > 20);
+            }
+            assert_eq!(m.len(), model.len());
+            for (k, &id) in model.iter().enumerate() {
+                assert_eq!(m.get(k), id);
+            }
+            for probe in 0..310 {
+                assert_eq!(m.find(&probe), model.binary_search(&probe));
+            }
+            check_invariants(&m, &model);
+        }
+        assert!(matches!(m, Members::Dense { .. }), "ends mostly full");
     }
 
     #[test]
