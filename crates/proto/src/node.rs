@@ -67,8 +67,6 @@ pub struct Node<Id> {
     picked: Vec<Id>,
     /// The picks of the broadcast being built, in ascending order.
     sorted_picks: Vec<Id>,
-    /// The received infected set merged with those picks, before it is shared.
-    infected: Vec<Id>,
     scratch: Vec<usize>,
     /// Broadcasts (heartbeats and updates) this node started: the last [`Lineage::emission`].
     emissions: u32,
@@ -133,7 +131,6 @@ impl<Id: Identity> Node<Id> {
             events: VecDeque::new(),
             picked: Vec::new(),
             sorted_picks: Vec::new(),
-            infected: Vec::new(),
             scratch: Vec::new(),
             emissions: 0,
             contacts: Vec::new(),

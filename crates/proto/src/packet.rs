@@ -107,18 +107,30 @@ impl<Id: Ord + Clone> Infected<Id> {
     }
 }
 
-/// Writes into `out` the union of `members` and `extra`, both sorted ascending and disjoint.
-pub(crate) fn merge_into<Id: Ord + Clone>(members: &[Id], extra: &[Id], out: &mut Vec<Id>) {
-    out.clear();
-    out.reserve(members.len() + extra.len());
-    let mut rest = members;
-    for id in extra {
-        let at = rest.partition_point(|m| m < id);
-        out.extend_from_slice(&rest[..at]);
-        out.push(id.clone());
-        rest = &rest[at..];
+impl<Id: Ord + Clone> Infected<Id> {
+    /// This set with `extra` added (sorted ascending, disjoint from the set): one allocation,
+    /// written in place.
+    pub(crate) fn with(&self, extra: &[Id]) -> Infected<Id> {
+        let members = self.as_slice();
+        if extra.is_empty() {
+            return self.clone();
+        }
+        let (mut i, mut j) = (0, 0);
+        // A mapped range has a known length, so the shared slice is allocated once at its
+        // size and filled by the merge (no buffer in between, no copy of it).
+        let set: Arc<[Id]> = (0..members.len() + extra.len())
+            .map(|_| {
+                if j < extra.len() && (i == members.len() || extra[j] < members[i]) {
+                    j += 1;
+                    extra[j - 1].clone()
+                } else {
+                    i += 1;
+                    members[i - 1].clone()
+                }
+            })
+            .collect();
+        Infected(Some(set))
     }
-    out.extend_from_slice(rest);
 }
 
 impl<Id: PartialEq> PartialEq for Infected<Id> {
@@ -210,13 +222,15 @@ mod tests {
 
     #[test]
     fn a_merge_keeps_every_member_once_in_order() {
-        let mut out = vec![99];
-        merge_into(&[2, 4, 6], &[1, 5, 9], &mut out);
-        assert_eq!(out, [1, 2, 4, 5, 6, 9]);
-        merge_into(&[], &[3], &mut out);
-        assert_eq!(out, [3]);
-        merge_into(&[3, 7], &[], &mut out);
-        assert_eq!(out, [3, 7]);
+        let set = |ids: &[u32]| Infected::from_sorted(ids);
+        assert_eq!(
+            set(&[2, 4, 6]).with(&[1, 5, 9]).as_slice(),
+            [1, 2, 4, 5, 6, 9]
+        );
+        assert_eq!(set(&[]).with(&[3]).as_slice(), [3]);
+        assert_eq!(set(&[3, 7]).with(&[]).as_slice(), [3, 7]);
+        assert_eq!(set(&[1]).with(&[2, 3]).as_slice(), [1, 2, 3]);
+        assert_eq!(set(&[5, 6]).with(&[1, 2]).as_slice(), [1, 2, 5, 6]);
     }
 
     #[test]

@@ -210,22 +210,26 @@ impl Queue {
     }
 
     /// The packet of the `k`-th event after the one just popped, if that event is a packet's
-    /// arrival, and where the packet of the `2k`-th is kept (not read): what to prefetch.
-    pub(crate) fn ahead(&self, k: usize) -> (Option<&Envelope>, Option<*const ()>) {
-        let near = match self.keys.next_key(k).map(|key| unpack(key).1) {
+    /// arrival in the active bucket: what to prefetch for.
+    pub(crate) fn envelope_ahead(&self, k: usize) -> Option<&Envelope> {
+        match self.keys.next_key(k).map(|key| unpack(key).1) {
             Some(What::Land(index)) => self.keys.item(index),
             Some(What::Arrive(slot)) => self.slab.get(slot as usize).and_then(Option::as_ref),
             _ => None,
-        };
-        let far = match self.keys.next_key(2 * k).map(|key| unpack(key).1) {
+        }
+    }
+
+    /// Where the packet of the `k`-th event after the one just popped is kept, without
+    /// reading it: what to prefetch.
+    pub(crate) fn slot_ahead(&self, k: usize) -> Option<*const ()> {
+        match self.keys.next_key(k).map(|key| unpack(key).1) {
             Some(What::Land(index)) => self.keys.item_slot(index),
             Some(What::Arrive(slot)) => {
                 let i = slot as usize;
                 (i < self.slab.len()).then(|| self.slab.as_ptr().wrapping_add(i).cast())
             }
             _ => None,
-        };
-        (near, far)
+        }
     }
 
     /// Stores a packet in flight; returns its slot.

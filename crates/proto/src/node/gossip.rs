@@ -2,7 +2,7 @@
 //! uninfected members, the rejoin of forgotten contacts, and the view's refresh and expiry.
 
 use super::super::member::{Identity, Metadata, NodeInfo};
-use super::super::packet::{merge_into, Infected, Lineage, Packet, PacketKind, Transmit};
+use super::super::packet::{Infected, Lineage, Packet, PacketKind, Transmit};
 use super::super::time::Time;
 use super::super::view::Refresh;
 use super::{Event, Node};
@@ -102,12 +102,7 @@ impl<Id: Identity> Node<Id> {
         self.sorted_picks.clear();
         self.sorted_picks.extend_from_slice(&self.picked);
         self.sorted_picks.sort_unstable();
-        merge_into(
-            packet.infected.as_slice(),
-            &self.sorted_picks,
-            &mut self.infected,
-        );
-        packet.infected = Infected::from_sorted(&self.infected);
+        packet.infected = packet.infected.with(&self.sorted_picks);
         // One more send on the way from the origin (unknown stays unknown).
         packet.lineage = packet.lineage.map(|l| Lineage {
             hops: l.hops.saturating_add(1),
