@@ -16,6 +16,7 @@ mod run;
 mod shard;
 mod sweep;
 mod trace;
+mod tune;
 
 use clap::{Parser, Subcommand};
 
