@@ -176,6 +176,17 @@ impl<Id: Identity> Node<Id> {
         self.view.slot(id)
     }
 
+    /// Where the buffers a forward writes are kept (its picks and their sorted copy), computed
+    /// without reading them: like [`Node::view_slot`], a prefetch hint.
+    #[doc(hidden)]
+    #[inline]
+    pub fn forward_slots(&self) -> [*const (); 2] {
+        [
+            self.picked.as_ptr().cast(),
+            self.sorted_picks.as_ptr().cast(),
+        ]
+    }
+
     /// Whether `id` is in the view.
     pub fn knows(&self, id: &Id) -> bool {
         self.view.contains(id)

@@ -25,8 +25,8 @@ impl Simulator {
     /// touch, in three stages so that no stage waits on a miss: the packet itself (3k events
     /// ahead); then, its fields at hand, the receiver's state and its link stream, which its
     /// forwards draw from (2k ahead); then, the receiver's state at hand, its view entry for
-    /// the origin and the packet's infected set, whose reference count its drop updates (k
-    /// ahead). In a large bucket (a burst puts thousands of packets in one) the whole-bucket
+    /// the origin, the buffers a forward writes, and the packet's infected set, which a
+    /// forward searches and whose reference count its drop updates (k ahead). In a large bucket (a burst puts thousands of packets in one) the whole-bucket
     /// read of `warm_bucket` is evicted before most are handled.
     pub(crate) fn prefetch_ahead(&self) {
         if let Some(p) = self.queue.slot_ahead(3 * PREFETCH_AHEAD) {
@@ -34,10 +34,10 @@ impl Simulator {
         }
         if let Some(env) = self.queue.envelope_ahead(2 * PREFETCH_AHEAD) {
             let to = env.to as usize;
-            if to < self.nodes.len() {
-                // Addresses only: nothing of the receiver is read yet.
-                prefetch_all(self.nodes.as_ptr().wrapping_add(to));
-                prefetch_all(self.link_rngs.as_ptr().wrapping_add(to));
+            // Addresses only: nothing of the receiver is read yet.
+            if let (Some(node), Some(link)) = (self.nodes.get(to), self.link_rngs.get(to)) {
+                prefetch_all(node);
+                prefetch_all(link);
             }
         }
         if let Some(env) = self.queue.envelope_ahead(PREFETCH_AHEAD) {
@@ -45,8 +45,13 @@ impl Simulator {
                 if let Some(p) = node.view_slot(&env.packet.node.id) {
                     prefetch(p);
                 }
+                for p in node.forward_slots() {
+                    prefetch(p);
+                }
             }
-            prefetch(env.packet.infected.as_slice().as_ptr().cast());
+            // A forward searches the whole set: its first lines (a few dozen identities).
+            let set = env.packet.infected.as_slice();
+            prefetch_all(&set[..set.len().min(48)]);
         }
     }
 }
@@ -60,9 +65,10 @@ const PREFETCH_AHEAD: usize = 8;
 /// Hints every cache line of the value at `p` in (a node's state is a dozen lines; which of
 /// them a packet touches depends on what it carries).
 #[inline(always)]
-fn prefetch_all<T>(p: *const T) {
-    let base: *const u8 = p.cast();
-    for offset in (0..std::mem::size_of::<T>()).step_by(64) {
+fn prefetch_all<T: ?Sized>(value: &T) {
+    // A reference is only an address: making it reads nothing.
+    let base: *const u8 = (value as *const T).cast();
+    for offset in (0..std::mem::size_of_val(value)).step_by(64) {
         prefetch(base.wrapping_add(offset).cast());
     }
 }
