@@ -4,24 +4,38 @@ use super::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-#[test]
-fn agrees_with_a_sorted_vector_through_inserts_and_removals() {
-    let mut rng = ChaCha8Rng::seed_from_u64(11);
+/// Drives a member list and a sorted vector through the same `steps` random changes over
+/// identities `0..span`: one in `1 + inserts` a removal of every identity `remove(draw, id)`
+/// names, the others an insert; after each, both must agree on everything the list answers.
+fn agrees_with_the_model(
+    seed: u64,
+    steps: usize,
+    span: u32,
+    inserts: u32,
+    remove: impl Fn(u32, u32) -> bool,
+) -> Members<u32> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut m: Members<u32> = Members::Sorted(Vec::new());
     let mut model: Vec<u32> = Vec::new();
-    for _ in 0..4000 {
-        let id = rng.gen_range(0..24);
-        if rng.gen_range(0..3) > 0 {
-            insert_both(&mut m, &mut model, id);
+    for _ in 0..steps {
+        let id = rng.gen_range(0..span);
+        if rng.gen_range(0..=inserts) > 0 {
+            if let Err(at) = m.find(&id) {
+                m.insert(at, id);
+            }
+            if let Err(at) = model.binary_search(&id) {
+                model.insert(at, id);
+            }
         } else {
-            m.retain(|x| *x != id);
-            model.retain(|x| *x != id);
+            let draw = rng.gen_range(0..span);
+            m.retain(|&x| !remove(draw, x));
+            model.retain(|&x| !remove(draw, x));
         }
         assert_eq!(m.len(), model.len());
         let mut listed = Vec::new();
         m.for_each(|_, id| listed.push(id));
         assert_eq!(listed, model);
-        for probe in 0..30 {
+        for probe in 0..span + 10 {
             assert_eq!(m.find(&probe), model.binary_search(&probe));
         }
         for (k, &id) in model.iter().enumerate() {
@@ -29,16 +43,12 @@ fn agrees_with_a_sorted_vector_through_inserts_and_removals() {
         }
         check_invariants(&m, &model);
     }
+    m
 }
 
-/// Inserts `id` into both lists unless present.
-fn insert_both(m: &mut Members<u32>, model: &mut Vec<u32>, id: u32) {
-    if let Err(at) = m.find(&id) {
-        m.insert(at, id);
-    }
-    if let Err(at) = model.binary_search(&id) {
-        model.insert(at, id);
-    }
+#[test]
+fn agrees_with_a_sorted_vector_through_inserts_and_removals() {
+    agrees_with_the_model(11, 4000, 24, 2, |draw, id| id == draw);
 }
 
 /// The `Dense` form's promises: holes ascending below the last member and no more
@@ -91,28 +101,8 @@ fn a_few_missing_members_are_stored_as_holes() {
 
 #[test]
 fn agrees_with_a_sorted_vector_when_few_are_missing() {
-    let mut rng = ChaCha8Rng::seed_from_u64(12);
-    let mut m: Members<u32> = Members::Sorted(Vec::new());
-    let mut model: Vec<u32> = Vec::new();
-    for _ in 0..3000 {
-        let id = rng.gen_range(0..300);
-        // Mostly inserts, and removals by batches as an expiry makes them.
-        if rng.gen_range(0..50) > 0 {
-            insert_both(&mut m, &mut model, id);
-        } else {
-            let cut = rng.gen_range(0..300);
-            m.retain(|x| (x * 7 + cut) % 300 > 20);
-            model.retain(|x| (x * 7 + cut) % 300 > 20);
-        }
-        assert_eq!(m.len(), model.len());
-        for (k, &id) in model.iter().enumerate() {
-            assert_eq!(m.get(k), id);
-        }
-        for probe in 0..310 {
-            assert_eq!(m.find(&probe), model.binary_search(&probe));
-        }
-        check_invariants(&m, &model);
-    }
+    // Mostly inserts, and removals by batches (about 7 %) as an expiry makes them.
+    let m = agrees_with_the_model(12, 3000, 300, 49, |draw, id| (id * 7 + draw) % 300 <= 20);
     assert!(matches!(m, Members::Dense { .. }), "ends mostly full");
 }
 
