@@ -70,6 +70,10 @@ pub struct NodeInfo<Id> {
     record: Arc<Record>,
 }
 
+/// The two reference counts kept before an `Arc`'s value: the value's address minus this is
+/// where a clone or a drop writes (for prefetch hints).
+pub(crate) const ARC_COUNTS: usize = 2 * std::mem::size_of::<usize>();
+
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Record {
     name: Box<str>,
@@ -86,6 +90,17 @@ impl<Id> NodeInfo<Id> {
                 private_data: "".into(),
             }),
         }
+    }
+
+    /// Where this record's reference counts are kept (just before the shared value): a
+    /// prefetch hint, see [`Packet::shared_slots`](crate::Packet::shared_slots).
+    #[doc(hidden)]
+    #[inline]
+    pub fn record_slot(&self) -> *const () {
+        Arc::as_ptr(&self.record)
+            .cast::<u8>()
+            .wrapping_sub(ARC_COUNTS)
+            .cast()
     }
 
     /// A node record with only an identity, as a bootstrap contact is often known.

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::member::{Metadata, NodeInfo};
+use super::member::{Metadata, NodeInfo, ARC_COUNTS};
 
 /// What a packet is for (Go's `IsUpdate` and `IsSwap` fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -184,6 +184,21 @@ pub struct Packet<Id> {
     /// Which broadcast this heartbeat or update copy belongs to (`None` for swaps and for
     /// packets off the wire). Never encoded.
     pub lineage: Option<Lineage>,
+}
+
+impl<Id> Packet<Id> {
+    /// Where the reference counts a copy of this packet updates when cloned or dropped are
+    /// kept (its origin's record and its infected set), computed without reading them: like
+    /// [`Node::view_slot`](crate::Node::view_slot), a prefetch hint. In a large run those
+    /// counts are spread over every node's record, and each clone or drop would wait on one.
+    #[doc(hidden)]
+    #[inline]
+    pub fn shared_slots(&self) -> [*const (); 2] {
+        let set = self.infected.0.as_ref().map_or(std::ptr::null(), |s| {
+            Arc::as_ptr(s).cast::<u8>().wrapping_sub(ARC_COUNTS).cast()
+        });
+        [self.node.record_slot(), set]
+    }
 }
 
 /// A packet the driver must send to `to` (PekoNode's `Node.Addr:Node.Port`, never the source

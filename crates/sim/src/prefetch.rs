@@ -2,6 +2,7 @@
 //! touch before it handles them, so that their cache misses overlap instead of stalling one
 //! event at a time. It only reads: no outcome depends on it.
 
+use super::queue::Envelope;
 use super::simulator::Simulator;
 
 impl Simulator {
@@ -22,12 +23,17 @@ impl Simulator {
     }
 
     /// Asks the memory system, without waiting, for what the packets a few events ahead will
-    /// touch, in three stages so that no stage waits on a miss: the packet itself (3k events
-    /// ahead); then, its fields at hand, the receiver's state and its link stream, which its
-    /// forwards draw from (2k ahead); then, the receiver's state at hand, its view entry for
-    /// the origin, the buffers a forward writes, and the packet's infected set, which a
-    /// forward searches and whose reference count its drop updates (k ahead). In a large bucket (a burst puts thousands of packets in one) the whole-bucket
-    /// read of `warm_bucket` is evicted before most are handled.
+    /// touch, in three stages so that no stage waits on a miss:
+    /// - 3k events ahead, the packet itself;
+    /// - 2k ahead, its fields at hand: the receiver's state, its link stream (which its
+    ///   forwards draw from) and the tracker's record of the packet's heartbeat;
+    /// - k ahead, those at hand: the receiver's view entry for the origin, the buffers a
+    ///   forward writes, the infected set (which a forward searches), the reference counts
+    ///   of the set and of the origin's record (each clone and the drop update them), and
+    ///   the receiver's mark in the heartbeat's record.
+    ///
+    /// In a large bucket (a burst puts thousands of packets in one) the whole-bucket read of
+    /// `warm_bucket` is evicted before most are handled.
     pub(crate) fn prefetch_ahead(&self) {
         if let Some(p) = self.queue.slot_ahead(3 * PREFETCH_AHEAD) {
             prefetch(p);
@@ -38,6 +44,12 @@ impl Simulator {
             if let (Some(node), Some(link)) = (self.nodes.get(to), self.link_rngs.get(to)) {
                 prefetch_all(node);
                 prefetch_all(link);
+            }
+            if let Some(p) = self
+                .tracked(env)
+                .and_then(|h| self.observers.heartbeat_slot(h))
+            {
+                prefetch(p);
             }
         }
         if let Some(env) = self.queue.envelope_ahead(PREFETCH_AHEAD) {
@@ -52,7 +64,24 @@ impl Simulator {
             // A forward searches the whole set: its first lines (a few dozen identities).
             let set = env.packet.infected.as_slice();
             prefetch_all(&set[..set.len().min(48)]);
+            // Every clone and the drop of the packet count on its origin's record and set.
+            for p in env.packet.shared_slots() {
+                prefetch(p);
+            }
+            // The delivery marks the receiver in its heartbeat's record (fetched above).
+            if let Some(p) = self
+                .tracked(env)
+                .and_then(|h| self.observers.reached_slot(h, env.to))
+            {
+                prefetch(p);
+            }
         }
+    }
+
+    /// The tracker's number of the heartbeat `env` is a copy of.
+    #[inline]
+    fn tracked(&self, env: &Envelope) -> Option<u64> {
+        env.heartbeat(self.observers.next_heartbeat())
     }
 }
 

@@ -101,7 +101,7 @@ impl<Id: Identity> Node<Id> {
         // One enlarged set for all copies: each target shares it.
         self.sorted_picks.clear();
         self.sorted_picks.extend_from_slice(&self.picked);
-        self.sorted_picks.sort_unstable();
+        sort_few(&mut self.sorted_picks);
         packet.infected = packet.infected.with(&self.sorted_picks);
         // One more send on the way from the origin (unknown stays unknown).
         packet.lineage = packet.lineage.map(|l| Lineage {
@@ -134,5 +134,41 @@ impl<Id: Identity> Node<Id> {
         self.view.expire(now, self.config.timeout, |id| {
             events.push_back(Event::MemberExpired(id))
         });
+    }
+}
+
+/// Sorts a forward's picks (the fan-out, a handful): insertion sort, without the setup of the
+/// general sort, which was a few percent of a run's time.
+fn sort_few<Id: Ord>(ids: &mut [Id]) {
+    if ids.len() > 8 {
+        ids.sort_unstable();
+        return;
+    }
+    for i in 1..ids.len() {
+        let mut j = i;
+        while j > 0 && ids[j - 1] > ids[j] {
+            ids.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod sort_tests {
+    use super::sort_few;
+
+    #[test]
+    fn sorts_few_and_many() {
+        for len in 0..12u32 {
+            // A descending run, then a rotation: both orders the insertion sort must undo.
+            let mut down: Vec<u32> = (0..len).rev().collect();
+            let mut turned: Vec<u32> = (0..len).map(|i| (i * 5 + 3) % len.max(1)).collect();
+            let mut want = turned.clone();
+            want.sort_unstable();
+            sort_few(&mut down);
+            sort_few(&mut turned);
+            assert_eq!(down, (0..len).collect::<Vec<_>>());
+            assert_eq!(turned, want);
+        }
     }
 }

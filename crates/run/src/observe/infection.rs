@@ -104,6 +104,24 @@ impl InfectionTracker {
         id
     }
 
+    /// Where heartbeat `id`'s record is kept (a prefetch hint: nothing is read but the
+    /// queue's own bounds).
+    #[inline]
+    pub(crate) fn record_slot(&self, id: u64) -> Option<*const ()> {
+        let i = id.checked_sub(self.first_open)?;
+        let record = self.open.get(usize::try_from(i).ok()?)?;
+        Some((record as *const Record).cast())
+    }
+
+    /// Where the mark of `to` for heartbeat `id` is kept (reads the record, not the mark).
+    #[inline]
+    pub(crate) fn reached_slot(&self, id: u64, to: NodeIndex) -> Option<*const ()> {
+        let i = id.checked_sub(self.first_open)?;
+        let record = self.open.get(usize::try_from(i).ok()?)?;
+        let word = record.reached.get(to as usize / 64)?;
+        Some((word as *const u64).cast())
+    }
+
     /// A copy of heartbeat `id` after `hops` hops reached `to`, up since `to_up_since` (`None`:
     /// down); returns whether `to` had already received it (a duplicate). Only nodes up when
     /// the heartbeat was emitted count towards its coverage: the share is of those.

@@ -245,6 +245,24 @@ impl Observers {
         self.membership.up_count()
     }
 
+    /// Where the tracker keeps heartbeat `id`'s record, computed without reading it; with
+    /// the record at hand, [`Observers::reached_slot`] says where `to`'s mark is. Prefetch
+    /// hints for a driver that reads ahead (each delivery updates both, and in a large run
+    /// both miss the cache); reading through them is not part of the API.
+    #[doc(hidden)]
+    #[inline]
+    pub fn heartbeat_slot(&self, id: u64) -> Option<*const ()> {
+        self.infection.as_ref()?.record_slot(id)
+    }
+
+    /// Where the mark of heartbeat `id` reaching `to` is kept: reads the heartbeat's record
+    /// (see [`Observers::heartbeat_slot`]), not the mark.
+    #[doc(hidden)]
+    #[inline]
+    pub fn reached_slot(&self, id: u64, to: NodeIndex) -> Option<*const ()> {
+        self.infection.as_ref()?.reached_slot(id, to)
+    }
+
     /// The number the next [`Record::Emitted`] heartbeat will have (heartbeats so far).
     pub fn next_heartbeat(&self) -> u64 {
         self.heartbeats
