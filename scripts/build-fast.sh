@@ -19,6 +19,9 @@ Builds pekonode for long simulations and copies it to PATH (default: target/fast
   --out PATH   where to put the binary
   --no-pgo     only the `large` profile, without the training (no llvm-profdata needed)
 
+The training runs are simulations: for `pekonode node` and `pekonode cluster` (real sockets),
+use the release build, whose UDP code is not compiled as cold.
+
 PGO needs the llvm-profdata that matches rustc's LLVM: `rustup component add llvm-tools`
 (a system llvm-profdata of another LLVM version cannot read rustc's profiles).
 The build goes to ${CARGO_TARGET_DIR:-target}/fast/; RUSTFLAGS, if set, are kept.
