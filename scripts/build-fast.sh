@@ -90,9 +90,14 @@ RUSTFLAGS="$flags -Cprofile-generate=$profiles" \
 bin="$work/gen/large/pekonode"
 
 echo "== 2/3 training runs"
+# The profiles must land where the merge reads them, whatever the caller's environment says.
+unset LLVM_PROFILE_FILE
 train() {
   echo "   pekonode $*"
-  "$bin" "$@" >/dev/null
+  "$bin" "$@" >/dev/null || {
+    echo "build-fast: training run failed: pekonode $*" >&2
+    exit 1
+  }
 }
 # The loads large runs spend their time on: joins through a few contacts, and full views.
 train run scenarios/scale_1000.json --until 15s
