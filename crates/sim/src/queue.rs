@@ -110,6 +110,11 @@ pub(crate) struct Queue {
 const SLAB_WHILE_UNDER: u64 = 65_536;
 
 /// Latest time the queue can hold: 2^48 µs, about 8.9 years.
+/// The largest bucket [`Queue::warm`] reads ahead. Measured: on the full-view load (buckets
+/// of thousands of packets) skipping the read cut 4.6 % of the instructions; on
+/// `scale_1000` (a few dozen per bucket) the read pays for itself.
+const WARM_AT_MOST: usize = 256;
+
 pub(crate) const MAX_TIME_MICROS: u64 = (1 << 48) - 1;
 
 fn pack(at: Time, seq: u64, what: What) -> u128 {
@@ -163,10 +168,17 @@ impl Queue {
     /// When the clock has just reached a new bucket of events, calls `touch` with each packet
     /// about to arrive in it. The slab slots are read first, all together, so their cache
     /// misses overlap instead of coming one per event.
+    ///
+    /// Only a bucket of at most [`WARM_AT_MOST`] events is read ahead: what a larger one (a
+    /// burst's thousands of packets) reads is evicted before most of it is handled, so that
+    /// read would only cost instructions; the simulator's read-ahead of a few events covers it.
     pub(crate) fn warm(&mut self, mut touch: impl FnMut(&Envelope)) {
         let Some((keys, items)) = self.keys.fresh() else {
             return;
         };
+        if keys.len() > WARM_AT_MOST {
+            return;
+        }
         let slots = keys.iter().filter_map(|&key| match unpack(key).1 {
             What::Arrive(slot) => self.slab.get(slot as usize),
             What::Land(index) => items.get(index as usize),
