@@ -219,8 +219,7 @@ fn sort_bucket(keys: &mut Vec<u128>, scratch: &mut Vec<u128>) {
         end += *e;
         *e = end;
     }
-    // Every slot is written below: only growth needs filling (the scratch holds the previous
-    // bucket's keys, so it is usually long enough already).
+    // Every slot is written below: only growth needs filling.
     scratch.resize(keys.len(), 0);
     // Each microsecond's range fills from its back, so keys that came in ascending order come
     // out descending.
@@ -229,7 +228,10 @@ fn sort_bucket(keys: &mut Vec<u128>, scratch: &mut Vec<u128>) {
         *e -= 1;
         scratch[*e] = key;
     }
-    std::mem::swap(keys, scratch);
+    // Copied back rather than swapped: each ring slot keeps a vector sized by its own buckets
+    // (swapping let every slot's vector grow to the largest bucket of the run: 38 MB more at
+    // 10,000 nodes).
+    keys.copy_from_slice(scratch);
     if !keys.windows(2).all(|w| w[0] > w[1]) {
         keys.sort_unstable_by(|a, b| b.cmp(a));
     }
