@@ -198,11 +198,11 @@ impl<P> Calendar<P> {
 /// A bucket spans 2^[`WIDTH_SHIFT`] microseconds, and its keys arrive nearly in order: within
 /// one microsecond, by sequence number (keys moved from the far heap come in key order, before
 /// any key pushed straight into the bucket, which is pushed later and so numbered higher). A
-/// stable distribution by microsecond then leaves the bucket sorted in two linear passes, where
+/// stable distribution by microsecond then leaves the bucket sorted in a few linear passes, where
 /// a comparison sort of 16-byte keys cost a twentieth of a full-view run's instructions. The
 /// result is checked, and sorted the general way should a bucket ever break that order, so the
 /// order of events never depends on it.
-fn sort_bucket(keys: &mut Vec<u128>, scratch: &mut Vec<u128>) {
+fn sort_bucket(keys: &mut [u128], scratch: &mut Vec<u128>) {
     const SLOTS: usize = 1 << WIDTH_SHIFT;
     if keys.len() < 2 * SLOTS {
         keys.sort_unstable_by(|a, b| b.cmp(a));
