@@ -3,7 +3,7 @@
 //! a receiver, a forged envelope tried against a full keyring of 16 keys.
 //!
 //! Run: `cargo bench --bench seal` (about a minute). Sealed mode adds
-//! `pekonode::wire::sealed::OVERHEAD` (42) bytes to each datagram.
+//! `pekonode::wire::sealed::OVERHEAD` (54) bytes to each datagram.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -40,16 +40,17 @@ fn bench(c: &mut Criterion) {
     });
     let bytes = json.encode(&packet);
     group.bench_function("json_decode", |b| b.iter(|| json.decode(black_box(&bytes))));
+    let to = Endpoint::new("127.0.0.1", 8001);
     let mut sender = Sealed::new(ring.clone(), 1);
     group.bench_function("sealed_encode", |b| {
-        b.iter(|| sender.encode(black_box(&packet), NOW_MS))
+        b.iter(|| sender.encode(black_box(&packet), &to, NOW_MS))
     });
     // Every datagram opened must be new to the replay window: seal a fresh batch per sample.
     let mut receiver = Sealed::new(ring.clone(), 2);
     let mut source = Sealed::new(ring, 3);
     group.bench_function("sealed_decode", |b| {
         b.iter_batched(
-            || source.encode(&packet, NOW_MS),
+            || source.encode(&packet, &to, NOW_MS),
             |d| receiver.decode(black_box(&d), NOW_MS),
             criterion::BatchSize::SmallInput,
         )
@@ -59,7 +60,8 @@ fn bench(c: &mut Criterion) {
         Ok(ring) => Sealed::new(ring, 4),
         Err(e) => panic!("{e}"),
     };
-    let forged = Sealed::new(Keyring::new(Key::from_bytes([99; 32])), 5).encode(&packet, NOW_MS);
+    let forged =
+        Sealed::new(Keyring::new(Key::from_bytes([99; 32])), 5).encode(&packet, &to, NOW_MS);
     group.bench_function("forged_vs_16_keys", |b| {
         b.iter(|| sixteen.decode(black_box(&forged), NOW_MS))
     });

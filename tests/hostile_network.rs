@@ -35,13 +35,13 @@ fn endpoint(list: &NodeList) -> Endpoint {
 fn forged_burst(
     targets: &[&NodeList],
     count: u16,
-    mut encode: impl FnMut(&Packet<Endpoint>) -> Vec<u8>,
+    mut encode: impl FnMut(&Packet<Endpoint>, &Endpoint) -> Vec<u8>,
 ) {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     for i in 0..count {
         let packet = heartbeat(Endpoint::new("127.0.0.1", 30_000 + i), "fake", 0);
-        let bytes = encode(&packet);
         for t in targets {
+            let bytes = encode(&packet, &endpoint(t));
             let _ = socket.send_to(&bytes, t.local_addr());
         }
         if i % 50 == 49 {
@@ -80,7 +80,7 @@ fn a_forged_burst_heals_within_two_timeouts_with_rejoin() {
     let nodes = cluster(&["A", "B"], &config);
     let refs: Vec<&NodeList> = nodes.iter().collect();
     wait_until("A and B list each other", || all_list(&refs, &["A", "B"]));
-    forged_burst(&refs, 3_000, |p| JsonCodec::new("").encode(p));
+    forged_burst(&refs, 3_000, |p, _| JsonCodec::new("").encode(p));
     let burst_end = Instant::now();
     wait_until(
         "the fake members expire and A and B list each other",
@@ -103,9 +103,9 @@ fn sealed_nodes_reject_a_forged_burst_outright() {
     let refs: Vec<&NodeList> = nodes.iter().collect();
     wait_until("A and B list each other", || all_list(&refs, &["A", "B"]));
     // Plain JSON (what Go nodes and the attack above send), then envelopes under another key.
-    forged_burst(&refs, 1_000, |p| JsonCodec::new("").encode(p));
+    forged_burst(&refs, 1_000, |p, _| JsonCodec::new("").encode(p));
     let mut stranger = Sealed::new(ring(9), 42);
-    forged_burst(&refs, 1_000, |p| stranger.encode(p, now_ms()));
+    forged_burst(&refs, 1_000, |p, to| stranger.encode(p, to, now_ms()));
     wait_until("both nodes counted the forged envelopes", || {
         refs.iter().all(|n| n.stats().unauthentic >= 900)
     });
@@ -203,15 +203,25 @@ fn replayed_edited_stale_and_wrong_key_datagrams_are_rejected_and_counted() {
     let captured = sniff(&sniffer);
     let attacker = UdpSocket::bind("127.0.0.1:0").unwrap();
     let to = b.local_addr();
-    // The genuine datagram is accepted once; its replay is refused.
+    let b_end = endpoint(&b);
+    // A genuine datagram sealed for the sniffer, replayed to B: refused, it names another
+    // receiver (v1 envelopes named none, and B listed A from it).
     attacker.send_to(&captured, to).unwrap();
-    wait_until("B lists A from the captured datagram", || {
-        names(&b).contains(&"A".to_string())
+    attacker.send_to(&captured, to).unwrap();
+    wait_until("B counts both replays", || b.stats().replayed >= 2);
+    assert!(!names(&b).contains(&"A".to_string()));
+    // A datagram sealed for B (by a key holder), accepted once; its replay is refused.
+    let mut holder = Sealed::new(ring(1), 76);
+    let packet = heartbeat(Endpoint::new("127.0.0.1", 40_002), "genuine", 0);
+    let genuine = holder.encode(&packet, &b_end, now_ms());
+    attacker.send_to(&genuine, to).unwrap();
+    wait_until("B lists the genuine sender", || {
+        names(&b).contains(&"genuine".to_string())
     });
-    attacker.send_to(&captured, to).unwrap();
-    wait_until("B counts the replay", || b.stats().replayed >= 1);
+    attacker.send_to(&genuine, to).unwrap();
+    wait_until("B counts the replay", || b.stats().replayed >= 3);
     // One flipped bit in the ciphertext.
-    let mut edited = captured.clone();
+    let mut edited = holder.encode(&packet, &b_end, now_ms());
     let last = edited.len() - 20;
     edited[last] ^= 0x40;
     attacker.send_to(&edited, to).unwrap();
@@ -220,13 +230,13 @@ fn replayed_edited_stale_and_wrong_key_datagrams_are_rejected_and_counted() {
     let mut old = Sealed::new(ring(1), 77);
     let packet = heartbeat(Endpoint::new("127.0.0.1", 40_001), "ghost", 0);
     attacker
-        .send_to(&old.encode(&packet, now_ms() - 60_000), to)
+        .send_to(&old.encode(&packet, &b_end, now_ms() - 60_000), to)
         .unwrap();
     wait_until("B counts the stale datagram", || b.stats().stale >= 1);
     // Another key.
     let mut wrong = Sealed::new(ring(2), 78);
     attacker
-        .send_to(&wrong.encode(&packet, now_ms()), to)
+        .send_to(&wrong.encode(&packet, &b_end, now_ms()), to)
         .unwrap();
     wait_until("B counts the wrong key", || b.stats().unauthentic >= 2);
     assert!(!names(&b).contains(&"ghost".to_string()));

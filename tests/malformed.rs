@@ -132,7 +132,7 @@ fn a_node_rejects_every_malformed_datagram_and_stays_unchanged() {
     for bytes in &cases {
         node.handle_datagram(Time::from_secs(1), bytes, &codec);
         match node.poll_event() {
-            Some(Event::PacketRejected { len, reason }) => {
+            Some(Event::PacketRejected { len, reason, .. }) => {
                 assert_eq!(len, bytes.len());
                 if bytes.len() >= node.config().size {
                     assert!(matches!(reason, RejectReason::Oversize { .. }));

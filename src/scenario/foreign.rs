@@ -69,7 +69,7 @@ impl JsonSchema for WireSchema {
                     "const": WireMode::Json.as_str()
                 },
                 {
-                    "description": "Sealed envelopes (authenticated, encrypted, replays refused): this project's nodes only, 42 bytes more per datagram.",
+                    "description": "Sealed envelopes (authenticated, encrypted, replays refused): this project's nodes only, 54 bytes more per datagram.",
                     "type": "string",
                     "const": WireMode::Sealed.as_str()
                 }

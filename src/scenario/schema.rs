@@ -111,7 +111,7 @@ pub struct ProtocolSpec {
     #[serde(default, skip_serializing_if = "TrustSpec::is_off")]
     pub trust: TrustSpec,
     /// Wire mode: `"json"` (Go PekoNode's, the default) or `"sealed"` (authenticated envelopes
-    /// of this project, 42 bytes more per datagram; a real cluster seals, the simulator counts
+    /// of this project, 54 bytes more per datagram; a real cluster seals, the simulator counts
     /// the bytes).
     #[serde(default, skip_serializing_if = "is_json")]
     #[schemars(with = "WireSchema")]
@@ -139,6 +139,10 @@ pub struct TrustSpec {
     /// Swap replies only to live members of the view, at most `amount` per cycle.
     #[serde(default)]
     pub guarded_swaps: bool,
+    /// A stranger is listed only when heard again half a cycle or more after its first
+    /// packet: one-shot forged identities never enter a view.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub probation: bool,
 }
 
 impl TrustSpec {
@@ -154,6 +158,7 @@ impl TrustSpec {
             max_view: self.max_view as usize,
             admit_per_sec: self.admit_per_sec,
             guarded_swaps: self.guarded_swaps,
+            probation: self.probation,
         }
     }
 }

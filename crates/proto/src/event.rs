@@ -25,7 +25,21 @@ pub enum Event<Id> {
         len: usize,
         /// Why.
         reason: RejectReason,
+        /// Where it came from, when the driver knows (the UDP runtime gives the datagram's
+        /// source address; the state machine itself never knows it).
+        from: Option<Id>,
     },
+}
+
+impl<Id> Event<Id> {
+    /// A [`PacketRejected`](Event::PacketRejected) of unknown source.
+    pub(crate) fn rejected(len: usize, reason: RejectReason) -> Event<Id> {
+        Event::PacketRejected {
+            len,
+            reason,
+            from: None,
+        }
+    }
 }
 
 /// Why a datagram was rejected. The node's state is unchanged by a rejected datagram.
@@ -57,6 +71,10 @@ pub enum RejectReason {
         /// The configured `admit_per_sec`.
         per_sec: u32,
     },
+    /// Trust rule: the sender is a stranger on probation; it is listed when heard again half
+    /// a cycle or more after its first packet.
+    #[error("new sender on probation: listed when heard again")]
+    Probation,
     /// Trust rule: the metadata version is further ahead of the wall clock than the skew
     /// bound allows; the metadata is not adopted (the rest of the packet is handled).
     #[error("metadata version {version} is ahead of the clock's bound {limit}")]
@@ -72,6 +90,10 @@ pub enum RejectReason {
     /// Trust rule: swap replies this cycle are used up; this request gets no reply.
     #[error("swap reply budget exceeded: no reply")]
     SwapBudget,
+    /// The packet names this node with a record (name, private data) other than its own:
+    /// a node's own record is authoritative, so the packet changes nothing.
+    #[error("a packet names this node with another record: refused")]
+    OwnRecord,
     /// Sealed mode: no installed key opens the datagram (forged, edited, or sealed under a key
     /// this node does not have).
     #[error("not authentic: no installed key opens it")]
@@ -84,6 +106,17 @@ pub enum RejectReason {
     Stale {
         /// How far the timestamp is from this node's clock, in ms (positive: ahead).
         skew_ms: i64,
+    },
+    /// Sealed mode: the datagram was sealed for another receiver (captured on its way to
+    /// another node and replayed here).
+    #[error("sealed for another receiver")]
+    OtherReceiver,
+    /// Sealed mode: the datagram was sealed before this node started (captured before a
+    /// restart and replayed), or its sender's clock lags this node's by `early_ms`.
+    #[error("sealed {early_ms} ms before this node started")]
+    BeforeStart {
+        /// How long before this node's start it was sealed, in ms.
+        early_ms: u64,
     },
     /// Sealed mode: not a sealed envelope, or one of a version this node does not read.
     #[error("not a sealed envelope: {0}")]
@@ -99,12 +132,16 @@ impl RejectReason {
             RejectReason::Malformed(_) => "malformed",
             RejectReason::ViewFull { .. } => "view full",
             RejectReason::AdmissionLimit { .. } => "admission limit",
+            RejectReason::Probation => "probation",
             RejectReason::VersionAhead { .. } => "version ahead",
             RejectReason::SwapToStranger => "swap to stranger",
             RejectReason::SwapBudget => "swap budget",
+            RejectReason::OwnRecord => "own record",
             RejectReason::Unauthentic => "unauthentic",
             RejectReason::Replayed => "replayed",
             RejectReason::Stale { .. } => "stale",
+            RejectReason::OtherReceiver => "other receiver",
+            RejectReason::BeforeStart { .. } => "before start",
             RejectReason::Envelope(_) => "not sealed",
         }
     }

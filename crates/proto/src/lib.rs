@@ -39,6 +39,7 @@ mod id_map;
 mod member;
 mod node;
 mod packet;
+mod probation;
 mod time;
 mod trust;
 mod view;
@@ -51,6 +52,7 @@ pub use event::{Decode, Event, RejectReason};
 pub use member::{Identity, Metadata, NodeInfo};
 pub use node::{Node, MAX_CONTACTS};
 pub use packet::{Infected, Lineage, Packet, PacketKind, Transmit};
+pub use probation::MAX_PROBATION;
 pub use time::{Time, UnixNanos};
 pub use trust::Trust;
 

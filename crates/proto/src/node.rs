@@ -8,6 +8,7 @@ use super::event::{Decode, Event, RejectReason};
 use super::forwarding;
 use super::member::{Identity, Metadata, NodeInfo};
 use super::packet::{Infected, Packet, PacketKind, Transmit};
+use super::probation::Probation;
 use super::time::{Time, UnixNanos};
 use super::trust::Bucket;
 use super::view::View;
@@ -80,6 +81,10 @@ pub struct Node<Id> {
     admissions: Bucket,
     /// Swap replies the trust rules still allow (`Trust::guarded_swaps`).
     swap_replies: Bucket,
+    /// Strangers heard once (`Trust::probation`).
+    probation: Probation<Id>,
+    /// First heartbeats of strangers on probation the rules still forward.
+    stranger_forwards: Bucket,
 }
 
 /// The admission bucket's refill period: `admit_per_sec` tokens per second.
@@ -138,6 +143,8 @@ impl<Id: Identity> Node<Id> {
             wall_origin: None,
             admissions,
             swap_replies,
+            probation: Probation::default(),
+            stranger_forwards: admissions,
         })
     }
 
@@ -222,8 +229,19 @@ impl<Id: Identity> Node<Id> {
 
     fn handle_packet_of_len(&mut self, now: Time, packet: Packet<Id>, len: usize) {
         self.expire(now);
-        if let Err(reason) = self.admit(now, &packet) {
-            self.events.push_back(Event::PacketRejected { len, reason });
+        // This node's own record is its word alone: a packet that names this node with
+        // another name or private data is forged (or stale news of an old record), and
+        // would rename it in its own view and be forwarded as its word.
+        if packet.node.id == self.local.id && !packet.node.has_record(self.local.record()) {
+            let reason = RejectReason::OwnRecord;
+            self.events.push_back(Event::rejected(len, reason));
+            return;
+        }
+        if let Err((reason, forward)) = self.admit(now, &packet) {
+            self.events.push_back(Event::rejected(len, reason));
+            if forward {
+                self.broadcast(packet);
+            }
             return;
         }
         if packet.kind.is_swap() {
@@ -253,7 +271,7 @@ impl<Id: Identity> Node<Id> {
         }
         match codec.decode(datagram) {
             Ok(packet) => self.handle_packet_of_len(now, packet, len),
-            Err(reason) => self.events.push_back(Event::PacketRejected { len, reason }),
+            Err(reason) => self.events.push_back(Event::rejected(len, reason)),
         }
     }
 
@@ -272,7 +290,7 @@ impl<Id: Identity> Node<Id> {
         }
         match decode(datagram) {
             Ok(packet) => self.handle_packet_of_len(now, packet, len),
-            Err(reason) => self.events.push_back(Event::PacketRejected { len, reason }),
+            Err(reason) => self.events.push_back(Event::rejected(len, reason)),
         }
     }
 
@@ -291,10 +309,8 @@ impl<Id: Identity> Node<Id> {
     fn accepts_len(&mut self, len: usize) -> bool {
         let limit = self.config.size;
         if len >= limit {
-            self.events.push_back(Event::PacketRejected {
-                len,
-                reason: RejectReason::Oversize { len, limit },
-            });
+            let reason = RejectReason::Oversize { len, limit };
+            self.events.push_back(Event::rejected(len, reason));
             return false;
         }
         true

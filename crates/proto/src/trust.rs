@@ -38,18 +38,23 @@ pub struct Trust {
     /// burst of twice that): a forged swap request cannot aim replies at a stranger, and a
     /// flood of requests cannot multiply them.
     pub guarded_swaps: bool,
+    /// A stranger is listed only when heard again at least half a cycle after its first
+    /// packet (its next heartbeat): one-shot forged identities never enter the view, so a
+    /// flood of them cannot bury the real members (see [`MAX_PROBATION`](crate::MAX_PROBATION)).
+    /// A newcomer is listed one cycle later.
+    pub probation: bool,
 }
 
 impl Trust {
     /// Every rule on, with defaults a steady cluster of up to 10,000 nodes whose clocks agree
     /// within a minute does not reach. A cold start of many nodes at once does: each node then
-    /// lists at most 100 new members a second (400 nodes started together, fan-out 4, converged
-    /// at 30 s instead of 24 s in the simulator).
+    /// lists at most 100 new members a second, each a cycle after it first hears of it.
     pub const HARDENED: Trust = Trust {
         max_version_skew: Duration::from_secs(60),
         max_view: 10_000,
         admit_per_sec: 100,
         guarded_swaps: true,
+        probation: true,
     };
 
     /// Whether every rule is off (Go PekoNode's behaviour).

@@ -192,7 +192,10 @@ fn mutated_sealed_datagrams_are_never_accepted() {
     let ring = Keyring::new(Key::from_bytes([5; 32]));
     let mut sender = Sealed::new(ring.clone(), 1);
     let mut receiver = Sealed::new(ring, 2).with_skew(Duration::from_secs(30));
-    let corpus: Vec<Vec<u8>> = seeds().iter().map(|p| sender.encode(p, WALL_MS)).collect();
+    let corpus: Vec<Vec<u8>> = seeds()
+        .iter()
+        .map(|p| sender.encode(p, &p.node.id, WALL_MS))
+        .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(0x5EA1);
     let mut node = hardened_node(2);
     for case in 0..cases() {

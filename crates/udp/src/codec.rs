@@ -18,8 +18,14 @@ pub(crate) enum Codec {
 }
 
 impl Codec {
-    /// The codec of `secret_key` or `keyring` (not both: the digest is no use sealed).
-    pub(crate) fn new(secret_key: &str, keyring: Option<&Keyring>) -> Result<Codec, UdpError> {
+    /// The codec of `secret_key` or `keyring` (not both: the digest is no use sealed). A
+    /// sealed codec opens only datagrams sealed for one of `receivers` (this node's
+    /// endpoints) and sealed after now (its start).
+    pub(crate) fn new(
+        secret_key: &str,
+        keyring: Option<&Keyring>,
+        receivers: &[Endpoint],
+    ) -> Result<Codec, UdpError> {
         match keyring {
             None => Ok(Codec::Json(JsonCodec::new(secret_key))),
             Some(_) if !secret_key.is_empty() => Err(UdpError::KeyAndKeyring),
@@ -29,19 +35,19 @@ impl Codec {
                 let incarnation = getrandom::u64().map_err(|e| {
                     UdpError::Io(std::io::Error::other(format!("no OS randomness: {e}")))
                 })?;
-                Ok(Codec::Sealed(Mutex::new(Sealed::new(
-                    ring.clone(),
-                    incarnation,
-                ))))
+                let sealed = Sealed::new(ring.clone(), incarnation)
+                    .for_receivers(receivers)
+                    .not_before(wall_millis());
+                Ok(Codec::Sealed(Mutex::new(sealed)))
             }
         }
     }
 
-    /// The datagram of `packet`.
-    pub(crate) fn encode(&self, packet: &Packet<Endpoint>) -> Vec<u8> {
+    /// The datagram of `packet` for `to` (JSON datagrams are the same for every receiver).
+    pub(crate) fn encode(&self, packet: &Packet<Endpoint>, to: &Endpoint) -> Vec<u8> {
         match self {
             Codec::Json(c) => c.encode(packet),
-            Codec::Sealed(s) => lock(s).encode(packet, wall_millis()),
+            Codec::Sealed(s) => lock(s).encode(packet, to, wall_millis()),
         }
     }
 

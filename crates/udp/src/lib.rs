@@ -29,7 +29,10 @@
 //!
 //! A node listens on `listen_addr:port` and announces `addr:port`. Packets go to the announced
 //! `Node.Addr:Node.Port` of their target, never to a datagram's source address; `0.0.0.0`
-//! means this machine (as in Go); host names are resolved (cached for a minute); IPv6 works.
+//! means this machine (as in Go); IPv6 works. Host names are looked up by lookup threads,
+//! never on the node's thread (a name from the network must not stall the node), and cached
+//! for a minute; names given with [`NodeList::set`] are looked up at once on the caller's
+//! thread and kept.
 
 mod address;
 mod batch;
@@ -43,6 +46,7 @@ mod runtime;
 mod socket;
 mod stats;
 
+pub use address::{system_lookup, NameLookup};
 pub use config::Config;
 pub use error::UdpError;
 pub use fault::checked_probability;

@@ -85,7 +85,11 @@ impl NodeList {
         local.port = local_addr.port();
         local.addr = local.endpoint().addr().to_string();
 
-        let codec = Codec::new(&config.secret_key, config.keyring.as_ref())?;
+        let codec = Codec::new(
+            &config.secret_key,
+            config.keyring.as_ref(),
+            &receivers(&local, local_addr),
+        )?;
         // A node whose own heartbeat reaches the size limit could never be heard: say so now.
         let own = own_packet(&local, PacketKind::Heartbeat, Metadata::default());
         fits(
@@ -147,9 +151,28 @@ impl NodeList {
 
     /// Adds `node` to the list as a contact, or refreshes it (Go's `Set`). Call it before
     /// [`join`](NodeList::join) with a node of the cluster to join through.
+    ///
+    /// A contact named by a host name is looked up now, on the caller's thread, and its
+    /// address kept (names that arrive from the network are looked up off the node's thread).
     pub fn set(&self, node: Node) {
         let info = node.to_info();
+        let lookup = lock(&self.shared.resolver).lookup();
+        let host = super::address::strip_brackets(info.id.addr()).to_string();
+        if host.parse::<std::net::IpAddr>().is_err() {
+            // No lock is held while the lookup runs: the node keeps going meanwhile.
+            let found = lookup(&host, info.id.port());
+            lock(&self.shared.resolver).pin(&info.id, &found);
+        }
         self.shared.command(|n, now| n.set(now, info));
+    }
+
+    /// Replaces how host names are looked up (the system resolver by default): a service
+    /// registry, a fixed table, or a test's resolver. Lookups run on lookup threads, never on
+    /// the node's thread, with a deadline and a bound on how many wait (see
+    /// [`NameLookup`](super::NameLookup)); contacts already given with [`set`](NodeList::set)
+    /// keep their address.
+    pub fn set_name_lookup(&self, lookup: super::NameLookup) {
+        lock(&self.shared.resolver).set_lookup(lookup);
     }
 
     /// The nodes in the list, this one included while it heartbeats, sorted by address and
@@ -284,6 +307,22 @@ fn clock_seed(addr: SocketAddr) -> u64 {
     let port = u64::from(addr.port());
     let pid = u64::from(std::process::id());
     nanos ^ (port << 48) ^ (pid << 24)
+}
+
+/// The endpoints a sealed datagram for this node may name: the announced one, the bound
+/// address when it is a specific one, and `localhost` on a loopback socket (a contact given
+/// by that name). Nothing else: a datagram sealed for another node is refused.
+fn receivers(local: &Node, bound: SocketAddr) -> Vec<protocol::wire::Endpoint> {
+    let port = bound.port();
+    let mut out = vec![local.endpoint()];
+    let ip = bound.ip();
+    if !ip.is_unspecified() {
+        out.push(protocol::wire::Endpoint::new(&ip.to_string(), port));
+    }
+    if ip.is_loopback() {
+        out.push(protocol::wire::Endpoint::new("localhost", port));
+    }
+    out
 }
 
 /// A packet of this node's own, as it would first send it (infected: itself).

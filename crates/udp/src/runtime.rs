@@ -25,7 +25,7 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use super::address::Resolver;
+use super::address::{Resolver, Unreachable};
 use super::batch::Batch;
 use super::codec::Codec;
 use super::fault::Fault;
@@ -126,6 +126,15 @@ impl Shared {
     /// Runs one input or command on the node, then obeys the drain rule: events go to the
     /// subscribers (under the lock, so they keep their order), transmits to the socket.
     pub(crate) fn step(&self, f: impl FnOnce(&mut protocol::Node<Endpoint>, Time)) {
+        self.step_from(None, f);
+    }
+
+    /// [`step`](Shared::step) for a datagram from `source`: rejections name it.
+    fn step_from(
+        &self,
+        source: Option<SocketAddr>,
+        f: impl FnOnce(&mut protocol::Node<Endpoint>, Time),
+    ) {
         let mut out = Vec::new();
         {
             let mut node = lock(&self.node);
@@ -146,9 +155,13 @@ impl Shared {
                 out.push(t);
             }
             let mut subscribers = lock(&self.subscribers);
-            while let Some(event) = node.poll_event() {
-                if let protocol::Event::PacketRejected { reason, .. } = &event {
+            while let Some(mut event) = node.poll_event() {
+                if let protocol::Event::PacketRejected { reason, from, .. } = &mut event {
                     self.counters.rejected(reason);
+                    if from.is_none() {
+                        *from = source
+                            .map(|s| Endpoint::new(&s.ip().to_canonical().to_string(), s.port()));
+                    }
                 }
                 subscribers.retain(|s| s.send(event.clone()).is_ok());
             }
@@ -191,11 +204,18 @@ impl Shared {
             return;
         }
         let to = lock(&self.resolver).resolve(&t.to);
-        let Some(to) = to else {
-            Counters::bump(&self.counters.send_errors);
-            return;
+        let to = match to {
+            Ok(to) => to,
+            Err(Unreachable::Unresolved) => {
+                Counters::bump(&self.counters.unresolved);
+                return;
+            }
+            Err(Unreachable::NoAddress) => {
+                Counters::bump(&self.counters.send_errors);
+                return;
+            }
         };
-        let bytes = encoded.get_or_insert_with(|| self.codec.encode(&t.packet));
+        let bytes = encoded.get_or_insert_with(|| self.codec.encode(&t.packet, &t.to));
         match self.socket.send_to(bytes, to) {
             Ok(len) => {
                 Counters::bump(&self.counters.sent);
@@ -257,7 +277,7 @@ pub(crate) fn run(shared: Arc<Shared>) {
                         continue;
                     }
                     Counters::bump(&shared.counters.received);
-                    shared.step(|node, now| shared.codec.deliver(node, now, datagram));
+                    shared.step_from(from, |node, now| shared.codec.deliver(node, now, datagram));
                 }
             }
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}

@@ -17,6 +17,9 @@ pub struct Stats {
     pub sent: u64,
     /// Transmits that could not be sent: no address for the destination, or the OS refused.
     pub send_errors: u64,
+    /// Transmits dropped because their destination is a host name whose lookup has not
+    /// answered yet (names are looked up off the node's thread; the next send goes).
+    pub unresolved: u64,
     /// Datagrams dropped before sending by fault injection ([`Config::drop_probability`](super::Config)).
     pub dropped_fault: u64,
     /// Bytes sent (datagram payloads).
@@ -31,12 +34,13 @@ pub struct Stats {
     pub rejected: u64,
     /// Sealed mode: datagrams no installed key opens (forged, edited, or another key).
     pub unauthentic: u64,
-    /// Sealed mode: datagrams replayed (a counter this node already saw from that sender).
+    /// Sealed mode: datagrams replayed: a counter this node already saw from that sender, a
+    /// datagram sealed for another receiver, or one sealed before this node started.
     pub replayed: u64,
     /// Sealed mode: datagrams whose timestamp is outside the clock-skew window.
     pub stale: u64,
     /// Packets a trust rule refused or limited (view full, admission rate, version ahead,
-    /// swap reply withheld).
+    /// swap reply withheld, a record of this node other than its own).
     pub distrusted: u64,
 }
 
@@ -47,6 +51,7 @@ pub(crate) struct Counters {
     pub(crate) sent: AtomicU64,
     pub(crate) send_errors: AtomicU64,
     pub(crate) dropped_fault: AtomicU64,
+    pub(crate) unresolved: AtomicU64,
     pub(crate) bytes_sent: AtomicU64,
     pub(crate) heartbeats: AtomicU64,
     pub(crate) heartbeat_packets: AtomicU64,
@@ -70,6 +75,7 @@ impl Counters {
             sent: self.sent.load(Ordering::Relaxed),
             send_errors: self.send_errors.load(Ordering::Relaxed),
             dropped_fault: self.dropped_fault.load(Ordering::Relaxed),
+            unresolved: self.unresolved.load(Ordering::Relaxed),
             bytes_sent: self.bytes_sent.load(Ordering::Relaxed),
             heartbeats: self.heartbeats.load(Ordering::Relaxed),
             heartbeat_packets: self.heartbeat_packets.load(Ordering::Relaxed),
@@ -86,13 +92,17 @@ impl Counters {
         Counters::bump(&self.rejected);
         let specific = match reason {
             RejectReason::Unauthentic => Some(&self.unauthentic),
-            RejectReason::Replayed => Some(&self.replayed),
+            RejectReason::Replayed
+            | RejectReason::OtherReceiver
+            | RejectReason::BeforeStart { .. } => Some(&self.replayed),
             RejectReason::Stale { .. } => Some(&self.stale),
             RejectReason::ViewFull { .. }
             | RejectReason::AdmissionLimit { .. }
+            | RejectReason::Probation
             | RejectReason::VersionAhead { .. }
             | RejectReason::SwapToStranger
-            | RejectReason::SwapBudget => Some(&self.distrusted),
+            | RejectReason::SwapBudget
+            | RejectReason::OwnRecord => Some(&self.distrusted),
             _ => None,
         };
         if let Some(counter) = specific {

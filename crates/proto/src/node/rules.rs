@@ -4,6 +4,7 @@
 use super::super::event::{Event, RejectReason};
 use super::super::member::{Identity, Metadata};
 use super::super::packet::{Infected, Packet, PacketKind, Transmit};
+use super::super::probation::Verdict;
 use super::super::time::{micros, Time, UnixNanos};
 use super::{swap_burst, swap_period, Node, ADMIT_PERIOD};
 
@@ -18,7 +19,7 @@ impl<Id: Identity> Node<Id> {
             && packet.metadata.version() < self.metadata.version()
         {
             if let Err(reason) = self.may_answer_swap(now, &packet.node.id) {
-                self.events.push_back(Event::PacketRejected { len, reason });
+                self.events.push_back(Event::rejected(len, reason));
                 return;
             }
             self.transmits.push_back(Transmit {
@@ -46,7 +47,7 @@ impl<Id: Identity> Node<Id> {
                     version: offered.version(),
                     limit,
                 };
-                self.events.push_back(Event::PacketRejected { len, reason });
+                self.events.push_back(Event::rejected(len, reason));
                 return false;
             }
         }
@@ -74,22 +75,55 @@ impl<Id: Identity> Node<Id> {
     }
 
     /// The trust rules on a packet's sender: a node the view does not list enters only while
-    /// the view has room and the admission rate allows. Swaps never add a member, so pass.
-    pub(super) fn admit(&mut self, now: Time, packet: &Packet<Id>) -> Result<(), RejectReason> {
+    /// the view has room, after probation, and as the admission rate allows. Swaps never add
+    /// a member, so pass. A stranger's first heartbeat on probation is forwarded (once,
+    /// within the budget) without listing it: that is `Err((Probation, true))`.
+    pub(super) fn admit(
+        &mut self,
+        now: Time,
+        packet: &Packet<Id>,
+    ) -> Result<(), (RejectReason, bool)> {
         let trust = self.config.trust;
         if packet.kind.is_swap() || self.view.contains(&packet.node.id) {
             return Ok(());
         }
         if trust.max_view > 0 && self.view.len() >= trust.max_view {
-            return Err(RejectReason::ViewFull {
+            let reason = RejectReason::ViewFull {
                 limit: trust.max_view,
-            });
+            };
+            return Err((reason, false));
+        }
+        let id = &packet.node.id;
+        if trust.probation {
+            let gap = self.config.cycle / 2;
+            match self.probation.check(now, id, gap, self.config.timeout) {
+                Verdict::Ready => {}
+                Verdict::Wait => return Err((RejectReason::Probation, false)),
+                Verdict::First => {
+                    let forward =
+                        packet.kind == PacketKind::Heartbeat && self.may_forward_stranger(now);
+                    return Err((RejectReason::Probation, forward));
+                }
+            }
         }
         let rate = trust.admit_per_sec;
         if rate > 0 && !self.admissions.take(now, ADMIT_PERIOD / rate, rate) {
-            return Err(RejectReason::AdmissionLimit { per_sec: rate });
+            return Err((RejectReason::AdmissionLimit { per_sec: rate }, false));
+        }
+        if trust.probation {
+            self.probation.listed(id);
         }
         Ok(())
+    }
+
+    /// The budget of first heartbeats of strangers forwarded: `admit_per_sec` a second (a
+    /// second's burst), or as many as the admission rate would list when it is off.
+    fn may_forward_stranger(&mut self, now: Time) -> bool {
+        let rate = self.config.trust.admit_per_sec;
+        if rate == 0 {
+            return true;
+        }
+        self.stranger_forwards.take(now, ADMIT_PERIOD / rate, rate)
     }
 
     /// The trust rule on swap replies: only to a live member, within the reply budget.

@@ -43,7 +43,12 @@ fn rejections(node: &mut Node<u32>) -> Vec<RejectReason> {
 
 #[test]
 fn a_version_far_ahead_of_the_clock_is_not_adopted_but_a_near_one_is() {
-    let mut n = hardened(0, Trust::HARDENED);
+    // Without probation, so that a stranger's first packet is handled.
+    let trust = Trust {
+        probation: false,
+        ..Trust::HARDENED
+    };
+    let mut n = hardened(0, trust);
     let now = Time::from_secs(5);
     n.handle_packet(now, packet(PacketKind::Update, 1, i64::MAX));
     assert_eq!(n.read().version(), 0);
@@ -153,4 +158,71 @@ fn with_every_rule_off_a_node_believes_every_packet_as_go_does() {
     while n.poll_transmit().is_some() {}
     n.handle_packet(Time::ZERO, packet(PacketKind::SwapRequest, 5_000, 0));
     assert_eq!(n.poll_transmit().map(|t| t.to), Some(5_000));
+}
+
+#[test]
+fn news_that_would_change_this_nodes_own_record_is_refused_in_every_mode() {
+    for trust in [Trust::default(), Trust::HARDENED] {
+        let mut n = hardened(0, trust);
+        n.set(Time::ZERO, NodeInfo::bare(2));
+        n.join(Time::ZERO);
+        while n.poll_transmit().is_some() {}
+        rejections(&mut n);
+        // A forged heartbeat naming node 0 "x" (its name is "me"), sent to node 0 itself.
+        let forged = Packet {
+            infected: Infected::of(9),
+            ..packet(PacketKind::Heartbeat, 0, 0)
+        };
+        n.handle_packet(Time::from_secs(1), forged);
+        assert_eq!(rejections(&mut n), [RejectReason::OwnRecord]);
+        assert!(n.get().all(|info| info.name() != "x"), "renamed itself");
+        assert!(n.poll_transmit().is_none(), "forwarded the forgery");
+        // News of this node with its own record is not refused.
+        let own = Packet {
+            node: n.local().clone(),
+            infected: Infected::of(9),
+            ..packet(PacketKind::Heartbeat, 0, 0)
+        };
+        n.handle_packet(Time::from_secs(1), own);
+        assert!(rejections(&mut n).is_empty());
+    }
+}
+
+#[test]
+fn one_shot_identities_never_enter_the_view_on_probation_and_a_newcomer_does() {
+    let mut n = hardened(0, Trust::HARDENED);
+    n.set(Time::ZERO, NodeInfo::new(1, "member"));
+    n.join(Time::ZERO);
+    while n.poll_transmit().is_some() {}
+    rejections(&mut n);
+    // 10,000 made-up identities a second for 5 s, each heard once.
+    for i in 0..50_000u32 {
+        let at = Time::from_micros(100_000 + u64::from(i) * 100);
+        n.handle_packet(at, packet(PacketKind::Heartbeat, 1_000 + i, 0));
+    }
+    assert_eq!(n.view_len(), 2, "only self and the member are listed");
+    // First heartbeats of strangers are forwarded within the budget only: a second's burst
+    // and `admit_per_sec` a second after it (5 s of flood), each to the view's two entries
+    // (the forgery's infected set names neither).
+    let forwarded = std::iter::from_fn(|| n.poll_transmit()).count();
+    assert!(
+        (1_000..=1_200).contains(&forwarded),
+        "{forwarded} forwarded"
+    );
+    let refused = rejections(&mut n);
+    assert!(refused.iter().all(|r| *r == RejectReason::Probation));
+    // Every heartbeat of this node still goes to the real member.
+    n.handle_timeout(Time::from_secs(6));
+    let to: Vec<u32> = std::iter::from_fn(|| n.poll_transmit())
+        .filter(|t| t.packet.kind == PacketKind::Heartbeat)
+        .map(|t| t.to)
+        .collect();
+    assert_eq!(to, [1]);
+    // A newcomer heard once, then again a cycle later, is listed (the admission rate's
+    // tokens were never spent on the flood).
+    let newcomer = || packet(PacketKind::Heartbeat, 7, 0);
+    n.handle_packet(Time::from_secs(6), newcomer());
+    assert!(!n.knows(&7));
+    n.handle_packet(Time::from_secs(12), newcomer());
+    assert!(n.knows(&7));
 }

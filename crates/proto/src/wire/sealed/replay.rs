@@ -48,6 +48,15 @@ pub(crate) struct Windows {
 }
 
 impl Windows {
+    /// Whether `counter` from `incarnation` was already seen (or is older than its window):
+    /// a look that changes nothing, so a replay is refused before any key is tried.
+    pub(crate) fn seen(&self, incarnation: u64, counter: u64) -> bool {
+        self.senders.get(&incarnation).is_some_and(|w| {
+            counter <= w.top
+                && (w.top - counter >= WINDOW || w.bits & (1 << (w.top - counter)) != 0)
+        })
+    }
+
     /// Accepts `counter` from `incarnation` at `now_ms` unless it is a replay.
     pub(crate) fn accept(&mut self, incarnation: u64, counter: u64, now_ms: u64) -> bool {
         if let Some(w) = self.senders.get_mut(&incarnation) {
