@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use pekonode::protocol::{Infected, Metadata, NodeInfo, Packet, PacketKind};
-use pekonode::wire::{Endpoint, JsonCodec, Key, Keyring, Sealed};
+use pekonode::wire::{sealed, Endpoint, JsonCodec, Key, Keyring, Sealed};
 
 const NOW_MS: u64 = 1_800_000_000_000;
 
@@ -55,16 +55,30 @@ fn bench(c: &mut Criterion) {
             criterion::BatchSize::SmallInput,
         )
     });
+    // Forged envelopes (sealed under a key the receiver lacks): against 1 and 16 installed
+    // keys, with a hint that matches no installed key (refused before any decryption) and
+    // with a copied hint that matches one (one failed decryption, whatever the keyring).
     let full: Vec<Key> = (1..=16).map(|i| Key::from_bytes([i; 32])).collect();
-    let mut sixteen = match Keyring::from_keys(full) {
-        Ok(ring) => Sealed::new(ring, 4),
-        Err(e) => panic!("{e}"),
-    };
+    let rings = [
+        ("1_key", Keyring::new(full[0].clone())),
+        (
+            "16_keys",
+            Keyring::from_keys(full.clone()).unwrap_or_else(|e| panic!("{e}")),
+        ),
+    ];
     let forged =
         Sealed::new(Keyring::new(Key::from_bytes([99; 32])), 5).encode(&packet, &to, NOW_MS);
-    group.bench_function("forged_vs_16_keys", |b| {
-        b.iter(|| sixteen.decode(black_box(&forged), NOW_MS))
-    });
+    let mut hinted = forged.clone();
+    hinted[2..2 + sealed::HINT_LEN].copy_from_slice(&sealed::key_hint(&full[0]));
+    for (name, ring) in rings {
+        let mut receiver = Sealed::new(ring, 4);
+        group.bench_function(format!("forged_vs_{name}_no_hint"), |b| {
+            b.iter(|| receiver.decode(black_box(&forged), NOW_MS))
+        });
+        group.bench_function(format!("forged_vs_{name}_hint_matches"), |b| {
+            b.iter(|| receiver.decode(black_box(&hinted), NOW_MS))
+        });
+    }
     group.finish();
 }
 

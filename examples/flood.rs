@@ -3,8 +3,14 @@
 //! node's counters say how many it read, handled and dropped.
 //!
 //! ```sh
-//! cargo run --release --example flood -- [--rates 50000,100000,150000] [--seconds 3] [--buffer 0]
+//! cargo run --release --example flood -- [--rates 50000,100000,150000] [--seconds 3] [--buffer 0] \
+//!     [--mode compat|hardened|sealed]
 //! ```
+//!
+//! `--mode`: Go PekoNode's rules (`compat`, the default here), the daemon's hardened rules, or
+//! sealed envelopes with the hardened rules (each datagram sealed beforehand for the node,
+//! distinct counters). The peer is one of the node's contacts, so it is a member from the
+//! start and every heartbeat is handled in full.
 //!
 //! One line per rate: sent (accepted by the OS), received by the node (`Stats::received`),
 //! dropped inside the node (`Stats::queue_full`: its receive queue, or, since the runtime has
@@ -17,7 +23,9 @@ mod udp_load;
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
+use pekonode::protocol::Trust;
 use pekonode::udp::{Config, Node, NodeList};
+use pekonode::wire::{Endpoint, Key, Keyring, Sealed};
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
@@ -33,21 +41,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect::<Result<_, _>>()?;
     let seconds: u64 = arg("--seconds").map_or(Ok(3), |s| s.parse())?;
     let buffer: usize = arg("--buffer").map_or(Ok(0), |s| s.parse())?;
+    let mode = arg("--mode").unwrap_or_else(|| "compat".into());
+    let ring = Keyring::new(Key::from_bytes([7; 32]));
+    let (trust, keyring) = match mode.as_str() {
+        "compat" => (Trust::default(), None),
+        "hardened" => (Trust::HARDENED, None),
+        "sealed" => (Trust::HARDENED, Some(ring.clone())),
+        other => return Err(format!("--mode {other:?}: compat, hardened or sealed").into()),
+    };
     for rate in rates {
         let config = Config {
             buffer,
             listen_addr: "127.0.0.1".to_string(),
+            trust,
+            keyring: keyring.clone(),
             ..Config::default()
         };
         let node = NodeList::new(Node::new("127.0.0.1", 0, "target"), config)?;
-        node.join();
         let peer = UdpSocket::bind("127.0.0.1:0")?;
-        let heartbeat = udp_load::go_heartbeat(peer.local_addr()?);
+        // The peer is a member (a contact): its heartbeats are handled in full in every mode,
+        // not stopped early by probation.
+        let at = peer.local_addr()?;
+        node.set(Node::new("127.0.0.1", at.port(), "flood-peer"));
+        node.join();
+        let datagrams = if keyring.is_some() {
+            let mut sealer = Sealed::new(ring.clone(), 99);
+            let packet = udp_load::peer_heartbeat(peer.local_addr()?);
+            let to = Endpoint::new("127.0.0.1", node.local_addr().port());
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .as_millis() as u64;
+            (0..rate * seconds)
+                .map(|_| sealer.encode(&packet, &to, now_ms))
+                .collect()
+        } else {
+            vec![udp_load::go_heartbeat(peer.local_addr()?)]
+        };
         let cpu0 = udp_load::cpu_time();
-        let sent = udp_load::fire(
+        let sent = udp_load::fire_each(
             &peer,
             node.local_addr(),
-            &heartbeat,
+            &datagrams,
             rate,
             Duration::from_secs(seconds),
         );
@@ -65,7 +99,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let cpu = udp_load::cpu_time() - cpu0;
         let s = node.stats();
         println!(
-            "rate={rate}/s seconds={seconds} buffer={buffer}: sent={sent} received={} \
+            "mode={mode} rate={rate}/s seconds={seconds} buffer={buffer}: sent={sent} received={} \
              dropped_in_node={} lost_before_node={} rejected={} listed={} cpu_s={:.2}",
             s.received,
             s.queue_full,

@@ -62,15 +62,19 @@ pub fn handled(nodes: &[NodeList]) -> u64 {
 /// The heartbeat a Go PekoNode peer at `from` sends to a node it has just met: its own record,
 /// infected by itself only (so the receiver has nobody to forward it to).
 pub fn go_heartbeat(from: SocketAddr) -> Vec<u8> {
+    JsonCodec::new("").encode(&peer_heartbeat(from))
+}
+
+/// The packet of [`go_heartbeat`].
+pub fn peer_heartbeat(from: SocketAddr) -> Packet<Endpoint> {
     let me = Endpoint::new(&from.ip().to_string(), from.port());
-    let packet = Packet {
+    Packet {
         kind: PacketKind::Heartbeat,
         infected: Infected::of(me.clone()),
         node: NodeInfo::new(me, "flood-peer"),
         metadata: Metadata::default(),
         lineage: None,
-    };
-    JsonCodec::new("").encode(&packet)
+    }
 }
 
 /// Sends `datagram` to `to` at `rate` per second for `duration`, pacing in 1 ms slices.
@@ -79,6 +83,24 @@ pub fn fire(
     socket: &UdpSocket,
     to: SocketAddr,
     datagram: &[u8],
+    rate: u64,
+    duration: Duration,
+) -> u64 {
+    fire_each(
+        socket,
+        to,
+        std::slice::from_ref(&datagram.to_vec()),
+        rate,
+        duration,
+    )
+}
+
+/// [`fire`] with datagram `k` taken from `datagrams[k % len]` (distinct sealed datagrams:
+/// a receiver refuses a sealed datagram it saw before).
+pub fn fire_each(
+    socket: &UdpSocket,
+    to: SocketAddr,
+    datagrams: &[Vec<u8>],
     rate: u64,
     duration: Duration,
 ) -> u64 {
@@ -91,6 +113,7 @@ pub fn fire(
         }
         let due = (rate as u128 * elapsed.as_micros() / 1_000_000) as u64;
         while sent < due {
+            let datagram = &datagrams[(sent % datagrams.len() as u64) as usize];
             if socket.send_to(datagram, to).is_ok() {
                 sent += 1;
             } else {
