@@ -14,6 +14,7 @@ mod node_auto;
 mod provenance;
 mod run;
 mod shard;
+mod signals;
 mod sweep;
 mod trace;
 mod tune;
@@ -68,7 +69,8 @@ pub enum Command {
     ///
     /// Example: pekonode decode --secret-key test_key heartbeat.json
     Decode(decode::DecodeArgs),
-    /// Run one PekoNode node on a UDP socket until SIGINT or SIGTERM, logging what happens.
+    /// Run one PekoNode node on a UDP socket until SIGINT or SIGTERM (SIGHUP reloads its
+    /// keyring), logging what happens.
     ///
     /// It speaks Go PekoNode's wire format, so it can share a cluster with Go nodes (same
     /// --secret-key; --forwarding faithful to forward exactly as they do).

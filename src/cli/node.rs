@@ -3,16 +3,15 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use pekonode::protocol::{Event, Forwarding, Trust, HARDENED_REJOIN};
 
-use super::keyring_watch::{Change, KeyringWatch};
+use super::keyring_watch::{self, KeyringWatch};
+use super::signals::Signals;
 use pekonode::udp::{Config, Node, NodeList};
 use tracing::{debug, info, warn};
 use tracing_subscriber::filter::LevelFilter;
@@ -42,7 +41,8 @@ Examples:
   pekonode node --listen 0.0.0.0:8000 --name A --amount auto --timeout auto --nodes 200 --loss 0.01
 
 The node logs joins, updates, expiries, metadata changes and rejected packets (with the reason)
-to stderr, and stops cleanly (exit status 0) on SIGINT or SIGTERM.";
+to stderr, and stops cleanly (exit status 0) on SIGINT or SIGTERM. SIGHUP re-reads the
+--keyring file at once (`systemctl reload`) and never stops the node.";
 
 /// How log lines look.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -121,7 +121,8 @@ pub struct NodeArgs {
     /// Sealed mode: authenticate and encrypt every datagram with the keys of FILE (one base64
     /// key per line, the sealing key first; mode 0600; make one with `pekonode keygen`).
     /// Replays are refused. Only pekonode nodes holding a key can join: Go nodes cannot.
-    /// The file is re-read every second, so keys rotate without a restart.
+    /// The file is re-read every second and at once on SIGHUP, so keys rotate without a
+    /// restart.
     #[arg(long, value_name = "FILE")]
     keyring: Option<PathBuf>,
     /// Forwarding rule: first-copy (ours, far fewer packets) or faithful (Go PekoNode's).
@@ -138,7 +139,7 @@ pub struct NodeArgs {
     log_level: LevelFilter,
 }
 
-/// Runs the node until SIGINT or SIGTERM.
+/// Runs the node until SIGINT or SIGTERM; SIGHUP reloads the keyring.
 pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     let log = init_logging(args.log_format, args.log_level);
     let (host, port) =
@@ -192,10 +193,7 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     let advertise = args.advertise.as_deref().unwrap_or(host);
     let local = Node::new(advertise, port, &args.name).with_private_data(&args.private_data);
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-        .context("cannot install the SIGINT/SIGTERM handler")?;
+    let signals = Signals::install().context("cannot install the signal handlers")?;
 
     let list = NodeList::new(local, config)?;
     // Subscribe before saying "listening": a peer that reads that line may send at once, and
@@ -227,7 +225,10 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     // Each reason keeps its count and its latest detail, as an example.
     let mut rejected: BTreeMap<&'static str, (u64, String)> = BTreeMap::new();
     let mut next_stats = Instant::now() + Duration::from_secs(1);
-    while !stop.load(Ordering::SeqCst) {
+    while !signals.stop_requested() {
+        if signals.take_reload() {
+            keyring_watch::reload_into(watch.as_mut(), &list)?;
+        }
         match events.recv_timeout(Duration::from_millis(100)) {
             Ok(Event::PacketRejected { reason, .. }) => {
                 let entry = rejected.entry(reason.kind()).or_default();
@@ -240,15 +241,7 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         }
         if Instant::now() >= next_stats {
             next_stats = Instant::now() + Duration::from_secs(1);
-            match watch.as_mut().and_then(KeyringWatch::poll) {
-                Some(Change::Reloaded(ring)) => {
-                    let keys = ring.keys().len();
-                    list.set_keyring(ring)?;
-                    info!(keys, "keyring reloaded");
-                }
-                Some(Change::Refused(e)) => warn!("{e}; the keyring in force stays"),
-                None => {}
-            }
+            keyring_watch::poll_into(watch.as_mut(), &list)?;
             for (reason, (count, example)) in std::mem::take(&mut rejected) {
                 warn!(count, reason, example = %example, "packets rejected in the last second");
             }
