@@ -322,7 +322,7 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<()> {
         None => plan(&args)?,
     };
     let notes = cluster::check(&plan)?;
-    eprintln!(
+    errln!(
         "cluster {}: {} nodes on 127.0.0.1, {} forwarding, cycle {:?}, for {:?}",
         plan.name,
         plan.nodes.len(),
@@ -331,13 +331,13 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<()> {
         plan.duration
     );
     for note in notes.iter().skip(1) {
-        eprintln!("note: {note}");
+        errln!("note: {note}");
     }
     let mut shown = Instant::now();
     let outcome = cluster::run(&plan, |p: &Progress| {
         if shown.elapsed() >= Duration::from_secs(2) {
             shown = Instant::now();
-            eprintln!(
+            errln!(
                 "  {:>6.1} s / {:.0} s  up {:>4}  converged {:>5.1} %  sent {}",
                 p.now.as_secs_f64(),
                 p.duration.as_secs_f64(),

@@ -1,5 +1,8 @@
 //! The `pekonode` command line: a thin clap front end that wires the library's layers together.
 
+#[macro_use]
+mod out;
+
 mod advise;
 mod check;
 mod cluster;
