@@ -12,10 +12,18 @@ use pekonode::protocol::{Infected, Metadata, NodeInfo, Packet, PacketKind};
 use pekonode::wire::{Endpoint, JsonCodec};
 
 /// Starts a daemon on an OS-chosen port; returns it, its port and its stderr (the first
-/// line, which names the port, already read).
+/// line, which names the port, already read). `--compat`: every forged member is admitted
+/// and logged (hardened admits 100 a second), so the log is as loud as it can get.
 fn daemon() -> (Child, u16, BufReader<ChildStderr>) {
-    let (child, port, _, err) =
-        daemon_with(&["--name", "R", "--cycle", "200ms", "--timeout", "30s"]);
+    let (child, port, _, err) = daemon_with(&[
+        "--name",
+        "R",
+        "--cycle",
+        "200ms",
+        "--timeout",
+        "30s",
+        "--compat",
+    ]);
     (child, port, err)
 }
 

@@ -60,7 +60,9 @@ pub struct ClusterArgs {
     #[arg(long, value_parser = humantime::parse_duration, conflicts_with = "scenario")]
     rejoin: Option<Duration>,
     /// Harden every node against a hostile network (rejoin every 10s unless --rejoin says
-    /// otherwise, and every trust bound on; see docs/security.md).
+    /// otherwise, and every trust bound on; see docs/security.md). Off by default, unlike
+    /// `pekonode node`: a loopback cluster is measured against the simulator, whose scenario
+    /// default is Go PekoNode's behaviour.
     #[arg(long, conflicts_with = "scenario")]
     hardened: bool,
     /// Fan-out: how many nodes each heartbeat is sent to.

@@ -76,7 +76,8 @@ pub enum Command {
     /// keyring), logging what happens.
     ///
     /// It speaks Go PekoNode's wire format, so it can share a cluster with Go nodes (same
-    /// --secret-key; --forwarding faithful to forward exactly as they do).
+    /// --secret-key; --forwarding faithful to forward exactly as they do). Hardened by default
+    /// (trust rules and rejoin on); --compat is Go PekoNode's exact behaviour.
     #[command(after_long_help = node::EXAMPLES)]
     Node(node::NodeArgs),
     /// Run N real UDP nodes on 127.0.0.1 in this process, measure them like a simulation, and

@@ -28,7 +28,8 @@ Examples:
   pekonode node --listen 127.0.0.1:8001 --name B --join 127.0.0.1:8000
 
   # Next to Go PekoNode nodes (same secret key; faithful = Go's forwarding rule), with
-  # metadata published once joined and JSON log lines:
+  # metadata published once joined and JSON log lines (hardened, the default, mixes with
+  # Go nodes; --compat behaves exactly as they do):
   pekonode node --listen 0.0.0.0:8002 --advertise 192.0.2.7 --name C \\
       --join 192.0.2.5:8000 --secret-key K --forwarding faithful \\
       --publish 'hello from rust' --log-format json
@@ -40,7 +41,8 @@ Examples:
   # (what `pekonode advise --nodes 200 --loss 0.01` gives; logged at start):
   pekonode node --listen 0.0.0.0:8000 --name A --amount auto --timeout auto --nodes 200 --loss 0.01
 
-The node logs joins, updates, expiries, metadata changes and rejected packets (with the reason)
+Hardened by default: every trust rule on and rejoin every 10s (docs/security.md); --compat is
+Go PekoNode's exact behaviour. The node logs joins, updates, expiries, metadata changes and rejected packets (with the reason)
 to stderr, and stops cleanly (exit status 0) on SIGINT or SIGTERM. SIGHUP re-reads the
 --keyring file at once (`systemctl reload`) and never stops the node.";
 
@@ -95,17 +97,21 @@ pub struct NodeArgs {
     #[arg(long, default_value_t = 1.0, value_name = "R")]
     per_day: f64,
     /// Rejoin period, e.g. 30s (ours, not Go's): the `--join` contacts this node no longer
-    /// lists get its heartbeat again every period, and at every heartbeat while it lists no
-    /// other node, so it finds its way back after a partition longer than the timeout. Off by
-    /// default, as in Go PekoNode.
+    /// lists get its heartbeat again every period, and sooner while it lists no other node
+    /// (backing off while nobody answers), so it finds its way back after a partition longer
+    /// than the timeout [default: 10s; off with --compat; 0s turns it off].
     #[arg(long, value_parser = humantime::parse_duration)]
     rejoin: Option<Duration>,
-    /// Harden against a hostile network (ours, not Go's; still mixes with Go nodes): rejoin
-    /// every 10s unless --rejoin says otherwise, metadata versions over 60 s ahead of this
-    /// clock ignored, at most 10,000 members and 100 new ones a second, swap replies only to
-    /// members and at most `amount` a cycle. See docs/security.md.
-    #[arg(long)]
+    /// Hardened against a hostile network, the default (ours, not Go's; the packets are Go's,
+    /// so it mixes with Go nodes): rejoin every 10s unless --rejoin says otherwise, metadata
+    /// versions over 60 s ahead of this clock ignored, at most 10,000 members and 100 new ones
+    /// a second, swap replies only to members and at most `amount` a cycle. Accepted for
+    /// scripts written when it was not the default. See docs/security.md.
+    #[arg(long, conflicts_with = "compat")]
     hardened: bool,
+    /// Go PekoNode's exact behaviour: no trust rule, and no rejoin unless --rejoin is given.
+    #[arg(long)]
+    compat: bool,
     /// Datagrams of this many bytes or more are dropped.
     #[arg(long, default_value_t = pekonode::protocol::DEFAULT_SIZE)]
     size: usize,
@@ -167,6 +173,8 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     if let Some(line) = &advised {
         info!("{line}");
     }
+    // Hardened unless --compat (--hardened, the default, conflicts with it).
+    let hardened = args.hardened || !args.compat;
     let config = Config {
         amount,
         cycle,
@@ -177,12 +185,12 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         keyring: watch.as_ref().map(|w| w.current().clone()),
         listen_addr: host.to_string(),
         forwarding: args.forwarding,
-        rejoin: args.rejoin.unwrap_or(if args.hardened {
+        rejoin: args.rejoin.unwrap_or(if hardened {
             HARDENED_REJOIN
         } else {
             Duration::ZERO
         }),
-        trust: if args.hardened {
+        trust: if hardened {
             Trust::HARDENED
         } else {
             Trust::default()
@@ -207,6 +215,8 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         cycle = ?c.cycle,
         timeout = ?c.timeout,
         forwarding = %c.forwarding,
+        rules = if c.trust.is_off() { "compat" } else { "hardened" },
+        rejoin = ?c.rejoin,
         wire = if watch.is_some() { "sealed" } else { "json" },
         "listening"
     );
