@@ -1,6 +1,6 @@
 //! A flood of valid heartbeats at one node: a made-up Go PekoNode peer fires its heartbeat at
-//! a fixed rate for a few seconds at a node with default settings (on 127.0.0.1), then the
-//! node's counters say how many it read, handled and dropped.
+//! a fixed rate for a few seconds at a node with Go PekoNode's settings (`Config::compat()`,
+//! on 127.0.0.1), then the node's counters say how many it read, handled and dropped.
 //!
 //! ```sh
 //! cargo run --release --example flood -- [--rates 50000,100000,150000] [--seconds 3] [--buffer 0] \
@@ -55,7 +55,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             listen_addr: "127.0.0.1".to_string(),
             trust,
             keyring: keyring.clone(),
-            ..Config::default()
+            // Go PekoNode's settings otherwise, as every number recorded with this tool.
+            ..Config::compat()
         };
         let node = NodeList::new(Node::new("127.0.0.1", 0, "target"), config)?;
         let peer = UdpSocket::bind("127.0.0.1:0")?;

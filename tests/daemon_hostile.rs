@@ -12,10 +12,18 @@ use pekonode::protocol::{Infected, Metadata, NodeInfo, Packet, PacketKind};
 use pekonode::wire::{Endpoint, JsonCodec};
 
 /// Starts a daemon on an OS-chosen port; returns it, its port and its stderr (the first
-/// line, which names the port, already read).
+/// line, which names the port, already read). `--compat`: every forged member is admitted
+/// and logged (hardened admits 100 a second), so the log is as loud as it can get.
 fn daemon() -> (Child, u16, BufReader<ChildStderr>) {
-    let (child, port, _, err) =
-        daemon_with(&["--name", "R", "--cycle", "200ms", "--timeout", "30s"]);
+    let (child, port, _, err) = daemon_with(&[
+        "--name",
+        "R",
+        "--cycle",
+        "200ms",
+        "--timeout",
+        "30s",
+        "--compat",
+    ]);
     (child, port, err)
 }
 
@@ -245,6 +253,66 @@ fn a_sealed_daemon_says_so_shrugs_off_json_and_ends_on_sigterm() {
     assert!(line.contains(r#"wire="sealed""#), "{line}");
     // Plain JSON heartbeats (what Go nodes and the forger send) change nothing.
     forge(port, 200);
+    let status = terminate(child);
+    assert!(status.success(), "{status:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_sealed_daemon_names_the_sender_of_unauthentic_datagrams() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let keys = dir.path().join("k");
+    std::fs::write(
+        &keys,
+        format!("{}\n", pekonode::wire::Key::from_bytes([3; 32]).to_base64()),
+    )
+    .expect("write");
+    std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let keys = keys.to_str().expect("utf-8");
+    let (child, port, _, err) = daemon_with(&["--name", "S", "--keyring", keys]);
+    // Envelopes sealed under another key, for this daemon.
+    let ring = pekonode::wire::Keyring::new(pekonode::wire::Key::from_bytes([4; 32]));
+    let mut wrong = pekonode::wire::Sealed::new(ring, 5);
+    let me = Endpoint::new("127.0.0.1", port);
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let sender = format!(
+        "from=127.0.0.1:{}",
+        socket.local_addr().expect("addr").port()
+    );
+    let packet = Packet {
+        kind: PacketKind::Heartbeat,
+        node: NodeInfo::new(Endpoint::new("127.0.0.1", 40_300), "x"),
+        infected: Infected::of(Endpoint::new("127.0.0.1", 40_300)),
+        metadata: Metadata::default(),
+        lineage: None,
+    };
+    // stderr is read on a thread, so a silent daemon fails the test instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in err.lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let start = Instant::now();
+    let mut found = None;
+    while found.is_none() && start.elapsed() < Duration::from_secs(20) {
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        let _ = socket.send_to(&wrong.encode(&packet, &me, now_ms), ("127.0.0.1", port));
+        while let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
+            if line.contains("unauthentic") {
+                found = Some(line);
+                break;
+            }
+        }
+    }
+    let line = found.expect("an unauthentic summary line within 20 s");
+    assert!(line.contains(&sender), "{line}");
     let status = terminate(child);
     assert!(status.success(), "{status:?}");
 }

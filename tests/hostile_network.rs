@@ -75,6 +75,8 @@ fn a_forged_burst_heals_within_two_timeouts_with_rejoin() {
         timeout,
         rejoin: Duration::from_millis(500),
         buffer: 4096,
+        // No trust rule (the default's admission limit would keep most fakes out): rejoin alone.
+        trust: Trust::default(),
         ..config()
     };
     let nodes = cluster(&["A", "B"], &config);

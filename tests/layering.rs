@@ -143,7 +143,7 @@ const TESTBED_ONLY: &[&str] = &[
     "png",
     "indicatif",
     "schemars",
-    "ctrlc",
+    "signal-hook",
     "tracing-subscriber",
     "pekonode",
 ];

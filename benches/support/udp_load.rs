@@ -35,7 +35,8 @@ pub fn faithful_cluster(
         buffer,
         forwarding: Forwarding::Faithful,
         listen_addr: "127.0.0.1".to_string(),
-        ..Config::default()
+        // Go PekoNode's settings, as every number recorded with these tools.
+        ..Config::compat()
     };
     let mut nodes: Vec<NodeList> = Vec::with_capacity(n);
     for i in 0..n {

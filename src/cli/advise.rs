@@ -104,12 +104,12 @@ pub fn run(args: AdviseArgs) -> anyhow::Result<()> {
         joins_over: args.join_spread,
     });
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json(&advice, horizon.as_ref()))?
-        );
+        )?;
     } else {
-        print!("{}", table(&advice, horizon.as_ref()));
+        out!("{}", table(&advice, horizon.as_ref()))?;
     }
     if advice.chosen.is_none() && args.timeout.is_none() {
         bail!(

@@ -85,6 +85,8 @@ struct Tally {
     checked: usize,
     format: CheckFormat,
     cases: Vec<CheckCase>,
+    /// The first error writing a line to stdout (a closed pipe is none: see `out`).
+    write_error: Option<std::io::Error>,
 }
 
 /// A case of `path` with no scenario run.
@@ -101,11 +103,13 @@ fn case(path: &Path, scenario: Option<&Scenario>, status: CaseStatus) -> CheckCa
 
 impl Tally {
     /// A line for people: on stdout, or on stderr when stdout holds a CI document.
-    fn say(&self, line: String) {
+    fn say(&mut self, line: String) {
         if self.format == CheckFormat::Text {
-            println!("{line}");
+            if let Err(e) = outln!("{line}") {
+                self.write_error.get_or_insert(e);
+            }
         } else {
-            eprintln!("{line}");
+            errln!("{line}");
         }
     }
 
@@ -166,7 +170,7 @@ impl Tally {
         }
     }
 
-    /// The end: an error if any file failed.
+    /// The end: an error if any file failed, or if stdout could not be written.
     fn finish(mut self, given: &[PathBuf]) -> anyhow::Result<()> {
         let files = given.len();
         // One case per file, in the order given (load errors were found in a first pass).
@@ -174,9 +178,9 @@ impl Tally {
         self.cases.sort_by_key(order);
         match self.format {
             CheckFormat::Text => {}
-            CheckFormat::Junit => print!("{}", ci::junit(&self.cases)),
+            CheckFormat::Junit => out!("{}", ci::junit(&self.cases))?,
             CheckFormat::Json => {
-                println!("{}", serde_json::to_string_pretty(&ci::json(&self.cases))?);
+                outln!("{}", serde_json::to_string_pretty(&ci::json(&self.cases))?)?;
             }
         }
         if self.failed_files > 0 {
@@ -190,7 +194,10 @@ impl Tally {
             "all {} checked scenario(s) met their expectations",
             self.checked
         ));
-        Ok(())
+        match self.write_error {
+            Some(e) => Err(anyhow::Error::new(e).context("cannot write to stdout")),
+            None => Ok(()),
+        }
     }
 }
 
@@ -221,7 +228,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
             }
             Ok(s) => checkable.push((path.clone(), s)),
             Err(e) => {
-                eprintln!("{e:#}");
+                errln!("{e:#}");
                 tally.failed_files += 1;
                 tally
                     .cases

@@ -60,7 +60,9 @@ pub struct ClusterArgs {
     #[arg(long, value_parser = humantime::parse_duration, conflicts_with = "scenario")]
     rejoin: Option<Duration>,
     /// Harden every node against a hostile network (rejoin every 10s unless --rejoin says
-    /// otherwise, and every trust bound on; see docs/security.md).
+    /// otherwise, and every trust bound on; see docs/security.md). Off by default, unlike
+    /// `pekonode node`: a loopback cluster is measured against the simulator, whose scenario
+    /// default is Go PekoNode's behaviour.
     #[arg(long, conflicts_with = "scenario")]
     hardened: bool,
     /// Fan-out: how many nodes each heartbeat is sent to.
@@ -322,7 +324,7 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<()> {
         None => plan(&args)?,
     };
     let notes = cluster::check(&plan)?;
-    eprintln!(
+    errln!(
         "cluster {}: {} nodes on 127.0.0.1, {} forwarding, cycle {:?}, for {:?}",
         plan.name,
         plan.nodes.len(),
@@ -331,13 +333,13 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<()> {
         plan.duration
     );
     for note in notes.iter().skip(1) {
-        eprintln!("note: {note}");
+        errln!("note: {note}");
     }
     let mut shown = Instant::now();
     let outcome = cluster::run(&plan, |p: &Progress| {
         if shown.elapsed() >= Duration::from_secs(2) {
             shown = Instant::now();
-            eprintln!(
+            errln!(
                 "  {:>6.1} s / {:.0} s  up {:>4}  converged {:>5.1} %  sent {}",
                 p.now.as_secs_f64(),
                 p.duration.as_secs_f64(),

@@ -34,7 +34,7 @@ pub(super) fn deliver_quietly(
     provenance: &pekonode::report::Provenance,
 ) -> anyhow::Result<()> {
     report::write_with(outcome, dir, provenance)?;
-    eprintln!("report: {}", dir.display());
+    errln!("report: {}", dir.display());
     if let Some(stop) = &outcome.stopped {
         bail!("{what}: {} (report: {})", stop.message, dir.display());
     }
@@ -57,10 +57,10 @@ pub(super) fn compare(
         if let serde_json::Value::Object(map) = &mut doc {
             map.insert("baseline_file".into(), path.display().to_string().into());
         }
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        outln!("{}", serde_json::to_string_pretty(&doc)?)?;
     } else {
-        println!("compared with {}:", path.display());
-        print!("{}", study::baseline::render(&rows));
+        outln!("compared with {}:", path.display())?;
+        out!("{}", study::baseline::render(&rows))?;
     }
     let worse: Vec<&str> = rows
         .iter()

@@ -36,7 +36,7 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<()> {
                     PacketKind::SwapReply => "swap-reply",
                 };
                 let infected: Vec<String> = p.infected.iter().map(|e| e.key()).collect();
-                println!(
+                outln!(
                     "{}: {kind} from {} (name {:?}, private data {:?}), infected [{}], metadata version {} ({} bytes)",
                     path.display(),
                     p.node.id,
@@ -45,11 +45,11 @@ pub fn run(args: DecodeArgs) -> anyhow::Result<()> {
                     infected.join(", "),
                     p.metadata.version(),
                     p.metadata.bytes().len(),
-                );
+                )?;
             }
             Err(e) => {
                 rejected += 1;
-                eprintln!("{}: rejected: {e}", path.display());
+                errln!("{}: rejected: {e}", path.display());
             }
         }
     }

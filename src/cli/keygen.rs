@@ -10,7 +10,8 @@ use clap::Args;
 #[derive(Args, Debug)]
 pub struct KeygenArgs {
     /// Write a new keyring file holding the key (mode 0600; an existing file is never
-    /// overwritten) instead of printing the key.
+    /// overwritten) instead of printing the key. A printed key nobody reads (stdout closed)
+    /// is an error, status 1: the key is lost.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
 }
@@ -45,7 +46,7 @@ pub fn run(args: KeygenArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot create keyring {}", path.display()))?;
             file.write_all(format!("# pekonode keyring: primary key first\n{line}").as_bytes())
                 .with_context(|| format!("cannot write keyring {}", path.display()))?;
-            eprintln!("wrote a new keyring to {} (mode 0600)", path.display());
+            errln!("wrote a new keyring to {} (mode 0600)", path.display());
             Ok(())
         }
     }

@@ -34,19 +34,22 @@ pub struct MergeArgs {
 /// `pekonode merge`.
 pub fn run(args: MergeArgs) -> anyhow::Result<()> {
     let m = merge::merge(&args.dirs, args.allow_partial)?;
-    eprintln!(
+    errln!(
         "merge {}-{}: {} of {} units",
-        m.scenario, m.hash, m.found, m.total
+        m.scenario,
+        m.hash,
+        m.found,
+        m.total
     );
     if !m.duplicates.is_empty() {
-        eprintln!(
+        errln!(
             "note: {} unit(s) found more than once, same content: {}",
             m.duplicates.len(),
             m.duplicates.join("; ")
         );
     }
     if !m.missing.is_empty() {
-        eprintln!(
+        errln!(
             "warning: partial report: {} unit(s) missing: {}",
             m.missing.len(),
             m.missing.join(", ")
@@ -71,12 +74,12 @@ pub fn run(args: MergeArgs) -> anyhow::Result<()> {
         Merged::Sweep(result) => {
             let command = m.file.as_ref().map(|f| format!("pekonode sweep {f}"));
             report::write_sweep(&result, dir, &provenance(command))?;
-            print!("{}", report::sweep_table(&result));
+            out!("{}", report::sweep_table(&result))?;
             let stopped: usize = result.points.iter().map(|p| p.guard_stops.len()).sum();
             if stopped > 0 {
-                println!("{stopped} run(s) stopped by the explosion guard (recorded in the table)");
+                outln!("{stopped} run(s) stopped by the explosion guard (recorded in the table)")?;
             }
-            println!("report: {}", dir.display());
+            outln!("report: {}", dir.display())?;
         }
         Merged::Seeds(outcomes) if outcomes.len() == 1 && m.total == 1 => {
             let command = m
@@ -96,8 +99,8 @@ pub fn run(args: MergeArgs) -> anyhow::Result<()> {
                 )
             });
             report::write_seeds(&summary, &outcomes, dir, &provenance(command))?;
-            print!("{}", report::seeds_table(&summary));
-            println!("report: {}", dir.display());
+            out!("{}", report::seeds_table(&summary))?;
+            outln!("report: {}", dir.display())?;
             if !summary.guard_stops.is_empty() {
                 bail!(
                     "{}: the explosion guard stopped {} of {} seeds (report of what was measured: {})",

@@ -1,5 +1,8 @@
 //! The `pekonode` command line: a thin clap front end that wires the library's layers together.
 
+#[macro_use]
+mod out;
+
 mod advise;
 mod check;
 mod cluster;
@@ -14,6 +17,7 @@ mod node_auto;
 mod provenance;
 mod run;
 mod shard;
+mod signals;
 mod sweep;
 mod trace;
 mod tune;
@@ -68,10 +72,12 @@ pub enum Command {
     ///
     /// Example: pekonode decode --secret-key test_key heartbeat.json
     Decode(decode::DecodeArgs),
-    /// Run one PekoNode node on a UDP socket until SIGINT or SIGTERM, logging what happens.
+    /// Run one PekoNode node on a UDP socket until SIGINT or SIGTERM (SIGHUP reloads its
+    /// keyring), logging what happens.
     ///
     /// It speaks Go PekoNode's wire format, so it can share a cluster with Go nodes (same
-    /// --secret-key; --forwarding faithful to forward exactly as they do).
+    /// --secret-key; --forwarding faithful to forward exactly as they do). Hardened by default
+    /// (trust rules and rejoin on); --compat is Go PekoNode's exact behaviour.
     #[command(after_long_help = node::EXAMPLES)]
     Node(node::NodeArgs),
     /// Run N real UDP nodes on 127.0.0.1 in this process, measure them like a simulation, and

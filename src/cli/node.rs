@@ -3,16 +3,15 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
 use pekonode::protocol::{Event, Forwarding, Trust, HARDENED_REJOIN};
 
-use super::keyring_watch::{Change, KeyringWatch};
+use super::keyring_watch::{self, KeyringWatch};
+use super::signals::Signals;
 use pekonode::udp::{Config, Node, NodeList};
 use tracing::{debug, info, warn};
 use tracing_subscriber::filter::LevelFilter;
@@ -29,7 +28,8 @@ Examples:
   pekonode node --listen 127.0.0.1:8001 --name B --join 127.0.0.1:8000
 
   # Next to Go PekoNode nodes (same secret key; faithful = Go's forwarding rule), with
-  # metadata published once joined and JSON log lines:
+  # metadata published once joined and JSON log lines (hardened, the default, mixes with
+  # Go nodes; --compat behaves exactly as they do):
   pekonode node --listen 0.0.0.0:8002 --advertise 192.0.2.7 --name C \\
       --join 192.0.2.5:8000 --secret-key K --forwarding faithful \\
       --publish 'hello from rust' --log-format json
@@ -41,8 +41,10 @@ Examples:
   # (what `pekonode advise --nodes 200 --loss 0.01` gives; logged at start):
   pekonode node --listen 0.0.0.0:8000 --name A --amount auto --timeout auto --nodes 200 --loss 0.01
 
-The node logs joins, updates, expiries, metadata changes and rejected packets (with the reason)
-to stderr, and stops cleanly (exit status 0) on SIGINT or SIGTERM.";
+Hardened by default: every trust rule on and rejoin every 10s (docs/security.md); --compat is
+Go PekoNode's exact behaviour. The node logs joins, updates, expiries, metadata changes and rejected packets (with the reason)
+to stderr, and stops cleanly (exit status 0) on SIGINT or SIGTERM. SIGHUP re-reads the
+--keyring file at once (`systemctl reload`) and never stops the node.";
 
 /// How log lines look.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -95,17 +97,21 @@ pub struct NodeArgs {
     #[arg(long, default_value_t = 1.0, value_name = "R")]
     per_day: f64,
     /// Rejoin period, e.g. 30s (ours, not Go's): the `--join` contacts this node no longer
-    /// lists get its heartbeat again every period, and at every heartbeat while it lists no
-    /// other node, so it finds its way back after a partition longer than the timeout. Off by
-    /// default, as in Go PekoNode.
+    /// lists get its heartbeat again every period, and sooner while it lists no other node
+    /// (backing off while nobody answers), so it finds its way back after a partition longer
+    /// than the timeout [default: 10s; off with --compat; 0s turns it off].
     #[arg(long, value_parser = humantime::parse_duration)]
     rejoin: Option<Duration>,
-    /// Harden against a hostile network (ours, not Go's; still mixes with Go nodes): rejoin
-    /// every 10s unless --rejoin says otherwise, metadata versions over 60 s ahead of this
-    /// clock ignored, at most 10,000 members and 100 new ones a second, swap replies only to
-    /// members and at most `amount` a cycle. See docs/security.md.
-    #[arg(long)]
+    /// Hardened against a hostile network, the default (ours, not Go's; the packets are Go's,
+    /// so it mixes with Go nodes): rejoin every 10s unless --rejoin says otherwise, metadata
+    /// versions over 60 s ahead of this clock ignored, at most 10,000 members and 100 new ones
+    /// a second, swap replies only to members and at most `amount` a cycle. Accepted for
+    /// scripts written when it was not the default. See docs/security.md.
+    #[arg(long, conflicts_with = "compat")]
     hardened: bool,
+    /// Go PekoNode's exact behaviour: no trust rule, and no rejoin unless --rejoin is given.
+    #[arg(long)]
+    compat: bool,
     /// Datagrams of this many bytes or more are dropped.
     #[arg(long, default_value_t = pekonode::protocol::DEFAULT_SIZE)]
     size: usize,
@@ -121,7 +127,8 @@ pub struct NodeArgs {
     /// Sealed mode: authenticate and encrypt every datagram with the keys of FILE (one base64
     /// key per line, the sealing key first; mode 0600; make one with `pekonode keygen`).
     /// Replays are refused. Only pekonode nodes holding a key can join: Go nodes cannot.
-    /// The file is re-read every second, so keys rotate without a restart.
+    /// The file is re-read every second and at once on SIGHUP, so keys rotate without a
+    /// restart.
     #[arg(long, value_name = "FILE")]
     keyring: Option<PathBuf>,
     /// Forwarding rule: first-copy (ours, far fewer packets) or faithful (Go PekoNode's).
@@ -138,7 +145,7 @@ pub struct NodeArgs {
     log_level: LevelFilter,
 }
 
-/// Runs the node until SIGINT or SIGTERM.
+/// Runs the node until SIGINT or SIGTERM; SIGHUP reloads the keyring.
 pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     let log = init_logging(args.log_format, args.log_level);
     let (host, port) =
@@ -166,6 +173,8 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     if let Some(line) = &advised {
         info!("{line}");
     }
+    // Hardened unless --compat (--hardened, the default, conflicts with it).
+    let hardened = args.hardened || !args.compat;
     let config = Config {
         amount,
         cycle,
@@ -176,12 +185,12 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         keyring: watch.as_ref().map(|w| w.current().clone()),
         listen_addr: host.to_string(),
         forwarding: args.forwarding,
-        rejoin: args.rejoin.unwrap_or(if args.hardened {
+        rejoin: args.rejoin.unwrap_or(if hardened {
             HARDENED_REJOIN
         } else {
             Duration::ZERO
         }),
-        trust: if args.hardened {
+        trust: if hardened {
             Trust::HARDENED
         } else {
             Trust::default()
@@ -192,10 +201,7 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     let advertise = args.advertise.as_deref().unwrap_or(host);
     let local = Node::new(advertise, port, &args.name).with_private_data(&args.private_data);
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-        .context("cannot install the SIGINT/SIGTERM handler")?;
+    let signals = Signals::install().context("cannot install the signal handlers")?;
 
     let list = NodeList::new(local, config)?;
     // Subscribe before saying "listening": a peer that reads that line may send at once, and
@@ -209,6 +215,8 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         cycle = ?c.cycle,
         timeout = ?c.timeout,
         forwarding = %c.forwarding,
+        rules = if c.trust.is_off() { "compat" } else { "hardened" },
+        rejoin = ?c.rejoin,
         wire = if watch.is_some() { "sealed" } else { "json" },
         "listening"
     );
@@ -225,14 +233,19 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     let mut last_log_drops = 0;
     // Rejected datagrams, summarised once a second per reason (a flood is one line a second).
     // Each reason keeps its count and its latest detail, as an example.
-    let mut rejected: BTreeMap<&'static str, (u64, String)> = BTreeMap::new();
+    let mut rejected: BTreeMap<&'static str, (u64, String, String)> = BTreeMap::new();
     let mut next_stats = Instant::now() + Duration::from_secs(1);
-    while !stop.load(Ordering::SeqCst) {
+    while !signals.stop_requested() {
+        if signals.take_reload() {
+            keyring_watch::reload_into(watch.as_mut(), &list)?;
+        }
         match events.recv_timeout(Duration::from_millis(100)) {
-            Ok(Event::PacketRejected { reason, .. }) => {
+            Ok(Event::PacketRejected { reason, from, .. }) => {
                 let entry = rejected.entry(reason.kind()).or_default();
                 entry.0 += 1;
                 entry.1 = escaped(&reason.to_string()).chars().take(200).collect();
+                // The sender of the example: who sends a wrong key or a forgery.
+                entry.2 = from.map_or_else(|| "unknown".to_string(), |f| escaped(&f.to_string()));
             }
             Ok(event) => log_event(&list, event),
             Err(RecvTimeoutError::Timeout) => {}
@@ -240,17 +253,9 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         }
         if Instant::now() >= next_stats {
             next_stats = Instant::now() + Duration::from_secs(1);
-            match watch.as_mut().and_then(KeyringWatch::poll) {
-                Some(Change::Reloaded(ring)) => {
-                    let keys = ring.keys().len();
-                    list.set_keyring(ring)?;
-                    info!(keys, "keyring reloaded");
-                }
-                Some(Change::Refused(e)) => warn!("{e}; the keyring in force stays"),
-                None => {}
-            }
-            for (reason, (count, example)) in std::mem::take(&mut rejected) {
-                warn!(count, reason, example = %example, "packets rejected in the last second");
+            keyring_watch::poll_into(watch.as_mut(), &list)?;
+            for (reason, (count, example, sender)) in std::mem::take(&mut rejected) {
+                warn!(count, reason, example = %example, from = %sender, "packets rejected in the last second");
             }
             let stats = list.stats();
             if stats.queue_full > last_drops {

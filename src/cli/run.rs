@@ -135,7 +135,7 @@ pub fn simulate(scenario: &Scenario) -> anyhow::Result<Outcome> {
         }
         if !terminal && logged.elapsed() >= LOG_EVERY {
             logged = Instant::now();
-            eprintln!(
+            errln!(
                 "{}: {} of {} ms virtual, {} deliveries, {} s elapsed",
                 scenario.name(),
                 p.now.as_micros() / 1_000,
@@ -170,9 +170,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     // What "auto" became, before the table (on stderr when stdout is JSON).
     if let Some(advised) = scenario.advised() {
         if args.json || args.format == Format::Json {
-            eprintln!("auto: {advised}");
+            errln!("auto: {advised}");
         } else {
-            println!("auto: {advised}");
+            outln!("auto: {advised}")?;
         }
     }
     if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
@@ -220,7 +220,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             Some(outcome) => outcome,
             None => {
                 if let Some(path) = &args.trace {
-                    println!("trace: {}", path.display());
+                    outln!("trace: {}", path.display())?;
                 }
                 return Ok(());
             }
@@ -236,7 +236,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         deliver(&outcome, &dir, args.json, &what, &provenance)
     };
     if let Some(path) = &args.trace {
-        println!("trace: {}", path.display());
+        outln!("trace: {}", path.display())?;
     }
     delivered?;
     let current: serde_json::Value = serde_json::from_str(&report::summary_json(&outcome))?;
@@ -255,10 +255,10 @@ pub fn deliver(
 ) -> anyhow::Result<()> {
     report::write_with(outcome, dir, provenance)?;
     if json {
-        println!("{}", report::summary_json(outcome));
+        outln!("{}", report::summary_json(outcome))?;
     } else {
-        print!("{}", report::table(outcome));
-        println!("report: {}", dir.display());
+        out!("{}", report::table(outcome))?;
+        outln!("report: {}", dir.display())?;
     }
     if let Some(stop) = &outcome.stopped {
         bail!(
@@ -305,13 +305,13 @@ fn run_seeds(
     let provenance = provenance::of(scenario, provenance::run_command(&args.file, scenario));
     report::write_seeds(&summary, &outcomes, dir, &provenance)?;
     if args.format == Format::Json {
-        eprintln!("report: {}", dir.display());
+        errln!("report: {}", dir.display());
     } else if args.json {
         let value = report::seeds_summary_value(&summary);
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        outln!("{}", serde_json::to_string_pretty(&value)?)?;
     } else {
-        print!("{}", report::seeds_table(&summary));
-        println!("report: {}", dir.display());
+        out!("{}", report::seeds_table(&summary))?;
+        outln!("report: {}", dir.display())?;
     }
     if !summary.guard_stops.is_empty() {
         bail!(
@@ -359,17 +359,17 @@ pub fn validate(args: ValidateArgs) -> anyhow::Result<()> {
     let mut failed = 0;
     for path in &args.files {
         match load(path) {
-            Ok(s) => println!(
+            Ok(s) => outln!(
                 "ok: {} ({}: {} nodes, {} events, {} ms)",
                 path.display(),
                 s.name(),
                 s.node_count(),
                 s.events().len(),
                 s.duration_ms()
-            ),
+            )?,
             Err(e) => {
                 failed += 1;
-                eprintln!("{e}");
+                errln!("{e}");
             }
         }
     }
@@ -384,6 +384,6 @@ pub fn validate(args: ValidateArgs) -> anyhow::Result<()> {
 
 /// `pekonode schema`.
 pub fn schema() -> anyhow::Result<()> {
-    print!("{}", pekonode::scenario::json_schema());
+    out!("{}", pekonode::scenario::json_schema())?;
     Ok(())
 }

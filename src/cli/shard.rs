@@ -78,9 +78,12 @@ impl ShardRun<'_> {
     pub fn execute(&self) -> anyhow::Result<()> {
         let mine = self.shard.units(self.total);
         if mine.is_empty() {
-            eprintln!(
+            errln!(
                 "shard {} ({}): 0 of {} units of {}: nothing to run",
-                self.shard, self.from, self.total, self.what
+                self.shard,
+                self.from,
+                self.total,
+                self.what
             );
             return Ok(());
         }
@@ -99,7 +102,7 @@ impl ShardRun<'_> {
         } else {
             mine.clone()
         };
-        eprintln!(
+        errln!(
             "shard {} ({}): {} of {} units of {}{}",
             self.shard,
             self.from,
@@ -125,14 +128,14 @@ impl ShardRun<'_> {
         let dirs: std::collections::BTreeSet<PathBuf> =
             mine.iter().map(|&k| dir_of(&(self.key)(k))).collect();
         let shown_dirs: Vec<String> = dirs.iter().map(|d| shown(d)).collect();
-        println!(
+        outln!(
             "shard {}: {} unit(s) run, {} kept; results in {}",
             self.shard,
             n,
             mine.len() - n,
             shown_dirs.join(", ")
-        );
-        println!("{}", self.then);
+        )?;
+        outln!("{}", self.then)?;
         Ok(())
     }
 }

@@ -50,7 +50,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     }
     // Before hours of silence: how much work this is (validation bounded each run).
     if let Some(line) = estimate(&scenario, threads) {
-        eprintln!("{line}");
+        errln!("{line}");
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     if std::io::stderr().is_terminal() {
@@ -70,7 +70,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         bar.set_length(total as u64);
         bar.set_position(n as u64);
         if !terminal && n > 0 && logged.fetch_max(n, std::sync::atomic::Ordering::Relaxed) < n {
-            eprintln!(
+            errln!(
                 "{}: {n} of {total} runs done, {:.0} s elapsed",
                 scenario.name(),
                 started.elapsed().as_secs_f64()
@@ -86,12 +86,12 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         super::provenance::shown_path(&args.file)
     );
     report::write_sweep(&result, &dir, &super::provenance::of(&scenario, command))?;
-    print!("{}", report::sweep_table(&result));
+    out!("{}", report::sweep_table(&result))?;
     let stopped: usize = result.points.iter().map(|p| p.guard_stops.len()).sum();
     if stopped > 0 {
-        println!("{stopped} run(s) stopped by the explosion guard (recorded in the table)");
+        outln!("{stopped} run(s) stopped by the explosion guard (recorded in the table)")?;
     }
-    println!("report: {}", dir.display());
+    outln!("report: {}", dir.display())?;
     Ok(())
 }
 

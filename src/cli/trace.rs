@@ -152,7 +152,7 @@ pub fn run_traced(
     if let Some(until) = until {
         sim.run_until(Time::ZERO + until);
         if dump_views {
-            print!("{}", views(&sim, &names));
+            out!("{}", views(&sim, &names))?;
         }
         drop(sim);
         finish_trace(out)?;

@@ -75,10 +75,13 @@ pub struct Config {
     pub timeout: Duration,
     /// The forwarding rule.
     pub forwarding: Forwarding,
-    /// Rejoin (ours, not Go's): every `rejoin`, and at every heartbeat while the view lists no
-    /// other member, the heartbeat also goes to each contact given with `set` that the view no
-    /// longer lists, so a partition longer than `timeout` heals and a node that every other
-    /// forgot comes back. Zero (the default) is Go PekoNode's behaviour: no way back.
+    /// Rejoin (ours, not Go's): every `rejoin`, the heartbeat also goes to each contact given
+    /// with `set` that the view no longer lists, so a partition longer than `timeout` heals
+    /// and a node that every other forgot comes back. While the view lists no other member,
+    /// it goes sooner: at the next heartbeat, then after 2, 4, 8, … heartbeats as long as no
+    /// member shows up (a silent or refusing contact is not sent a heartbeat a cycle
+    /// forever), the wait capped at `rejoin`. Zero (the default) is Go PekoNode's behaviour:
+    /// no way back.
     pub rejoin: Duration,
     /// Limits on what the node takes from the network ([`Trust`]); all off by default, as in
     /// Go PekoNode.

@@ -73,8 +73,8 @@ pub struct Node<Id> {
     emissions: u32,
     /// The contacts given with `set` (at most [`MAX_CONTACTS`]), kept when rejoin is on.
     contacts: Vec<NodeInfo<Id>>,
-    /// When the contacts were last heartbeated by the rejoin rule.
-    last_rejoin: Option<Time>,
+    /// When the contacts were last heartbeated by the rejoin rule, and its backoff.
+    rejoins: gossip::Rejoins,
     /// The driver's wall clock at `Time::ZERO` (Unix ns), once given: the skew bound's clock.
     wall_origin: Option<UnixNanos>,
     /// New identities the trust rules still admit (`Trust::admit_per_sec`).
@@ -139,7 +139,7 @@ impl<Id: Identity> Node<Id> {
             scratch: Vec::new(),
             emissions: 0,
             contacts: Vec::new(),
-            last_rejoin: None,
+            rejoins: gossip::Rejoins::default(),
             wall_origin: None,
             admissions,
             swap_replies,

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use pekonode_proto::wire::Keyring;
-use pekonode_proto::{self as protocol, Forwarding, Trust};
+use pekonode_proto::{self as protocol, Forwarding, Trust, HARDENED_REJOIN};
 
 /// Settings of a [`NodeList`](super::NodeList), named and defaulted as Go PekoNode's `Config`.
 ///
@@ -11,6 +11,12 @@ use pekonode_proto::{self as protocol, Forwarding, Trust};
 /// 3 × amount, `size` 16384, and a `timeout` not longer than `cycle` becomes
 /// 3 × cycle + 2 s (20 s by default). The listen address defaults to `0.0.0.0` and forwarding
 /// to [`Forwarding::FirstCopy`]; pick [`Forwarding::Faithful`] to behave exactly like Go nodes.
+///
+/// Safe by default: a deployed node faces whatever the network sends, so the default runs
+/// every trust rule ([`Trust::HARDENED`]) and rejoins every [`HARDENED_REJOIN`]; the packets
+/// on the wire are Go's, so it still mixes with Go PekoNode nodes. [`Config::compat`] is Go
+/// PekoNode's exact behaviour (no trust rule, no rejoin). The simulator's default
+/// ([`pekonode_proto::Config::default`]) stays Go's, so studies reproduce Go.
 ///
 /// ```
 /// use pekonode_udp::Config;
@@ -55,11 +61,13 @@ pub struct Config {
     /// The forwarding rule (default [`Forwarding::FirstCopy`]).
     pub forwarding: Forwarding,
     /// Rejoin period ([`pekonode_proto::Config::rejoin`]): the contacts given with `set` that
-    /// the node no longer lists get its heartbeat again every `rejoin`, and at every heartbeat
-    /// while it lists no other member. Zero (the default): off, as in Go PekoNode.
+    /// the node no longer lists get its heartbeat again every `rejoin`, and sooner while it
+    /// lists no other member (backing off while nobody answers). Default
+    /// [`HARDENED_REJOIN`]; zero is off, as in Go PekoNode ([`Config::compat`]).
     pub rejoin: Duration,
-    /// Limits on what the node takes from the network ([`Trust`]; all off by default, as in
-    /// Go PekoNode; [`Trust::HARDENED`] turns all on).
+    /// Limits on what the node takes from the network ([`Trust`]): default
+    /// [`Trust::HARDENED`], every rule on; [`Trust::default`] (all off) is Go PekoNode's
+    /// behaviour ([`Config::compat`]).
     pub trust: Trust,
     /// Seed of the node's random peer choice; `None` derives one from the clock and the port.
     pub seed: Option<u64>,
@@ -82,8 +90,8 @@ impl Default for Config {
             keyring: None,
             listen_addr: "0.0.0.0".to_string(),
             forwarding: Forwarding::FirstCopy,
-            rejoin: Duration::ZERO,
-            trust: Trust::default(),
+            rejoin: HARDENED_REJOIN,
+            trust: Trust::HARDENED,
             seed: None,
             drop_probability: 0.0,
         }
@@ -91,6 +99,22 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Go PekoNode's exact behaviour: no trust rule and no rejoin, the rest as
+    /// [`Config::default`] (the daemon's `--compat`).
+    ///
+    /// ```
+    /// use pekonode_udp::Config;
+    /// assert!(Config::compat().trust.is_off() && Config::compat().rejoin.is_zero());
+    /// assert!(Config::default().trust.guarded_swaps && !Config::default().rejoin.is_zero());
+    /// ```
+    pub fn compat() -> Config {
+        Config {
+            rejoin: Duration::ZERO,
+            trust: Trust::default(),
+            ..Config::default()
+        }
+    }
+
     /// The protocol part of this configuration (zeros not yet resolved).
     pub fn protocol(&self) -> protocol::Config {
         protocol::Config {

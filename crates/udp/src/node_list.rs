@@ -67,7 +67,8 @@ pub struct NodeList {
 impl NodeList {
     /// Binds `config.listen_addr:local.port` (port 0: one the OS picks, which then becomes the
     /// announced port) and starts the runtime. The node knows only itself and does not
-    /// heartbeat until [`join`](NodeList::join) (Go's `New`).
+    /// heartbeat until [`join`](NodeList::join) (Go's `New`). With [`Config::default`] it runs
+    /// hardened (every trust rule, rejoin on); [`Config::compat`] is Go PekoNode's behaviour.
     pub fn new(local: Node, config: Config) -> Result<NodeList, UdpError> {
         let resolved = config.protocol().resolve()?;
         let bind = bind_addr(&config.listen_addr, local.port)?;
