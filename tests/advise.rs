@@ -158,7 +158,15 @@ fn the_command_advises_and_refuses_bad_input() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["options"].as_array().map(Vec::len), Some(2));
     for (args, says) in [
-        (vec!["--loss", "1.5"], "--loss 1.5 is not a probability"),
+        (
+            vec!["--loss", "1.5"],
+            "--loss 1.5 is not a loss advise models: use 0 to 0.95",
+        ),
+        (
+            vec!["--loss", "0.99"],
+            "--loss 0.99 is not a loss advise models: use 0 to 0.95",
+        ),
+        (vec!["--per-day", "1e300"], "--per-day 1e300 is not a rate"),
         (vec!["--per-day", "0"], "--per-day 0 is not a rate above 0"),
         (vec!["--timeout", "1s"], "shorter than the cycle"),
     ] {
@@ -223,4 +231,71 @@ fn a_scenario_with_auto_runs_with_the_advised_values_and_says_so() {
     assert!(!bad.status.success());
     assert!(stderr.contains("protocol.amount"), "{stderr}");
     assert!(stderr.contains("first-copy"), "{stderr}");
+}
+
+#[test]
+fn the_command_never_advises_a_fanout_that_reaches_no_one() {
+    // 100,000 nodes at 50 % loss: fan-out 2 reaches no one (q = 1, so "0 false removals") and
+    // was advised; now the advice reaches at least 90 % of the nodes, and the rows under the
+    // floor say so.
+    let out = pekonode(&["advise", "--nodes", "100000", "--loss", "0.5", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let chosen = &v["chosen"];
+    assert!(
+        chosen["coverage"].as_f64().expect("a choice") >= 0.9,
+        "{chosen}"
+    );
+    assert_eq!(v["coverage_floor"], 0.9);
+    let two = &v["options"][0];
+    assert_eq!(
+        (two["amount"].as_u64(), two["reaches_floor"].as_bool()),
+        (Some(2), Some(false))
+    );
+    // Nothing reaches 90 % at 90 % loss with fan-outs up to 8: refused in one line.
+    let out = pekonode(&["advise", "--nodes", "1000000", "--loss", "0.9"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no fan-out up to 8 reaches 90 % of the nodes"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_scenario_with_auto_takes_the_same_loss_rule_as_the_command() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("lossy.json");
+    let text = r#"{ "name": "lossy", "seed": 1, "duration_ms": 20000,
+        "protocol": { "amount": "auto", "cycle_ms": 1000, "forwarding": "first-copy" },
+        "network": { "loss": 0.99 }, "nodes": { "count": 30 } }"#;
+    std::fs::write(&file, text).expect("write");
+    let out = pekonode(&["validate", &file.to_string_lossy()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    // Once silently advised for 0.99; now refused at the path, with the range.
+    assert!(
+        err.contains("at `network.loss`: 0.99 is not a loss advise models: use 0 to 0.95"),
+        "{err}"
+    );
+    // A fixed fan-out that reaches too few nodes is no setting to time out.
+    let floor = text
+        .replace(
+            r#""amount": "auto""#,
+            r#""amount": 2, "timeout_ms": "auto""#,
+        )
+        .replace("0.99", "0.5");
+    std::fs::write(&file, floor).expect("write");
+    let out = pekonode(&["validate", &file.to_string_lossy()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("at `protocol.timeout_ms`") && err.contains("below the 90 %"),
+        "{err}"
+    );
 }

@@ -2,8 +2,10 @@
 //!
 //! First-copy forwarding is push gossip: a heartbeat misses a given node with a probability
 //! `q` (about `e^(−fπ)` with `π = 1 − e^(−fπ)` for fan-out `f`; at a finite size, loss and
-//! latency spread included, a seeded Monte Carlo of the protocol's own rule, [`push`]; past
-//! [`MONTE_CARLO_MAX_NODES`], the limit). A node expires a
+//! latency spread included, a seeded Monte Carlo of the protocol's own rule, [`push`], with
+//! early die-out under loss from its branching process, [`dieout`]; past
+//! [`MONTE_CARLO_MAX_NODES`], the limit, an upper bound). A fan-out whose heartbeats reach
+//! fewer than [`COVERAGE_FLOOR`] of the nodes is never advised. A node expires a
 //! peer after `T = ⌊timeout / cycle⌋` of its heartbeats in a row missed it, and heartbeats
 //! miss independently, so each ordered pair of live nodes starts a false removal with
 //! probability `(1 − q)·q^T` per cycle: `n(n − 1)(1 − q)q^T` per cycle in all, plus
@@ -27,8 +29,15 @@
 //! ```
 
 pub mod auto;
+pub mod dieout;
+mod input;
 pub mod push;
 mod radix_heap;
+
+pub use input::{
+    check_loss, reaches_floor, shown, LossOutOfRange, COVERAGE_FLOOR, MAX_FANOUT, MAX_LOSS,
+    MAX_PER_DAY,
+};
 
 use std::time::Duration;
 
@@ -39,9 +48,17 @@ pub const MIN_MISSES: u32 = 2;
 /// Heartbeats simulated per fan-out by the Monte Carlo (more for small clusters).
 const TRIALS_BUDGET: u64 = 8_000_000;
 /// Largest cluster the Monte Carlo simulates. Beyond it the miss probability is the infinite
-/// cluster's (an upper bound, so the advice errs towards safety) and the cost is scaled from
-/// a Monte Carlo of this size: a million-node question answers in seconds, not minutes.
+/// cluster's, early die-out included ([`dieout::limit_miss`], an upper bound, so the advice
+/// errs towards safety) and the cost is scaled from a Monte Carlo of this size: a
+/// million-node question answers in seconds, not minutes.
 pub const MONTE_CARLO_MAX_NODES: u32 = 50_000;
+/// From this many nodes on, under loss, the share of heartbeats that die out early is the
+/// branching process's ([`dieout::extinction`]) rather than counted: the Monte Carlo follows
+/// at most 8,000,000 / (2,000 · f) ≤ 2,000 heartbeats here (20 at 50,000 nodes, fan-out 8),
+/// too few to count die-outs of 0.4 % (fan-out 8, 50 % loss) without one of them moving `q`
+/// by a third; and a die-out is decided within a few dozen nodes, where collisions among
+/// thousands are negligible. Below, the Monte Carlo counts them itself.
+pub const DIEOUT_MODEL_FROM_NODES: u32 = 2_000;
 /// The Monte Carlo's seed: advice is the same on every machine.
 const SEED: u64 = 0x005E_EDAD_715E;
 /// Bytes per infected-set entry on the wire (`"10.0.0.123:7946":true,`).
@@ -177,6 +194,15 @@ impl Choice {
     }
 }
 
+impl Choice {
+    /// Whether it is advisable for `per_day` false removals a day: at most that many, and a
+    /// coverage of at least [`COVERAGE_FLOOR`] (a fan-out that reaches almost no one
+    /// "removes" almost no one).
+    pub fn meets(&self, per_day: f64) -> bool {
+        reaches_floor(self.miss) && self.false_removals_per_day <= per_day
+    }
+}
+
 /// The advice: every fan-out's shortest timeout that meets the target, and the one chosen.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Advice {
@@ -185,7 +211,8 @@ pub struct Advice {
     /// Per fan-out, the shortest timeout meeting the target (or the longest considered).
     pub options: Vec<Choice>,
     /// Index into `options` of the advised one: the least traffic that meets the target with
-    /// a timeout of at most `max_cycles` cycles; `None` if none does.
+    /// a timeout of at most `max_cycles` cycles and reaches [`COVERAGE_FLOOR`] of the nodes
+    /// ([`Choice::meets`]); `None` if none does.
     pub chosen: Option<usize>,
     /// Whether the cluster is larger than [`MONTE_CARLO_MAX_NODES`], so that the miss
     /// probability is the infinite cluster's limit rather than a Monte Carlo of this size.
@@ -235,11 +262,15 @@ fn trials(nodes: u32, f: u32) -> u32 {
 
 /// The miss probability and cost of fan-out `f` for these inputs.
 ///
-/// Up to [`MONTE_CARLO_MAX_NODES`], a Monte Carlo of this very cluster. Beyond, the miss
-/// probability is the limit `1 − π` with `π = 1 − e^(−f(1 − loss)π)` (each node reached sends
-/// `f` copies, a share `loss` of them lost), which finite clusters stay just under; copies per
-/// heartbeat grow with the cluster, and the infected set a copy carries grows by `f` per extra
-/// hop, `log_{f(1 − loss)}` of the size ratio.
+/// Up to [`MONTE_CARLO_MAX_NODES`], a Monte Carlo of this very cluster; from
+/// [`DIEOUT_MODEL_FROM_NODES`] on, under loss, its heartbeats that took off (reached half of
+/// `π·n`) give the miss share `m` of those, and the die-out probability `s` is the branching
+/// process's: `q = s + (1 − s)·m`. Beyond, the miss probability is the infinite cluster's
+/// [`dieout::limit_miss`], `s + (1 − s)(1 − π)` with `π = 1 − e^(−f(1 − loss)π)` (each node
+/// reached sends `f` copies, a share `loss` of them lost), which finite clusters stay under
+/// (or the Monte Carlo's at its largest size, if higher); copies per heartbeat grow with the
+/// cluster, and the infected set a copy carries grows by `f` per extra hop,
+/// `log_{f(1 − loss)}` of the size ratio.
 pub fn estimate(inputs: &Inputs, f: u32) -> push::PushEstimate {
     let n = inputs.nodes.min(MONTE_CARLO_MAX_NODES);
     let trials = trials(n, f);
@@ -249,19 +280,32 @@ pub fn estimate(inputs: &Inputs, f: u32) -> push::PushEstimate {
         loss: inputs.loss,
         latency: &inputs.latency,
     };
-    let est = push::estimate(&push, trials, SEED ^ u64::from(f));
+    let effective = f64::from(f) * (1.0 - inputs.loss);
+    let pi = push::limit_coverage(effective);
+    let model_dieout = inputs.loss > 0.0 && n >= DIEOUT_MODEL_FROM_NODES && pi > 0.0;
+    // A heartbeat that took off reaches about π·n nodes; one that died, a few dozen.
+    let took_off_at = if model_dieout {
+        (0.5 * pi * f64::from(n)).ceil() as u32
+    } else {
+        u32::MAX
+    };
+    let (mut est, took_off_miss) =
+        push::estimate_split(&push, trials, SEED ^ u64::from(f), took_off_at);
+    if let Some(m) = took_off_miss.filter(|_| model_dieout) {
+        let s = dieout::extinction(f, inputs.loss);
+        est.miss = (s + (1.0 - s) * m).min(1.0);
+    }
     if n == inputs.nodes {
         return est;
     }
     let ratio = f64::from(inputs.nodes) / f64::from(n);
-    let effective = f64::from(f) * (1.0 - inputs.loss);
     let extra_hops = if effective > 1.0 {
         ratio.ln() / effective.ln()
     } else {
         0.0
     };
     push::PushEstimate {
-        miss: (1.0 - push::limit_coverage(effective)).max(est.miss),
+        miss: dieout::limit_miss(f, inputs.loss).max(est.miss),
         copies: est.copies * ratio,
         carried: est.carried + f64::from(f) * extra_hops,
     }
@@ -316,7 +360,7 @@ pub fn advise(inputs: &Inputs) -> Advice {
     let chosen = options
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.false_removals_per_day <= inputs.per_day)
+        .filter(|(_, c)| c.meets(inputs.per_day))
         .min_by(|(_, a), (_, b)| {
             a.packets_per_node_per_cycle
                 .total_cmp(&b.packets_per_node_per_cycle)

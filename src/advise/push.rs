@@ -92,14 +92,28 @@ pub fn miss_probability(push: &Push<'_>, trials: u32, seed: u64) -> f64 {
 
 /// [`miss_probability`], with the copies a heartbeat costs and the set they carry.
 pub fn estimate(push: &Push<'_>, trials: u32, seed: u64) -> PushEstimate {
+    estimate_split(push, trials, seed, u32::MAX).0
+}
+
+/// [`estimate`], and the mean miss share of the heartbeats that took off: those that reached
+/// at least `took_off_at` nodes (`None` if none did). The rest died out in their first hops
+/// (see [`dieout`](super::dieout)): with a few dozen heartbeats, too rare to count.
+pub fn estimate_split(
+    push: &Push<'_>,
+    trials: u32,
+    seed: u64,
+    took_off_at: u32,
+) -> (PushEstimate, Option<f64>) {
     let (n, f) = (push.nodes, push.fanout);
     if n < 2 || trials == 0 {
-        return PushEstimate {
+        let none = PushEstimate {
             miss: 0.0,
             copies: 0.0,
             carried: 1.0,
         };
+        return (none, None);
     }
+    let (mut took_off, mut took_off_missed) = (0u32, 0u64);
     let (mut copies, mut carried) = (0u64, 0u64);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut missed_total = 0u64;
@@ -129,9 +143,15 @@ pub fn estimate(push: &Push<'_>, trials: u32, seed: u64) -> PushEstimate {
             send(&mut rng, push, c.to, (c.set, c.len), at, &mut t);
         }
         missed_total += u64::from(n - count);
+        if count >= took_off_at {
+            took_off += 1;
+            took_off_missed += u64::from(n - count);
+        }
     }
     let watched = f64::from(trials) * f64::from(n - 1);
-    PushEstimate {
+    let took_off_miss =
+        (took_off > 0).then(|| took_off_missed as f64 / (f64::from(took_off) * f64::from(n - 1)));
+    let est = PushEstimate {
         // No miss seen is not a miss probability of 0: take the rule of three's 95 % bound.
         miss: if missed_total == 0 {
             3.0 / watched
@@ -144,7 +164,8 @@ pub fn estimate(push: &Push<'_>, trials: u32, seed: u64) -> PushEstimate {
         } else {
             carried as f64 / copies as f64
         },
-    }
+    };
+    (est, took_off_miss)
 }
 
 /// `from` sends to up to `f` random nodes outside `set` (its own included; a run of the

@@ -103,3 +103,108 @@ fn the_run_total_counts_the_fresh_start_once_and_the_windows_that_end_in_it() {
         "{got}"
     );
 }
+
+/// 50 % loss past the Monte Carlo's size, fan-outs 2 to 10.
+fn big(nodes: u32, loss: f64) -> Inputs {
+    Inputs {
+        nodes,
+        loss,
+        max_fanout: 10,
+        ..Inputs::default()
+    }
+}
+
+#[test]
+fn past_the_monte_carlo_size_q_falls_with_the_fanout_and_counts_early_die_out() {
+    for loss in [0.1, 0.5] {
+        let inputs = big(100_000, loss);
+        let q: Vec<f64> = (2..=10).map(|f| estimate(&inputs, f).miss).collect();
+        for (f, w) in (2..).zip(q.windows(2)) {
+            assert!(
+                w[1] <= w[0],
+                "loss {loss}: fan-out {} q {} > {f}'s {}",
+                f + 1,
+                w[1],
+                w[0]
+            );
+        }
+    }
+    // An independent Monte Carlo of 50,000 nodes at 50 % loss: 0.0759, 0.0427, 0.0262 at
+    // fan-outs 6, 7, 8 (a rumor that dies in its first hops misses nearly everyone).
+    let inputs = big(100_000, 0.5);
+    for (f, independent) in [(6, 0.0759), (7, 0.0427)] {
+        let q = estimate(&inputs, f).miss;
+        assert!(
+            q >= 0.98 * independent,
+            "fan-out {f}: q {q} under {independent}"
+        );
+    }
+}
+
+#[test]
+fn no_fanout_below_the_coverage_floor_is_ever_advised() {
+    // With q = 1 a heartbeat reaches no one and "removes" no one: once advised at fan-out 2.
+    for (nodes, loss) in [(100_000, 0.5), (50_001, 0.5), (1_000, 0.6)] {
+        let advice = advise(&Inputs {
+            nodes,
+            loss,
+            ..Inputs::default()
+        });
+        if let Some(i) = advice.chosen {
+            let c = &advice.options[i];
+            assert!(
+                c.coverage >= COVERAGE_FLOOR,
+                "{nodes} nodes, loss {loss}: {c:?}"
+            );
+        }
+        for c in &advice.options {
+            assert_eq!(
+                c.meets(1.0),
+                reaches_floor(c.miss) && c.false_removals_per_day <= 1.0
+            );
+        }
+    }
+    let none = advise(&big(1_000_000, 0.9));
+    assert_eq!(
+        none.chosen, None,
+        "fan-outs up to 10 at 90 % loss reach no one"
+    );
+}
+
+#[test]
+fn advice_at_the_monte_carlo_size_and_one_node_past_it_agree() {
+    let (at, past) = (advise(&big(50_000, 0.5)), advise(&big(50_001, 0.5)));
+    let (a, b) = (
+        &at.options[at.chosen.expect("a choice at 50,000")],
+        &past.options[past.chosen.expect("a choice at 50,001")],
+    );
+    assert_eq!(a.fanout, b.fanout);
+    assert!(a.misses.abs_diff(b.misses) <= 1, "{a:?} vs {b:?}");
+    for (x, y) in at.options.iter().zip(&past.options) {
+        if reaches_floor(y.miss) {
+            assert!((x.miss - y.miss).abs() <= 0.05 * y.miss, "{x:?} vs {y:?}");
+        }
+    }
+}
+
+#[test]
+fn a_fixed_fanout_under_the_floor_gets_no_timeout() {
+    // Fan-out 2 at 50 % loss passes each heartbeat on to one node on average: q = 1 "met"
+    // any target with the shortest timeout. Now it is refused, and so is a loss past the model.
+    let inputs = Inputs {
+        nodes: 100_000,
+        loss: 0.5,
+        ..Inputs::default()
+    };
+    let err = auto::resolve(&inputs, Some(2)).unwrap_err();
+    assert!(
+        matches!(err, auto::AutoError::BelowFloor { fanout: 2, .. }),
+        "{err}"
+    );
+    let lossy = Inputs {
+        loss: 0.99,
+        ..inputs
+    };
+    let err = auto::resolve(&lossy, None).unwrap_err();
+    assert!(matches!(err, auto::AutoError::Loss(_)), "{err}");
+}

@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use anyhow::bail;
 use clap::Args;
-use pekonode::advise::{advise, Advice, Horizon, Inputs};
+use pekonode::advise::{
+    advise, check_loss, reaches_floor, shown, Advice, Horizon, Inputs, COVERAGE_FLOOR, MAX_FANOUT,
+    MAX_PER_DAY,
+};
 
 /// Examples shown by `pekonode advise --help`.
 pub const EXAMPLES: &str = "Examples:
@@ -15,9 +18,14 @@ pub const EXAMPLES: &str = "Examples:
   pekonode advise --nodes 5000 --cycle 30s --timeout 135s --duration 600s --join-spread 30s
 
 The model: a heartbeat misses a node with probability q (a seeded Monte Carlo of first-copy
-push gossip, loss and latency spread included; past 50,000 nodes the infinite cluster's
-limit); a peer is removed after T = timeout/cycle misses in a row, so
-n(n-1)(1-q)q^T false removals per cycle. Checked against the simulator: docs/studies.md.";
+push gossip, loss and latency spread included; under loss from 2,000 nodes on, the share of
+heartbeats that die out in their first hops is the branching process's, s = (loss + (1-loss)s)^f;
+past 50,000 nodes q = s + (1-s)(1-pi), the infinite cluster's limit, an upper bound: 50,000
+simulated nodes at 50 % loss stay under it); a peer is removed after T = timeout/cycle misses
+in a row, so n(n-1)(1-q)q^T false removals per cycle. A fan-out whose heartbeats reach fewer
+than 90 % of the nodes is listed but never advised (near q = 1 that formula falls to 0: a
+heartbeat that reaches no one removes no one). Loss: 0 to 0.95, the same rule as \"auto\" in
+scenario files. Checked against the simulator: docs/studies.md.";
 
 /// Arguments of `pekonode advise`.
 #[derive(Args, Debug)]
@@ -28,14 +36,15 @@ pub struct AdviseArgs {
     /// Heartbeat cycle, e.g. 6s or 500ms.
     #[arg(long, default_value = "6s", value_parser = humantime::parse_duration)]
     cycle: Duration,
-    /// Probability that the network loses a datagram (0 ≤ loss < 1).
+    /// Probability that the network loses a datagram (0 to 0.95: beyond, no fan-out up to 64
+    /// reaches 90 % of the nodes).
     #[arg(long, default_value_t = 0.0, value_name = "P")]
     loss: f64,
     /// Target: at most this many false removals per day, cluster-wide.
     #[arg(long, default_value_t = 1.0, value_name = "R")]
     per_day: f64,
     /// Largest fan-out considered.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=64))]
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=i64::from(MAX_FANOUT)))]
     max_fanout: u32,
     /// Longest timeout considered, in cycles (the slowest crash detection you accept; the
     /// shortest is 2 cycles, so one late heartbeat never removes a node). Among the fan-outs
@@ -66,19 +75,20 @@ pub struct AdviseArgs {
 
 /// `pekonode advise`.
 pub fn run(args: AdviseArgs) -> anyhow::Result<()> {
-    if !(args.loss.is_finite() && (0.0..1.0).contains(&args.loss)) {
-        bail!(
-            "--loss {} is not a probability below 1 (0.01 = 1 %)",
-            args.loss
-        );
+    // Numbers echo by `shown`: a 300-digit argument prints as 1e300, not whole.
+    if let Err(e) = check_loss(args.loss) {
+        bail!("--loss {e}");
     }
-    if !(args.per_day.is_finite() && args.per_day > 0.0) {
-        bail!("--per-day {} is not a rate above 0", args.per_day);
+    if !(args.per_day.is_finite() && args.per_day > 0.0 && args.per_day <= MAX_PER_DAY) {
+        bail!(
+            "--per-day {} is not a rate above 0 (and at most {MAX_PER_DAY:e})",
+            shown(args.per_day)
+        );
     }
     if !(args.latency_sigma.is_finite() && (0.0..=3.0).contains(&args.latency_sigma)) {
         bail!(
             "--latency-sigma {} is not a spread from 0 to 3 (0.5: a typical network)",
-            args.latency_sigma
+            shown(args.latency_sigma)
         );
     }
     if args.cycle < Duration::from_millis(1) {
@@ -111,6 +121,15 @@ pub fn run(args: AdviseArgs) -> anyhow::Result<()> {
     } else {
         out!("{}", table(&advice, horizon.as_ref()))?;
     }
+    if advice.chosen.is_none() && advice.options.iter().all(|c| !reaches_floor(c.miss)) {
+        bail!(
+            "no fan-out up to {} reaches {:.0} % of the nodes at loss {:?}: raise --max-fanout \
+             (each node's copies must reach about 3 others: fan-out × (1 − loss) ≳ 3)",
+            args.max_fanout,
+            100.0 * COVERAGE_FLOOR,
+            args.loss
+        );
+    }
     if advice.chosen.is_none() && args.timeout.is_none() {
         bail!(
             "no fan-out up to {} with a timeout up to {} cycles meets {} false removals a day: \
@@ -139,8 +158,8 @@ fn table(a: &Advice, horizon: Option<&Horizon>) -> String {
     );
     if a.asymptotic {
         out.push_str(&format!(
-            "(past {} nodes: miss q is the infinite cluster's limit, an upper bound; costs scaled \
-             from a Monte Carlo of {} nodes)\n\n",
+            "(past {} nodes: miss q is the infinite cluster's limit, early die-out included, an \
+             upper bound; costs scaled from a Monte Carlo of {} nodes)\n\n",
             pekonode::advise::MONTE_CARLO_MAX_NODES,
             pekonode::advise::MONTE_CARLO_MAX_NODES
         ));
@@ -170,6 +189,10 @@ fn table(a: &Advice, horizon: Option<&Horizon>) -> String {
             out.pop();
             let run = c.false_removals_in(i.nodes, i.cycle, h);
             out.push_str(&format!("  {run:>10.3}\n"));
+        }
+        if !reaches_floor(c.miss) {
+            out.pop();
+            out.push_str(&format!("  (coverage < {COVERAGE_FLOOR}: never advised)\n"));
         }
     }
     if let Some(c) = a.chosen.map(|k| &a.options[k]) {
@@ -203,6 +226,7 @@ fn json(a: &Advice, horizon: Option<&Horizon>) -> serde_json::Value {
                 "misses": c.misses,
                 "miss_probability": c.miss,
                 "coverage": c.coverage,
+                "reaches_floor": reaches_floor(c.miss),
                 "packets_per_node_per_cycle": c.packets_per_node_per_cycle,
                 "bytes_per_node_per_sec": c.bytes_per_node_per_sec,
                 "detection_ms": ms(c.detection),
@@ -218,6 +242,7 @@ fn json(a: &Advice, horizon: Option<&Horizon>) -> serde_json::Value {
         "loss": i.loss,
         "per_day": i.per_day,
         "asymptotic": a.asymptotic,
+        "coverage_floor": COVERAGE_FLOOR,
         "chosen": a.chosen.map(|k| options[k].clone()),
         "options": options,
     })

@@ -201,6 +201,23 @@ impl Tally {
     }
 }
 
+/// The error and each cause that adds something, on one line. `{e:#}` would print every
+/// cause, and a library error that already names its cause (a scenario file that is not a
+/// regular file, say) would say it twice; the same rule as `main`'s last word.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line
+}
+
 /// `pekonode check`.
 pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     let mut tally = Tally {
@@ -228,11 +245,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
             }
             Ok(s) => checkable.push((path.clone(), s)),
             Err(e) => {
-                errln!("{e:#}");
+                let line = one_line(&e);
+                errln!("{line}");
                 tally.failed_files += 1;
-                tally
-                    .cases
-                    .push(case(path, None, CaseStatus::Error(format!("{e:#}"))));
+                tally.cases.push(case(path, None, CaseStatus::Error(line)));
             }
         }
     }
@@ -254,7 +270,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
         // A simulation that fails is this file's error; the other files are still checked.
         match simulate_seeds(scenario, threads) {
             Ok(outcomes) => tally.judge(path, scenario, &outcomes),
-            Err(e) => tally.error(path, Some(scenario), format!("{e:#}")),
+            Err(e) => tally.error(path, Some(scenario), one_line(&e)),
         }
     }
     tally.finish(&args.files)

@@ -78,13 +78,15 @@ fn advised(
     if forwarding != Forwarding::FirstCopy {
         bail!("auto advises for first-copy forwarding (push gossip): drop --forwarding faithful or give numbers");
     }
-    if !(target.loss.is_finite() && (0.0..1.0).contains(&target.loss)) {
-        bail!("--loss {} is not a probability below 1", target.loss);
+    // The same rules as `pekonode advise` (values echo short: 1e300, not 301 digits).
+    if let Err(e) = pekonode::advise::check_loss(target.loss) {
+        bail!("--loss {e}");
     }
-    if !(target.per_day.is_finite() && target.per_day > 0.0) {
+    let max = pekonode::advise::MAX_PER_DAY;
+    if !(target.per_day.is_finite() && target.per_day > 0.0 && target.per_day <= max) {
         bail!(
-            "--per-day {} is not a number of false removals above 0",
-            target.per_day
+            "--per-day {} is not a number of false removals above 0 (and at most {max:e})",
+            pekonode::advise::shown(target.per_day)
         );
     }
     // Go's rule for a timeout not given: 3 × cycle + 2 s.

@@ -179,8 +179,8 @@ pub(super) fn wanted(p: &ProtocolSpec) -> bool {
 pub(super) fn check(ck: &mut Checker, p: &ProtocolSpec) {
     let target_path = "protocol.target_false_removals_per_day";
     if let Some(t) = p.target_false_removals_per_day {
-        if !(t.is_finite() && t > 0.0 && t <= 1e12) {
-            ck.err(target_path, format!("{t} is not a usable target; use a number of false removals a day above 0 (e.g. 1)"));
+        if !(t.is_finite() && t > 0.0 && t <= advise::MAX_PER_DAY) {
+            ck.err(target_path, format!("{} is not a usable target; use a number of false removals a day above 0 and at most {:e} (e.g. 1)", advise::shown(t), advise::MAX_PER_DAY));
         } else if !wanted(p) {
             ck.err(target_path, "only \"auto\" uses it: set \"amount\" or \"timeout_ms\" to \"auto\", or leave it out");
         }
@@ -213,10 +213,22 @@ pub(super) fn advise(
     let per_day = p
         .target_false_removals_per_day
         .unwrap_or(DEFAULT_TARGET_PER_DAY);
+    // The same loss rule as `pekonode advise --loss`, at the path that sets it: advise never
+    // models a loss other than the file's.
+    let loss = match advise::check_loss(network.loss) {
+        Ok(loss) => loss,
+        Err(e) => {
+            ck.err(
+                "network.loss",
+                format!("{e}; \"auto\" in {path} needs it: give numbers instead of \"auto\""),
+            );
+            return None;
+        }
+    };
     let inputs = Inputs {
         nodes: u32::try_from(nodes).unwrap_or(u32::MAX),
         cycle: config.cycle,
-        loss: network.loss.clamp(0.0, 0.99),
+        loss,
         // The file's own latency: its shape decides which copy comes first.
         latency: super::network::latency(&network.latency),
         per_day,
@@ -228,7 +240,8 @@ pub(super) fn advise(
         Ok(c) => c,
         Err(e) => {
             let hint = match e {
-                AutoError::TooFewNodes => "",
+                AutoError::TooFewNodes | AutoError::Loss(_) => "",
+                AutoError::BelowFloor { .. } => "; raise amount or set it to \"auto\"",
                 AutoError::FanoutTooLarge(_) => "; give a number",
                 AutoError::NoFanout { .. } => {
                     "; raise target_false_removals_per_day or give numbers"

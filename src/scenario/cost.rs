@@ -188,16 +188,57 @@ pub fn per_heartbeat(nodes: u64, amount: u64, forwarding: Forwarding) -> f64 {
     }
 }
 
+/// Memory assumed when `/proc/meminfo` cannot be read (not Linux): 64 GiB.
+pub const FALLBACK_MACHINE_BYTES: u64 = 64 << 30;
+
+/// This machine's memory: `MemTotal` of `/proc/meminfo`, or [`FALLBACK_MACHINE_BYTES`].
+pub fn machine_memory_bytes() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| mem_total(&text))
+        .unwrap_or(FALLBACK_MACHINE_BYTES)
+}
+
+/// `MemTotal: 24683772 kB` in bytes.
+fn mem_total(meminfo: &str) -> Option<u64> {
+    let line = meminfo.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    kb.checked_mul(1024)
+}
+
 /// Refuses a run whose estimate passes the limits, at the field that drives it.
 pub(super) fn check(ck: &mut Checker, e: &CostEstimate, forwarding: Forwarding, limits: &Limits) {
+    check_on(ck, e, forwarding, limits, machine_memory_bytes());
+}
+
+/// [`check`] on a machine with `machine` bytes of memory: a limit above it counts as the
+/// machine's (a run past it would abort on a failed allocation, not stop cleanly).
+fn check_on(
+    ck: &mut Checker,
+    e: &CostEstimate,
+    forwarding: Forwarding,
+    limits: &Limits,
+    machine: u64,
+) {
     let memory = e.memory_bytes();
-    let max_memory = limits.max_memory_mb.saturating_mul(1 << 20);
+    let given = limits.max_memory_mb.saturating_mul(1 << 20);
+    let max_memory = given.min(machine);
     if memory > max_memory {
-        let limit = format!(
-            "{} (limits.max_memory_mb {})",
-            bytes(max_memory),
-            limits.max_memory_mb
-        );
+        let (limit, raise) = if given > machine {
+            let limit = format!(
+                "this machine's {} (MemTotal; limits.max_memory_mb {} is more than it has)",
+                bytes(machine),
+                limits.max_memory_mb
+            );
+            (limit, "run it on a larger machine")
+        } else {
+            let limit = format!(
+                "{} (limits.max_memory_mb {})",
+                bytes(max_memory),
+                limits.max_memory_mb
+            );
+            (limit, "raise the limit")
+        };
         if e.views_bytes >= e.series_bytes {
             // Views grow as n²: the largest count that fits the rest of the budget.
             let room = max_memory.saturating_sub(e.series_bytes + e.other_bytes);
@@ -212,12 +253,23 @@ pub(super) fn check(ck: &mut Checker, e: &CostEstimate, forwarding: Forwarding, 
                 }
                 (false, _) => "",
             };
+            // Fewer than 2 nodes gossip with no one: never suggest that; say what takes the
+            // room instead.
+            let fix = if fits >= 2 {
+                format!("use at most about {fits} nodes or {raise}")
+            } else {
+                format!(
+                    "the rest of the run alone (packets in flight, per-cycle table, samples) \
+                     takes {}: lower limits.max_in_flight, shorten duration_ms or {raise}",
+                    bytes(e.series_bytes.saturating_add(e.other_bytes))
+                )
+            };
             ck.err(
                 "nodes.count",
                 format!(
                     "{} nodes would need {e} ({} for views of n² entries: every node comes to \
-                     know every other, whatever the bootstrap); the limit is {limit}: use at \
-                     most about {fits} nodes or raise the limit{guard}",
+                     know every other, whatever the bootstrap); the limit is {limit}: \
+                     {fix}{guard}",
                     e.nodes,
                     bytes(e.views_bytes)
                 ),
@@ -233,8 +285,8 @@ pub(super) fn check(ck: &mut Checker, e: &CostEstimate, forwarding: Forwarding, 
                 format!(
                     "{} cycles of {} nodes would need {e} ({} for the per-cycle table and \
                      per-heartbeat numbers, which grow with duration_ms / cycle_ms); the limit \
-                     is {limit}: use protocol.cycle_ms of at least {min_cycle_ms} ms or a \
-                     shorter duration_ms",
+                     is {limit}: use protocol.cycle_ms of at least {min_cycle_ms} ms, a \
+                     shorter duration_ms or {raise}",
                     count(e.cycles as f64),
                     e.nodes,
                     bytes(e.series_bytes)
@@ -293,64 +345,5 @@ fn bytes(b: u64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    fn config(cycle_ms: u64, forwarding: Forwarding) -> Config {
-        Config {
-            cycle: Duration::from_millis(cycle_ms),
-            amount: 3,
-            forwarding,
-            ..Config::default()
-        }
-    }
-
-    #[test]
-    fn faithful_cost_is_the_documented_recurrence() {
-        assert_eq!(per_heartbeat(16, 3, Forwarding::Faithful), 363.0);
-        assert_eq!(per_heartbeat(31, 3, Forwarding::Faithful), 88_572.0);
-        assert_eq!(per_heartbeat(1, 3, Forwarding::Faithful), 0.0);
-        assert_eq!(per_heartbeat(16, 3, Forwarding::FirstCopy), 48.0);
-        assert!(per_heartbeat(10_000, 3, Forwarding::Faithful).is_finite());
-    }
-
-    #[test]
-    fn a_one_ms_cycle_for_a_week_is_dominated_by_its_series() {
-        let c = config(1, Forwarding::FirstCopy);
-        let e = CostEstimate::new(2, &c, 7 * 86_400_000, 1000, &Limits::default(), None);
-        assert_eq!(e.cycles, 604_800_000);
-        assert!(e.memory_bytes() > MAX_MEMORY_BYTES);
-        assert!(e.series_bytes > e.views_bytes);
-    }
-
-    #[test]
-    fn the_guard_bounds_a_faithful_explosion() {
-        let c = config(6000, Forwarding::Faithful);
-        let e = CostEstimate::new(34, &c, 30_000, 1000, &Limits::default(), None);
-        assert!(e.guard_stops);
-        assert_eq!(e.packets, Limits::default().max_packets_per_cycle as f64);
-        assert!(e.memory_bytes() < MAX_MEMORY_BYTES);
-    }
-
-    #[test]
-    fn large_views_slow_the_time_estimate_down() {
-        let c = config(30_000, Forwarding::FirstCopy);
-        let limits = Limits::default();
-        let small = CostEstimate::new(100, &c, 600_000, 1000, &limits, Some(Bootstrap::All));
-        assert_eq!(small.seconds(), small.packets / PACKETS_PER_SECOND);
-        // 5,000 nodes with full views: 425 MB of views, measured at about 0.76 M packets/s.
-        let big = CostEstimate::new(5_000, &c, 600_000, 1000, &limits, Some(Bootstrap::All));
-        let rate = big.packets / big.seconds();
-        assert!((0.6e6..0.9e6).contains(&rate), "{rate}");
-    }
-
-    #[test]
-    fn counts_and_sizes_read_plainly() {
-        assert_eq!(count(1_234.0), "1,234");
-        assert_eq!(count(12.0), "12");
-        assert_eq!(count(3.4e9), "3.4e9");
-        assert_eq!(bytes(4 << 30), "4.3 GB");
-        assert_eq!(bytes(12_000_000), "12.0 MB");
-    }
-}
+#[path = "tests_cost.rs"]
+mod tests;

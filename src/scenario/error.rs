@@ -84,11 +84,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// A problem at `path` with `message`.
+    /// A problem at `path` with `message`; quoted pieces of the file's text in `message`
+    /// longer than [`ECHO_CHARS`] are cut ([`echo`]).
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            path: path.into(),
-            message: message.into(),
+            path: echo(&path.into()),
+            message: cap_tokens(&cap_quoted(&message.into())),
         }
     }
 }
@@ -136,11 +137,11 @@ impl ScenarioError {
     ) -> Self {
         let path = match err.path().to_string() {
             p if p == "." || p.is_empty() => "(top level)".to_string(),
-            p => p,
+            p => echo(&p),
         };
         let inner = err.into_inner();
         let (line, column) = (inner.line(), inner.column());
-        let message = strip_position(&inner.to_string());
+        let message = cap_quoted(&strip_position(&inner.to_string()));
         match inner.classify() {
             serde_json::error::Category::Data => Self::Schema {
                 file: file.to_string(),
@@ -164,5 +165,100 @@ fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
+    }
+}
+
+/// Longest piece of the user's text an error repeats, in characters.
+pub const ECHO_CHARS: usize = 64;
+
+/// `text` as an error repeats it: whole up to [`ECHO_CHARS`] characters, else its start and
+/// its length (a 10 KB name in a file must not come back as a 10 KB error line).
+///
+/// ```
+/// use pekonode::scenario::echo;
+/// assert_eq!(echo("n1"), "n1");
+/// let long = "x".repeat(10_000);
+/// assert_eq!(echo(&long), format!("{}… (10000 bytes)", "x".repeat(64)));
+/// ```
+pub fn echo(text: &str) -> String {
+    match text.char_indices().nth(ECHO_CHARS) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
+    }
+}
+
+/// `message` with every quoted piece (between backticks or double quotes) longer than
+/// [`ECHO_CHARS`] cut by [`echo`]: the JSON parser repeats unknown names and values whole.
+fn cap_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut rest = message;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = &rest[open..open + 1];
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        match rest.find(quote) {
+            Some(close) => {
+                out.push_str(&echo(&rest[..close]));
+                out.push_str(quote);
+                rest = &rest[close + 1..];
+            }
+            None => {
+                out.push_str(&echo(rest));
+                return out;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `message` with every run of non-space text longer than [`ECHO_CHARS`] + 16 bytes cut by
+/// [`echo`]: a backstop for names quoted any other way ('n1') or not at all. No word of an
+/// error's own text is that long.
+fn cap_tokens(message: &str) -> String {
+    if message.split(' ').all(|t| t.len() <= ECHO_CHARS + 16) {
+        return message.to_string();
+    }
+    let capped: Vec<String> = message
+        .split(' ')
+        .map(|t| {
+            if t.len() > ECHO_CHARS + 16 {
+                echo(t)
+            } else {
+                t.to_string()
+            }
+        })
+        .collect();
+    capped.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_pieces_of_the_file_are_cut_in_errors() {
+        let name = "y".repeat(10_000);
+        let p = Problem::new(
+            "events[0].crash.node",
+            format!("there is no node named '{name}'; ok"),
+        );
+        assert!(p.message.len() < 200, "{}", p.message);
+        assert!(p.message.ends_with("(10003 bytes) ok"), "{}", p.message);
+        let quoted = cap_quoted(&format!("unknown field `{name}`, expected `a`"));
+        assert_eq!(
+            quoted,
+            format!(
+                "unknown field `{}… (10000 bytes)`, expected `a`",
+                &name[..64]
+            )
+        );
+        let short = "at most 64 characters: \"n1\" and 'n2' stay whole";
+        assert_eq!(Problem::new("x", short).message, short);
+        // A multi-byte name is cut on a character boundary.
+        assert_eq!(
+            echo(&"é".repeat(100)),
+            format!("{}… (200 bytes)", "é".repeat(64))
+        );
     }
 }

@@ -103,7 +103,7 @@ impl JsonSchema for BootstrapSchema {
                             "type": "object",
                             "properties": {
                                 "k": {
-                                    "description": "How many earlier nodes each node knows (≥ 1).",
+                                    "description": "How many earlier nodes each node knows: 1 to the node count − 1.",
                                     "type": "integer",
                                     "format": "uint32",
                                     "minimum": 0

@@ -90,7 +90,7 @@ pub use auto::{Advised, OrAuto, DEFAULT_TARGET_PER_DAY};
 pub use cost::{
     count, per_heartbeat, CostEstimate, MAX_MEMORY_BYTES, MAX_PACKETS, PACKETS_PER_SECOND,
 };
-pub use error::{Problem, ScenarioError};
+pub use error::{echo, Problem, ScenarioError, ECHO_CHARS};
 pub use events::{
     ActionSpec, EventSpec, HealSpec, JoinSpec, LossSpec, NodeTarget, PartitionSpec, PublishSpec,
     RestartSpec, SetSpec,

@@ -39,7 +39,10 @@ fn millis(ck: &mut Checker, path: String, value: f64) {
     if !(value.is_finite() && (0.0..=MAX_LATENCY_MS).contains(&value)) {
         ck.err(
             path,
-            format!("{value} ms is not a latency; use a number of ms from 0 to {MAX_LATENCY_MS}"),
+            format!(
+                "{} ms is not a latency; use a number of ms from 0 to {MAX_LATENCY_MS}",
+                crate::advise::shown(value)
+            ),
         );
     }
 }

@@ -24,7 +24,7 @@ impl fmt::Display for NodeRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Index(i) => write!(f, "#{i}"),
-            Self::Name(name) => write!(f, "'{name}'"),
+            Self::Name(name) => write!(f, "'{}'", super::echo(name)),
         }
     }
 }

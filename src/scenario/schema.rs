@@ -99,10 +99,11 @@ pub struct ProtocolSpec {
     #[serde(default = "default_forwarding")]
     #[schemars(with = "ForwardingSchema")]
     pub forwarding: Forwarding,
-    /// Rejoin period in ms (ours, not Go's): every `rejoin_ms`, and at every heartbeat while a
-    /// node lists no other member, its heartbeat also goes to each of its contacts it no
-    /// longer lists, so a partition longer than the timeout heals. 0 (the default) = off, as
-    /// in Go PekoNode: a node every other forgot never comes back.
+    /// Rejoin period in ms (ours, not Go's): every `rejoin_ms`, and sooner while a node lists
+    /// no other member (at its next heartbeat, then after 2, 4, 8, … heartbeats while nobody
+    /// answers, never longer than the period), its heartbeat also goes to each of its contacts
+    /// it no longer lists, so a partition longer than the timeout heals. 0 (the default) = off,
+    /// as in Go PekoNode: a node every other forgot never comes back.
     #[serde(default)]
     pub rejoin_ms: u64,
     /// Bounded trust in what packets say (ours, not Go's). Default: every rule off, as in Go

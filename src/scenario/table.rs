@@ -75,7 +75,7 @@ impl Resolved {
         if found.is_none() {
             let what = match r {
                 NodeRef::Index(i) => format!("there is no node #{i}"),
-                NodeRef::Name(name) => format!("there is no node named '{name}'"),
+                NodeRef::Name(name) => format!("there is no node named '{}'", super::echo(name)),
             };
             ck.err(path, format!("{what}; the nodes are: {}", self.known()));
         }

@@ -226,7 +226,7 @@ fn generated_bootstraps_give_seed_random_or_full_contacts() {
     assert_eq!(contacts(r#""all""#), [vec![1, 2], vec![0, 2], vec![0, 1]]);
     assert_eq!(contacts(r#""seed""#), [vec![], vec![0], vec![0]]);
     assert_eq!(
-        contacts(r#"{"random": {"k": 5}}"#),
+        contacts(r#"{"random": {"k": 2}}"#),
         [vec![], vec![0], vec![0, 1]]
     );
 }

@@ -145,14 +145,14 @@ fn bad_auto_settings_are_refused_at_their_paths() {
         &hundred(r#""amount": 100, "timeout_ms": "auto""#, 0.0),
         &["protocol.timeout_ms", "at most 16 (not 100)"],
     );
-    // 90 % loss: no fan-out up to 8 keeps 10 nodes together for 10 cycles.
+    // 90 % loss: no fan-out up to 8 reaches 90 % of the nodes (most heartbeats die out).
     rejects(
         &with_nodes(
             r#"{"count": 10}"#,
             r#""protocol": {"amount": "auto", "timeout_ms": "auto", "forwarding": "first-copy"},
                "network": {"loss": 0.9}"#,
         ),
-        &["protocol.amount", "\"auto\": no fan-out from 2 to 8 with a timeout of at most 10 cycles keeps under 1 false removals a day at 10 nodes"],
+        &["protocol.amount", "\"auto\": no fan-out from 2 to 8 reaches 90 % of the nodes, so none keeps under 1 false removals a day at 10 nodes"],
     );
     rejects(
         &with_nodes(

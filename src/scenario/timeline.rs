@@ -38,11 +38,20 @@ pub(super) fn resolve(ck: &mut Checker, spec: &ScenarioSpec) -> Resolved {
                      the whole cluster, so memory grows with the square of the count)", g.count));
                 return r;
             }
-            if g.bootstrap == (Bootstrap::Random { k: 0 }) {
-                ck.err(
-                    "nodes.bootstrap.random.k",
-                    "k must be at least 1 (each node joins through k earlier nodes)",
-                );
+            if let Bootstrap::Random { k } = g.bootstrap {
+                // A node can know at most the count − 1 others: a larger k would be capped
+                // without a word, so it is refused instead.
+                let most = (g.count as usize).saturating_sub(1).max(1);
+                if !(1..=most).contains(&k) {
+                    ck.err(
+                        "nodes.bootstrap.random.k",
+                        format!(
+                            "{k} is out of range; use 1 to {most} (each node joins through k \
+                             earlier nodes, and there are {} nodes)",
+                            g.count
+                        ),
+                    );
+                }
             }
             let last_start = u64::from(g.count - 1).checked_mul(g.join_interval_ms);
             if last_start.is_none_or(|t| t > duration) {

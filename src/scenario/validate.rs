@@ -31,6 +31,12 @@ impl Checker {
         }
     }
 
+    /// The problems recorded so far, as `at `path`: message` lines (for tests).
+    #[cfg(test)]
+    pub(super) fn lines(&self) -> Vec<String> {
+        self.problems.iter().map(ToString::to_string).collect()
+    }
+
     /// How many problems were recorded so far.
     pub(super) fn count(&self) -> usize {
         self.problems.len()
@@ -41,7 +47,10 @@ impl Checker {
         if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
             self.err(
                 path,
-                format!("{value} is not a probability; use a number from 0 to 1 (0.01 = 1 %)"),
+                format!(
+                    "{} is not a probability; use a number from 0 to 1 (0.01 = 1 %)",
+                    crate::advise::shown(value)
+                ),
             );
         }
     }
