@@ -137,14 +137,21 @@ fn the_daemon_joins_go_nodes_adopts_their_metadata_and_stops_on_sigterm() {
             .replace("39700", &port_r.to_string())
     };
     let to = ("127.0.0.1", port_r);
-    for name in [
-        "heartbeat.json",
-        "heartbeat-forwarded.json",
-        "update.json",
-        "swap-request.json",
-    ] {
-        go_a.send_to(rewrite(name).as_bytes(), to)
-            .expect("send a golden datagram");
+    // Twice, a cycle apart, as Go nodes heartbeat: the daemon's default rules list a stranger
+    // only when it is heard again half a cycle after its first packet (probation).
+    for round in 0..2 {
+        if round > 0 {
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        for name in [
+            "heartbeat.json",
+            "heartbeat-forwarded.json",
+            "update.json",
+            "swap-request.json",
+        ] {
+            go_a.send_to(rewrite(name).as_bytes(), to)
+                .expect("send a golden datagram");
+        }
     }
     let killer = rewrite("heartbeat.json").replace(
         &format!(r#""Infected":{{"127.0.0.1:{port_a}":true,"127.0.0.1:{port_b}":true,"127.0.0.1:{port_r}":true}}"#),

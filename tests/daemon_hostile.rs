@@ -239,15 +239,8 @@ fn keygen_writes_a_private_keyring_and_the_daemon_refuses_a_shared_one() {
 #[cfg(unix)]
 #[test]
 fn a_sealed_daemon_says_so_shrugs_off_json_and_ends_on_sigterm() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("tempdir");
-    let keys = dir.path().join("k");
-    std::fs::write(
-        &keys,
-        format!("{}\n", pekonode::wire::Key::from_bytes([3; 32]).to_base64()),
-    )
-    .expect("write");
-    std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let keys = keyring_file(&dir);
     let keys = keys.to_str().expect("utf-8");
     let (child, port, line, _err) = daemon_with(&["--name", "S", "--keyring", keys, "--hardened"]);
     assert!(line.contains(r#"wire="sealed""#), "{line}");
@@ -260,15 +253,8 @@ fn a_sealed_daemon_says_so_shrugs_off_json_and_ends_on_sigterm() {
 #[cfg(unix)]
 #[test]
 fn a_sealed_daemon_names_the_sender_of_unauthentic_datagrams() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().expect("tempdir");
-    let keys = dir.path().join("k");
-    std::fs::write(
-        &keys,
-        format!("{}\n", pekonode::wire::Key::from_bytes([3; 32]).to_base64()),
-    )
-    .expect("write");
-    std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let keys = keyring_file(&dir);
     let keys = keys.to_str().expect("utf-8");
     let (child, port, _, err) = daemon_with(&["--name", "S", "--keyring", keys]);
     // Envelopes sealed under another key, for this daemon.
@@ -315,4 +301,18 @@ fn a_sealed_daemon_names_the_sender_of_unauthentic_datagrams() {
     assert!(line.contains(&sender), "{line}");
     let status = terminate(child);
     assert!(status.success(), "{status:?}");
+}
+
+/// A keyring file of one key (`[3; 32]`), mode 0600, in `dir`.
+#[cfg(unix)]
+fn keyring_file(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let keys = dir.path().join("k");
+    std::fs::write(
+        &keys,
+        format!("{}\n", pekonode::wire::Key::from_bytes([3; 32]).to_base64()),
+    )
+    .expect("write");
+    std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    keys
 }

@@ -160,7 +160,7 @@ fn a_skewed_clock_publishes_versions_ahead_that_the_skew_bound_refuses() {
     assert!(rejected(&bounded, "version ahead") > 0);
 }
 
-fn burst(wire: WireMode, trust: bool) -> Outcome {
+fn burst(wire: WireMode, trust: Option<Trust>) -> Outcome {
     let forge = Action::Forge(Forge {
         to: Vec::new(),
         what: Forgery::Identities {
@@ -170,15 +170,15 @@ fn burst(wire: WireMode, trust: bool) -> Outcome {
     });
     let mut p = plan(120, vec![at(40, forge)]);
     p.wire = wire;
-    if trust {
-        p = hardened(p);
+    if let Some(trust) = trust {
+        p.config.trust = trust;
     }
     Simulator::new(p).unwrap().run()
 }
 
 #[test]
 fn forged_identities_flood_views_unless_sealed_or_bounded() {
-    let go = burst(WireMode::Json, false);
+    let go = burst(WireMode::Json, None);
     assert_eq!(go.attacks.forged, 18_000);
     // Each fake entered at least its receiver's view (forwards mostly go to other fakes once
     // views fill with them), and they all expired by the end.
@@ -188,14 +188,20 @@ fn forged_identities_flood_views_unless_sealed_or_bounded() {
         "the burst broke the cluster"
     );
     assert_eq!(go.attacks.fake_entries_end, 0);
-    let sealed = burst(WireMode::Sealed, false);
+    let sealed = burst(WireMode::Sealed, None);
     assert_eq!(sealed.attacks.forged, 18_000);
     assert_eq!(rejected(&sealed, "unauthentic"), 18_000);
     assert_eq!(sealed.attacks.fake_entries_peak, 0);
     assert_eq!(sealed.false_removals, 0);
     // The admission bucket: at most 100 new members a second per node (and its burst of 100),
     // where 500 a second reach each node directly.
-    let bounded = burst(WireMode::Json, true);
+    let bounded = burst(
+        WireMode::Json,
+        Some(Trust {
+            probation: false,
+            ..Trust::HARDENED
+        }),
+    );
     assert!(
         rejected(&bounded, "admission limit") > 12_000,
         "{:?}",
@@ -206,6 +212,17 @@ fn forged_identities_flood_views_unless_sealed_or_bounded() {
         "{:?}",
         bounded.attacks
     );
+    // Probation (in the hardened profile): one-shot identities never enter a view, so they
+    // take no admission token and bury no member.
+    let probation = burst(WireMode::Json, Some(Trust::HARDENED));
+    assert_eq!(
+        probation.attacks.fake_entries_peak, 0,
+        "{:?}",
+        probation.attacks
+    );
+    assert!(rejected(&probation, "probation") >= 18_000);
+    assert_eq!(rejected(&probation, "admission limit"), 0);
+    assert_eq!(probation.false_removals, 0);
 }
 
 fn impersonated(wire: WireMode) -> Outcome {

@@ -187,7 +187,11 @@ fn sniff(sniffer: &UdpSocket) -> Vec<u8> {
 
 #[test]
 fn replayed_edited_stale_and_wrong_key_datagrams_are_rejected_and_counted() {
-    let config = sealed_config(ring(1));
+    // Go's trust rules, so that one genuine datagram from a stranger lists it (no probation).
+    let config = Config {
+        trust: Trust::default(),
+        ..sealed_config(ring(1))
+    };
     let a = node("A", &config);
     let b = node("B", &config);
     // A sniffer that A believes is a member: A's sealed heartbeats reach it.

@@ -201,23 +201,6 @@ impl Tally {
     }
 }
 
-/// The error and each cause that adds something, on one line. `{e:#}` would print every
-/// cause, and a library error that already names its cause (a scenario file that is not a
-/// regular file, say) would say it twice; the same rule as `main`'s last word.
-fn one_line(e: &anyhow::Error) -> String {
-    let mut line = String::new();
-    for cause in e.chain() {
-        let text = cause.to_string();
-        if !line.contains(&text) {
-            if !line.is_empty() {
-                line.push_str(": ");
-            }
-            line.push_str(&text);
-        }
-    }
-    line
-}
-
 /// `pekonode check`.
 pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     let mut tally = Tally {
@@ -245,7 +228,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
             }
             Ok(s) => checkable.push((path.clone(), s)),
             Err(e) => {
-                let line = one_line(&e);
+                let line = super::one_line(&e);
                 errln!("{line}");
                 tally.failed_files += 1;
                 tally.cases.push(case(path, None, CaseStatus::Error(line)));
@@ -270,7 +253,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
         // A simulation that fails is this file's error; the other files are still checked.
         match simulate_seeds(scenario, threads) {
             Ok(outcomes) => tally.judge(path, scenario, &outcomes),
-            Err(e) => tally.error(path, Some(scenario), one_line(&e)),
+            Err(e) => tally.error(path, Some(scenario), super::one_line(&e)),
         }
     }
     tally.finish(&args.files)

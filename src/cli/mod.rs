@@ -24,6 +24,23 @@ mod tune;
 
 use clap::{Parser, Subcommand};
 
+/// The error and each cause that adds something, on one line: the CLI's last word, and
+/// `check`'s line per file. `{e:#}` would print every cause, and a library error that already
+/// names its cause (a file that is not a regular file, say) would say it twice.
+pub fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line
+}
+
 /// PekoNode gossip toolkit: a sans-IO protocol core, Go-compatible wire format, and tools.
 #[derive(Parser, Debug)]
 #[command(name = "pekonode", version, about, long_about = None)]

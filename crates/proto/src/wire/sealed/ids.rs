@@ -26,7 +26,7 @@ pub fn key_hint(key: &Key) -> [u8; HINT_LEN] {
 
 /// The tag of receiver `to`: the receiver a datagram is sealed for, authenticated with it.
 ///
-/// Computed over a canonical text of the endpoint, so that spellings of one address agree:
+/// Computed (without any lookup: `core::net` only parses) over a canonical text of the endpoint, so that spellings of one address agree:
 /// IP literals in their canonical form (IPv4-mapped IPv6 as IPv4, no brackets), host names in
 /// lower case, then `:port`.
 pub fn receiver_tag(to: &Endpoint) -> [u8; RECEIVER_LEN] {
@@ -35,7 +35,7 @@ pub fn receiver_tag(to: &Endpoint) -> [u8; RECEIVER_LEN] {
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host);
-    let host = match host.parse::<std::net::IpAddr>() {
+    let host = match host.parse::<core::net::IpAddr>() {
         Ok(ip) => ip.to_canonical().to_string(),
         Err(_) => host.to_ascii_lowercase(),
     };
