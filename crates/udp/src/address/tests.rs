@@ -66,13 +66,17 @@ fn a_stalled_resolver_never_holds_the_caller() {
         "{:?}",
         start.elapsed()
     );
-    // Only the queue's worth was taken for lookup; the rest are asked again later.
+    // Only the queue's worth (and what the lookup threads took off it meanwhile) was taken
+    // for lookup; the rest are asked again later.
     let pending = r
         .names
         .values()
         .filter(|(_, k)| matches!(k, Known::Pending))
         .count();
-    assert_eq!(pending, MAX_QUEUED);
+    assert!(
+        (MAX_QUEUED..=MAX_QUEUED + LOOKUP_THREADS).contains(&pending),
+        "{pending} pending"
+    );
     // IP literals are untouched by the stalled lookups.
     assert!(r.resolve(&Endpoint::new("127.0.0.1", 9)).is_ok());
     // Past the deadline a pending name counts as failed and is not queued again for a while.
