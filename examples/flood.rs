@@ -27,21 +27,15 @@ use pekonode::protocol::Trust;
 use pekonode::udp::{Config, Node, NodeList};
 use pekonode::wire::{Endpoint, Key, Keyring, Sealed};
 
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    let i = args.iter().position(|a| a == name)?;
-    args.get(i + 1).cloned()
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let rates: Vec<u64> = arg("--rates")
+    let rates: Vec<u64> = udp_load::arg("--rates")
         .unwrap_or_else(|| "50000,100000,150000,200000".into())
         .split(',')
         .map(str::parse)
         .collect::<Result<_, _>>()?;
-    let seconds: u64 = arg("--seconds").map_or(Ok(3), |s| s.parse())?;
-    let buffer: usize = arg("--buffer").map_or(Ok(0), |s| s.parse())?;
-    let mode = arg("--mode").unwrap_or_else(|| "compat".into());
+    let seconds: u64 = udp_load::arg("--seconds").map_or(Ok(3), |s| s.parse())?;
+    let buffer: usize = udp_load::arg("--buffer").map_or(Ok(0), |s| s.parse())?;
+    let mode = udp_load::arg("--mode").unwrap_or_else(|| "compat".into());
     let ring = Keyring::new(Key::from_bytes([7; 32]));
     let (trust, keyring) = match mode.as_str() {
         "compat" => (Trust::default(), None),

@@ -23,17 +23,11 @@ use pekonode::protocol::{Infected, Metadata, NodeInfo, Packet, PacketKind, Trust
 use pekonode::udp::{Config, Node, NodeList};
 use pekonode::wire::{sealed, Endpoint, Key, Keyring, Sealed};
 
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    let i = args.iter().position(|a| a == name)?;
-    args.get(i + 1).cloned()
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let rate: u64 = arg("--rate").map_or(Ok(100_000), |s| s.parse())?;
-    let seconds: u64 = arg("--seconds").map_or(Ok(10), |s| s.parse())?;
-    let keys: u8 = arg("--keys").map_or(Ok(16), |s| s.parse())?;
-    let copied = match arg("--hint").as_deref() {
+    let rate: u64 = udp_load::arg("--rate").map_or(Ok(100_000), |s| s.parse())?;
+    let seconds: u64 = udp_load::arg("--seconds").map_or(Ok(10), |s| s.parse())?;
+    let keys: u8 = udp_load::arg("--keys").map_or(Ok(16), |s| s.parse())?;
+    let copied = match udp_load::arg("--hint").as_deref() {
         None | Some("copied") => true,
         Some("none") => false,
         Some(other) => return Err(format!("--hint {other:?}: copied or none").into()),

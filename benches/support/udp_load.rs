@@ -125,3 +125,10 @@ pub fn fire_each(
         std::thread::sleep(Duration::from_micros(500));
     }
 }
+
+/// The value after option `name` on the command line (`--rate 100000` → `"100000"`).
+pub fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let i = args.iter().position(|a| a == name)?;
+    args.get(i + 1).cloned()
+}
