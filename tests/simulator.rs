@@ -218,3 +218,36 @@ fn with_rejoin_the_partition_that_outlasts_every_cross_entry_heals() {
     );
     assert_eq!(out.convergence.final_fraction, 1.0);
 }
+
+/// An invariant given to the run is checked at every sample; its first breach is reported once,
+/// with the time of the sample; one that holds leaves no trace.
+#[test]
+fn invariants_are_checked_at_every_sample_and_the_first_breach_is_reported() {
+    use pekonode::run::outcome::Sample;
+    use pekonode::run::Invariant;
+
+    struct AtMost(usize, &'static str);
+    impl Invariant for AtMost {
+        fn name(&self) -> &str {
+            self.1
+        }
+        fn check(&mut self, sample: &Sample) -> Result<(), String> {
+            match sample.up <= self.0 {
+                true => Ok(()),
+                false => Err(format!("{} nodes up", sample.up)),
+            }
+        }
+    }
+    let mut plan = cluster(5, Forwarding::FirstCopy, Bootstrap::Seed, 20);
+    plan.timeline.push(at(10, Action::Crash { node: 4 }));
+    let out = Simulator::new(plan)
+        .unwrap()
+        .invariant(AtMost(3, "at most three up"))
+        .invariant(AtMost(5, "at most five up"))
+        .run();
+    assert_eq!(out.violations.len(), 1, "{:?}", out.violations);
+    let v = &out.violations[0];
+    assert_eq!(v.invariant, "at most three up");
+    assert_eq!(v.message, "5 nodes up");
+    assert_eq!(v.at_ms, 0.0, "the nodes join at 0, before the first sample");
+}

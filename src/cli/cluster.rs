@@ -10,10 +10,9 @@ use pekonode::cluster::{self, Progress};
 use pekonode::experiment;
 use pekonode::protocol::{self, Forwarding};
 use pekonode::run::{
-    bootstrap_contacts, Action, Bootstrap, Latency, Limits, NetworkSpec, Plan, Timed,
+    bootstrap_joins, seeds, Action, Bootstrap, Latency, Limits, NetworkSpec, Plan, Timed,
 };
 use pekonode::scenario::Scenario;
-use pekonode::sim::bootstrap_stream;
 use pekonode::wire::WireMode;
 use rand::seq::index;
 
@@ -190,17 +189,10 @@ fn plan(args: &ClusterArgs) -> anyhow::Result<Plan> {
     .resolve()
     .context("bad protocol settings")?;
     let seed = args.seed.unwrap_or(1);
-    let mut rng = bootstrap_stream(seed);
     let count = n as u32;
-    let mut timeline: Vec<Timed> = (0..count)
-        .map(|i| Timed {
-            at: Duration::ZERO,
-            action: Action::Join {
-                node: i,
-                contacts: bootstrap_contacts(args.bootstrap, i, count, &mut rng),
-            },
-        })
-        .collect();
+    let mut timeline = bootstrap_joins(args.bootstrap, seed, count);
+    // Restart contacts are drawn from their own stream, apart from the initial joins'.
+    let mut rng = seeds::stream(seed, seeds::Domain::Bootstrap, 1);
     let mut events = Vec::new();
     let check = |what: &str, (node, at): (usize, Duration)| -> anyhow::Result<(u32, Duration)> {
         if node >= n {

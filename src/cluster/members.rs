@@ -115,6 +115,13 @@ impl Members {
         self.members.get(i).is_some_and(|m| m.up)
     }
 
+    /// Whether node `i` has a process (joined, perhaps stopped; a reserved socket is none).
+    pub(crate) fn running(&self, i: usize) -> bool {
+        self.members
+            .get(i)
+            .is_some_and(|m| m.list.is_some() && !m.reserved)
+    }
+
     /// The running node `i`, if any.
     pub(crate) fn list(&self, i: usize) -> Option<&NodeList> {
         self.members.get(i).and_then(|m| m.list.as_ref())
@@ -145,26 +152,27 @@ impl Members {
         }
     }
 
-    /// Starts node `i` with fresh state (join or restart): binds its old port if it had one
-    /// (falling back to a new one if that is taken, reported in the returned note), adds the
-    /// contacts that have an address, and joins.
-    pub(crate) fn start_fresh(
-        &mut self,
-        i: usize,
-        contacts: &[NodeIndex],
-    ) -> Result<Option<String>, ClusterError> {
-        let note = match self.members.get(i) {
-            Some(m) if m.reserved => None,
+    /// A process for node `i` with fresh state, not yet joined (first join or restart): its
+    /// socket is bound already if it was reserved, else on its old port if it had one
+    /// (falling back to a new one if that is taken, reported in the returned note).
+    pub(crate) fn spawn(&mut self, i: usize) -> Result<Option<String>, ClusterError> {
+        match self.members.get_mut(i) {
+            Some(m) if m.reserved && m.list.is_some() => {
+                m.reserved = false;
+                Ok(None)
+            }
             Some(_) => {
                 self.crash(i);
-                self.bind(i)?
+                self.bind(i)
             }
-            None => return Err(ClusterError::NoSuchNode(i)),
-        };
-        let member = &mut self.members[i];
-        member.reserved = false;
-        let Some(list) = member.list.take() else {
-            return Err(ClusterError::NoSuchNode(i));
+            None => Err(ClusterError::NoSuchNode(i)),
+        }
+    }
+
+    /// Node `i` adds the contacts that have an address and joins: it is up.
+    pub(crate) fn join(&mut self, i: usize, contacts: &[NodeIndex]) {
+        let Some(list) = self.list(i) else {
+            return;
         };
         for &c in contacts {
             let c = c as usize;
@@ -176,10 +184,9 @@ impl Members {
             }
         }
         list.join();
-        let member = &mut self.members[i];
-        member.list = Some(list);
-        member.up = true;
-        Ok(note)
+        if let Some(m) = self.members.get_mut(i) {
+            m.up = true;
+        }
     }
 
     /// Binds a new node list for `i` (not joined) on its old port if it had one, else on one

@@ -38,13 +38,15 @@ mod timeline;
 
 use std::time::{Duration, Instant};
 
-use pekonode_proto::Time;
+use pekonode_proto::{Time, UnixNanos};
 
 pub use error::ClusterError;
 pub use timeline::{check, scale, MAX_NODES};
 
-use crate::run::outcome::GuardStop;
-use crate::run::{Action, DownCause, Measured, Observers, Outcome, Plan, Record};
+use crate::run::{
+    guard, Action, Command, Driver, Fault, Measured, NetworkChange, NodeIndex, Observers, Outcome,
+    Plan, Player, Record,
+};
 use crate::udp::Config;
 use crate::wire::{Keyring, WireMode};
 
@@ -99,6 +101,9 @@ fn node_config(plan: &Plan) -> Result<Config, ClusterError> {
 /// after every sample. Every node is stopped and its port freed before this returns.
 pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, ClusterError> {
     let mut notes = check(plan)?;
+    let mut plan = plan.clone();
+    let mut player = Player::new(&mut plan);
+    let plan = &mut plan;
     let config = node_config(plan)?;
     let resolved = config
         .protocol()
@@ -108,7 +113,6 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
     let mut observers = Observers::new(plan, &resolved, Measured::SOCKETS);
     let mut seen = Totals::default();
     let mut stopped = None;
-    let limit = plan.limits.max_packets_per_cycle;
 
     let start = Instant::now();
     let (mut next_action, mut next_sample) = (0usize, Duration::ZERO);
@@ -134,15 +138,23 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
                 }
             }
         }
-        while let Some(timed) = plan.timeline.get(next_action).filter(|a| a.at <= now) {
+        while plan.timeline.get(next_action).is_some_and(|a| a.at <= now) {
+            let k = next_action;
             next_action += 1;
-            observers.record(t, Record::Action(&timed.action));
-            if let Some(note) = apply(&mut members, &mut observers, &timed.action, t)? {
-                notes.push(note);
-            }
+            let Some(action) = Player::take(plan, k) else {
+                break;
+            };
+            let mut driver = Loopback {
+                members: &mut members,
+                observers: &mut observers,
+                t,
+                notes: &mut notes,
+            };
+            player.play(k, action, &mut driver)?;
         }
         if now >= next_sample {
             observers.sample(t, 0);
+            player.check_sample(observers.last_sample());
             let in_cycle = observers.sent_in_cycle(t);
             while next_sample <= now {
                 next_sample += plan.sample_interval;
@@ -155,18 +167,10 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
                 converged_fraction: last.map_or(1.0, |s| s.converged_fraction),
                 sent: last.map_or(0, |s| s.sent),
             });
-            if in_cycle > limit {
-                stopped = Some(GuardStop {
-                    at_ms: now.as_secs_f64() * 1_000.0,
-                    limit: "max_packets_per_cycle".into(),
-                    limit_value: limit,
-                    value: in_cycle,
-                    message: format!(
-                        "{in_cycle} datagrams sent within one cycle (limit {limit}) at {:.1} s; \
-                         use first-copy forwarding, fewer nodes, or raise the limit",
-                        now.as_secs_f64()
-                    ),
-                });
+            // Sockets cannot see packets in flight: only the per-cycle limit is judged.
+            let stop = guard::check(&plan.limits, resolved.forwarding, None, in_cycle, t);
+            if stop.is_some() {
+                stopped = stop;
                 break;
             }
         }
@@ -188,6 +192,7 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
     let last_ms = observers.last_sample().map_or(0.0, |s| s.t_ms);
     if elapsed.as_secs_f64() * 1_000.0 - last_ms > 1.0 && stopped.is_none() {
         observers.sample(end, 0);
+        player.check_sample(observers.last_sample());
     }
     let totals = members.totals();
     members.shutdown();
@@ -201,73 +206,91 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
          end) or failed to send",
         TICK.as_millis()
     ));
-    Ok(observers.finish(plan, end, stopped, notes))
+    let mut outcome = observers.finish(plan, end, stopped, notes);
+    outcome.violations = player.take_violations();
+    Ok(outcome)
 }
 
-/// Plays one timeline action at `t`; returns a note when it was played differently.
-fn apply(
-    members: &mut Members,
-    observers: &mut Observers,
-    action: &Action,
+/// The loopback cluster as the plan player's driver, for one instant `t` of the run.
+struct Loopback<'a> {
+    members: &'a mut Members,
+    observers: &'a mut Observers,
     t: Time,
-) -> Result<Option<String>, ClusterError> {
-    let index = |n: &u32| *n as usize;
-    let down = |observers: &mut Observers, node: u32, cause: DownCause| {
-        if members.is_up(node as usize) {
-            observers.record(t, Record::Down { node, cause });
-        }
-    };
-    match action {
-        Action::Join { node, contacts } | Action::Restart { node, contacts } => {
-            down(observers, *node, DownCause::Crash);
-            let was_running = members.list(index(node)).is_some();
-            let note = members.start_fresh(index(node), contacts)?;
-            if was_running {
-                observers.record(t, Record::Gone { node: *node });
-            }
-            observers.record(t, Record::Fresh { node: *node });
-            observers.record(t, Record::Up { node: *node });
-            return Ok(note);
-        }
-        Action::Crash { node } => {
-            down(observers, *node, DownCause::Crash);
-            if members.crash(index(node)) {
-                observers.record(t, Record::Gone { node: *node });
-            }
-        }
-        Action::Stop { node } => {
-            down(observers, *node, DownCause::Stop);
-            members.stop(index(node));
-        }
-        Action::Start { node } => {
-            if members.start(index(node)) {
-                observers.record(t, Record::Up { node: *node });
-            }
-        }
-        Action::Set { node, contact } => members.set(index(node), index(contact)),
-        Action::Publish { node, data } => {
-            if let Some(list) = members.list(index(node)) {
-                list.publish(data)?;
-                let version = list.version();
-                observers.record(
-                    t,
-                    Record::Published {
-                        node: *node,
-                        version,
-                    },
-                );
-            }
-        }
-        Action::Loss { value } => members.set_drop_probability(*value)?,
-        // Refused by `check` before the run.
-        Action::Partition { .. }
-        | Action::Heal
-        | Action::Pause { .. }
-        | Action::Resume { .. }
-        | Action::Slow { .. }
-        | Action::Skew { .. }
-        | Action::Forge(_)
-        | Action::Nemesis(_) => {}
+    /// What was played differently (a restart on a new port).
+    notes: &'a mut Vec<String>,
+}
+
+impl Driver for Loopback<'_> {
+    type Error = ClusterError;
+
+    fn record(&mut self, record: Record<'_>) {
+        self.observers.record(self.t, record);
     }
-    Ok(None)
+
+    fn running(&self, node: NodeIndex) -> bool {
+        self.members.running(node as usize)
+    }
+
+    fn heartbeating(&self, node: NodeIndex) -> bool {
+        self.members.is_up(node as usize)
+    }
+
+    fn spawn(&mut self, node: NodeIndex) -> Result<(), ClusterError> {
+        if let Some(note) = self.members.spawn(node as usize)? {
+            self.notes.push(note);
+        }
+        Ok(())
+    }
+
+    fn crash(&mut self, node: NodeIndex) {
+        self.members.crash(node as usize);
+    }
+
+    fn command(
+        &mut self,
+        node: NodeIndex,
+        command: Command<'_>,
+    ) -> Result<UnixNanos, ClusterError> {
+        let i = node as usize;
+        match command {
+            Command::Join { contacts } => self.members.join(i, contacts),
+            Command::Set { contact } => self.members.set(i, contact as usize),
+            Command::Stop => {
+                self.members.stop(i);
+            }
+            Command::Start => {
+                self.members.start(i);
+            }
+            Command::Publish { data } => {
+                if let Some(list) = self.members.list(i) {
+                    list.publish(data)?;
+                    return Ok(list.version());
+                }
+            }
+        }
+        Ok(0)
+    }
+
+    /// The nodes' events reach the records every tick (`records::feed`), from their threads.
+    fn observe(&mut self, _node: NodeIndex) {}
+
+    /// Real nodes send on their own threads.
+    fn send(&mut self, _node: NodeIndex) {}
+
+    fn network(&mut self, change: NetworkChange<'_>) -> Result<(), ClusterError> {
+        match change {
+            NetworkChange::Loss(value) => self.members.set_drop_probability(value),
+            // Refused by `check` before the run.
+            NetworkChange::Partition { .. } | NetworkChange::Heal => Err(ClusterError::Unplayable(
+                "a partition on loopback sockets".into(),
+            )),
+        }
+    }
+
+    fn fault(&mut self, _fault: Fault<'_>) -> Result<(), ClusterError> {
+        // Refused by `check` before the run.
+        Err(ClusterError::Unplayable(
+            "node faults and rogue senders on loopback sockets".into(),
+        ))
+    }
 }

@@ -16,9 +16,9 @@
 
 use std::time::Duration;
 
-use crate::run::{bootstrap_contacts, Action, NodeIndex, Outcome, Plan, Timed};
+use crate::run::{assign_contacts, timeline_of, Outcome, Plan};
 use crate::scenario::Scenario;
-use crate::sim::{bootstrap_stream, Progress, SimError, Simulator};
+use crate::sim::{Progress, SimError, Simulator};
 
 /// The simulation plan of a validated scenario, for its current seed.
 ///
@@ -27,18 +27,9 @@ use crate::sim::{bootstrap_stream, Progress, SimError, Simulator};
 pub fn plan(s: &Scenario) -> Plan {
     let mut initial = s.initial_joins().to_vec();
     if let Some(bootstrap) = s.bootstrap() {
-        let mut rng = bootstrap_stream(s.seed());
-        let count = initial.len() as NodeIndex;
-        for join in &mut initial {
-            if let Action::Join { node, contacts } = &mut join.action {
-                *contacts = bootstrap_contacts(bootstrap, *node, count, &mut rng);
-            }
-        }
+        assign_contacts(bootstrap, s.seed(), &mut initial);
     }
-    let mut timeline: Vec<Timed> = initial;
-    timeline.extend_from_slice(s.events());
-    // Stable: initial joins before events at the same instant, events in file order.
-    timeline.sort_by_key(|t| t.at);
+    let timeline = timeline_of(initial, s.events());
     Plan {
         name: s.name().to_string(),
         seed: s.seed(),

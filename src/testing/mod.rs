@@ -44,8 +44,10 @@ mod seed;
 use std::time::Duration;
 
 use crate::protocol::{Config, Forwarding};
-use crate::run::{bootstrap_contacts, Action, Bootstrap, Latency, NodeIndex, Outcome, Plan, Timed};
-use crate::sim::{bootstrap_stream, SimError, Simulator};
+use crate::run::{
+    bootstrap_joins, timeline_of, Action, Bootstrap, Latency, NodeIndex, Outcome, Plan, Timed,
+};
+use crate::sim::{SimError, Simulator};
 
 pub use seed::{env_seed, SeedError, SEED_VAR};
 
@@ -215,19 +217,8 @@ impl Builder {
         plan.name.clone_from(&self.name);
         plan.seed = seed;
         plan.nodes = (0..self.nodes).map(|i| format!("n{i}")).collect();
-        let mut rng = bootstrap_stream(seed);
-        let mut timeline: Vec<Timed> = (0..self.nodes)
-            .map(|node| Timed {
-                at: Duration::ZERO,
-                action: Action::Join {
-                    node,
-                    contacts: bootstrap_contacts(self.bootstrap, node, self.nodes, &mut rng),
-                },
-            })
-            .collect();
-        timeline.append(&mut plan.timeline);
-        // Stable: the initial joins first, then actions at one instant in the order given.
-        timeline.sort_by_key(|t| t.at);
+        let initial = bootstrap_joins(self.bootstrap, seed, self.nodes);
+        let timeline = timeline_of(initial, &plan.timeline);
         plan.timeline = timeline;
         Ok(plan)
     }

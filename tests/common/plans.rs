@@ -6,25 +6,15 @@ use std::time::Duration;
 
 use pekonode::protocol::{Config, Forwarding};
 use pekonode::run::{
-    bootstrap_contacts, Action, Bootstrap, Latency, Limits, NetworkSpec, Plan, Timed,
+    bootstrap_joins, Action, Bootstrap, Latency, Limits, NetworkSpec, Plan, Timed,
 };
-use pekonode::sim::bootstrap_stream;
 
 pub const CYCLE: Duration = Duration::from_secs(6);
 
 /// `n` nodes joining at time zero under `bootstrap`, constant 10 ms latency, no loss.
 pub fn cluster(n: u32, forwarding: Forwarding, bootstrap: Bootstrap, secs: u64) -> Plan {
     let seed = 7;
-    let mut rng = bootstrap_stream(seed);
-    let timeline = (0..n)
-        .map(|i| Timed {
-            at: Duration::ZERO,
-            action: Action::Join {
-                node: i,
-                contacts: bootstrap_contacts(bootstrap, i, n, &mut rng),
-            },
-        })
-        .collect();
+    let timeline = bootstrap_joins(bootstrap, seed, n);
     Plan {
         name: format!("test-{n}"),
         seed,

@@ -28,19 +28,28 @@
 #![deny(missing_docs)]
 
 mod attacks;
+mod bootstrap;
 mod faults;
+pub mod guard;
+mod invariant;
+mod nemesis;
 mod network;
 mod observe;
 pub mod outcome;
 mod plan;
+mod player;
 mod record;
+pub mod seeds;
 pub mod stats;
 
+pub use bootstrap::{assign_contacts, bootstrap_contacts, bootstrap_joins, timeline_of, Bootstrap};
 pub use faults::{Forge, Forgery, Nemesis, NemesisFault, REPLAY_CAPTURE};
+pub use invariant::{Invariant, Violation};
 pub use network::{Latency, LinkRule, NetworkSpec};
 pub use observe::{Measured, Observers};
 pub use outcome::Outcome;
-pub use plan::{bootstrap_contacts, Action, Bootstrap, Limits, NodeIndex, Plan, Timed, MAX_NODES};
+pub use plan::{Action, Limits, NodeIndex, Plan, Timed, MAX_NODES};
+pub use player::{Command, Driver, Fault, NetworkChange, Player};
 pub use record::{Counts, DownCause, DropReason, Record};
 
 /// The README's examples, compiled and run as doctests.

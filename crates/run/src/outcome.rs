@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::attacks::Attacks;
+pub use crate::invariant::Violation;
 
 /// Everything one run measured.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -62,6 +63,10 @@ pub struct Outcome {
     /// simulator; the UDP `cluster` mode lists its approximations). Omitted from JSON when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The first breach of each invariant the run was given (the player checks them at every
+    /// sample, `Player::invariant`). Omitted from JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<Violation>,
     /// Node by node, how one heartbeat and the first publish spread, for the infection
     /// playback of `report.html`: simulated runs of at most [`PLAYBACK_MAX_NODES`] nodes only.
     /// Kept out of `summary.json` (the report removes it); unit files keep it, so a merged

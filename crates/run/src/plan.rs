@@ -6,8 +6,6 @@
 
 use std::time::Duration;
 
-use rand::seq::index;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use pekonode_proto::wire::WireMode;
@@ -239,48 +237,6 @@ impl Default for Limits {
             max_in_flight: 2_000_000,
             max_packets_per_cycle: 5_000_000,
             max_memory_mb: 4_096,
-        }
-    }
-}
-
-/// How the initial nodes learn of each other.
-///
-/// Scenario files write it `"seed"`, `{"random": {"k": 3}}` or `"all"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase", deny_unknown_fields)]
-pub enum Bootstrap {
-    /// Every node knows node 0 (PekoNode's README: everyone joins through one seed).
-    Seed,
-    /// Every node knows up to `k` distinct earlier nodes, chosen at random.
-    Random {
-        /// Contacts per node.
-        k: usize,
-    },
-    /// Every node knows every other (full views).
-    All,
-}
-
-/// The contacts of node `index` among `count` initial nodes under `bootstrap`.
-///
-/// `rng` is the plan's bootstrap stream; call in index order for a deterministic result.
-pub fn bootstrap_contacts(
-    bootstrap: Bootstrap,
-    index: NodeIndex,
-    count: NodeIndex,
-    rng: &mut ChaCha8Rng,
-) -> Vec<NodeIndex> {
-    match bootstrap {
-        Bootstrap::Seed if index == 0 => Vec::new(),
-        Bootstrap::Seed => vec![0],
-        Bootstrap::All => (0..count).filter(|&j| j != index).collect(),
-        Bootstrap::Random { k } => {
-            let earlier = index as usize;
-            let mut picked: Vec<NodeIndex> = index::sample(rng, earlier, k.min(earlier))
-                .into_iter()
-                .map(|j| j as NodeIndex)
-                .collect();
-            picked.sort_unstable();
-            picked
         }
     }
 }

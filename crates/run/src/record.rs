@@ -7,7 +7,7 @@
 //! ([`Record::Counted`]): a socket cannot see a packet's fate one by one, and what it cannot
 //! observe is marked as not measured ([`Measured`](crate::Measured)).
 
-use pekonode_proto::{PacketKind, UnixNanos};
+use pekonode_proto::{Event, PacketKind, UnixNanos};
 
 use crate::faults::NemesisFault;
 use crate::plan::{Action, NodeIndex};
@@ -181,4 +181,35 @@ pub enum Record<'a> {
     NemesisFault(NemesisFault),
     /// Real sockets: counters grown since the previous such record.
     Counted(Counts),
+}
+
+impl Record<'static> {
+    /// What node `node`'s protocol event means to the observers, in both drivers: a view
+    /// change, adopted metadata or a rejected packet. `index` maps a member's identity to its
+    /// node index; a member that is no node of the plan (a stranger, a forged identity) is
+    /// not followed (`None`), nor is an event the metrics do not use.
+    #[inline]
+    pub fn of_event<Id>(
+        node: NodeIndex,
+        event: &Event<Id>,
+        index: impl Fn(&Id) -> Option<NodeIndex>,
+    ) -> Option<Record<'static>> {
+        match event {
+            Event::MemberJoined(info) => {
+                index(&info.id).map(|member| Record::ViewAdded { node, member })
+            }
+            Event::MemberExpired(id) => {
+                index(id).map(|member| Record::ViewRemoved { node, member })
+            }
+            Event::MetadataChanged { version } => Some(Record::Metadata {
+                node,
+                version: *version,
+            }),
+            Event::PacketRejected { reason, .. } => Some(Record::Rejected {
+                node,
+                reason: reason.kind(),
+            }),
+            _ => None,
+        }
+    }
 }

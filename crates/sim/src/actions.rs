@@ -1,9 +1,12 @@
-//! Playing the timeline: churn, PekoNode commands, partitions and loss changes.
+//! The simulator as the plan player's driver: what a timeline action does to a simulated node
+//! or to the network model. What an action means (who is up, which records, in which order) is
+//! the player's (`pekonode_run::Player`), shared with the loopback cluster.
 
-use pekonode_proto::Node;
-use pekonode_run::{Action, DownCause, Forgery, NodeIndex, Record};
+use std::convert::Infallible;
 
-use super::rng::{stream, Domain};
+use pekonode_proto::{Node, UnixNanos};
+use pekonode_run::seeds::{stream, Domain};
+use pekonode_run::{Action, Command, Driver, Fault, Forgery, NetworkChange, NodeIndex, Record};
 
 use super::simulator::{Cause, Simulator};
 use super::trace::TraceEvent;
@@ -41,128 +44,17 @@ pub(crate) fn nodes_of(action: &Action) -> Vec<NodeIndex> {
 }
 
 impl Simulator {
-    /// Applies timeline action `k`.
+    /// Plays timeline action `k` through the plan player.
     pub(crate) fn apply(&mut self, k: usize) {
-        // A node's contacts are used once: taken, not copied, so that the contacts of a
-        // large `"all"` bootstrap (n² in all) are freed as the nodes join.
-        let action = match &mut self.plan.timeline[k].action {
-            Action::Join { node, contacts } => Action::Join {
-                node: *node,
-                contacts: std::mem::take(contacts),
-            },
-            Action::Restart { node, contacts } => Action::Restart {
-                node: *node,
-                contacts: std::mem::take(contacts),
-            },
-            other => other.clone(),
+        let Some(action) = pekonode_run::Player::take(&mut self.plan, k) else {
+            return;
         };
-        if let Some(Some(fault)) = self.faults.nemesis_starts.get(k) {
-            self.observers
-                .record(self.now, Record::NemesisFault(*fault));
-        }
-        self.observers.record(self.now, Record::Action(&action));
-        if self.trace.is_some() {
-            let text = action.label(&self.plan.nodes);
-            if let Some(sink) = &mut self.trace {
-                sink(self.now, &TraceEvent::Action { label: &text });
-            }
-        }
-        match action {
-            Action::Join { node, contacts } => self.join(node, &contacts),
-            Action::Crash { node } => self.crash(node),
-            Action::Restart { node, contacts } => {
-                self.crash(node);
-                self.join(node, &contacts);
-            }
-            Action::Stop { node } => {
-                let now = self.now;
-                if let Some(n) = &mut self.nodes[node as usize] {
-                    n.stop(now);
-                    let cause = DownCause::Stop;
-                    self.observers.record(now, Record::Down { node, cause });
-                }
-            }
-            Action::Start { node } => {
-                let now = self.now;
-                if let Some(n) = &mut self.nodes[node as usize] {
-                    n.start(now);
-                    self.bring_up(node);
-                }
-            }
-            Action::Set { node, contact } => {
-                let now = self.now;
-                let info = self.infos[contact as usize].clone();
-                if let Some(n) = &mut self.nodes[node as usize] {
-                    n.set(now, info);
-                    self.drain(node, Cause::Other);
-                }
-            }
-            Action::Publish { node, data } => {
-                let now = self.now;
-                let version = self.wall_clock(node, now);
-                if let Some(n) = &mut self.nodes[node as usize] {
-                    n.publish(now, version, &data);
-                    self.drain_events(node);
-                    self.observers
-                        .record(now, Record::Published { node, version });
-                    self.drain_transmits(node, Cause::Other);
-                }
-            }
-            Action::Partition { groups, oneway } => {
-                self.network.partition(self.nodes.len(), &groups, oneway);
-            }
-            Action::Heal => self.network.heal(),
-            Action::Loss { value } => self.network.set_loss(value),
-            Action::Pause { node } => self.pause(node),
-            Action::Resume { node } => self.resume(node),
-            Action::Slow { node, per_packet } => self.slow(node, per_packet),
-            Action::Skew { node, offset_ms } => self.skew(node, offset_ms),
-            Action::Forge(forge) => self.start_forge(forge),
-            // Expanded into plain actions when the simulator was built (`nemesis.rs`).
-            Action::Nemesis(_) => {}
-        }
-    }
-
-    /// Starts node `i` afresh if it is not running, adds its contacts and joins.
-    fn join(&mut self, i: NodeIndex, contacts: &[NodeIndex]) {
-        if self.nodes[i as usize].is_none() {
-            self.spawn(i);
-        }
-        let now = self.now;
-        let infos: Vec<_> = contacts
-            .iter()
-            .map(|&c| self.infos[c as usize].clone())
-            .collect();
-        if let Some(n) = &mut self.nodes[i as usize] {
-            for info in infos {
-                n.set(now, info);
-            }
-            n.join(now);
-            self.bring_up(i);
-        }
-    }
-
-    /// After a call that may have started heartbeats: observe the view, mark the node up if it
-    /// heartbeats, then send what it sent (so its first heartbeat counts it as up).
-    fn bring_up(&mut self, i: NodeIndex) {
-        self.drain_events(i);
-        if self.nodes[i as usize]
-            .as_ref()
-            .is_some_and(|n| n.is_heartbeating())
-        {
-            self.observers.record(self.now, Record::Up { node: i });
-        }
-        self.drain_transmits(i, Cause::Other);
-    }
-
-    fn crash(&mut self, i: NodeIndex) {
-        self.forget_pause(i);
-        if self.nodes[i as usize].is_some() {
-            let cause = DownCause::Crash;
-            self.observers
-                .record(self.now, Record::Down { node: i, cause });
-            self.nodes[i as usize] = None;
-            self.observers.record(self.now, Record::Gone { node: i });
+        let player = std::mem::take(&mut self.player);
+        let played = player.play(k, action, self);
+        self.player = player;
+        match played {
+            Ok(()) => {}
+            Err(never) => match never {},
         }
     }
 
@@ -184,6 +76,95 @@ impl Simulator {
             node.set_wall_clock(self.now, wall);
         }
         self.timers[iu] = None;
-        self.observers.record(self.now, Record::Fresh { node: i });
+    }
+}
+
+impl Driver for Simulator {
+    type Error = Infallible;
+
+    fn record(&mut self, record: Record<'_>) {
+        if let (Record::Action(action), true) = (&record, self.trace.is_some()) {
+            let text = action.label(&self.plan.nodes);
+            if let Some(sink) = &mut self.trace {
+                sink(self.now, &TraceEvent::Action { label: &text });
+            }
+        }
+        self.observers.record(self.now, record);
+    }
+
+    fn running(&self, node: NodeIndex) -> bool {
+        self.nodes.get(node as usize).is_some_and(Option::is_some)
+    }
+
+    fn heartbeating(&self, node: NodeIndex) -> bool {
+        self.nodes
+            .get(node as usize)
+            .and_then(Option::as_ref)
+            .is_some_and(Node::is_heartbeating)
+    }
+
+    fn spawn(&mut self, node: NodeIndex) -> Result<(), Infallible> {
+        Simulator::spawn(self, node);
+        Ok(())
+    }
+
+    fn crash(&mut self, node: NodeIndex) {
+        self.forget_pause(node);
+        self.nodes[node as usize] = None;
+    }
+
+    fn command(&mut self, node: NodeIndex, command: Command<'_>) -> Result<UnixNanos, Infallible> {
+        let now = self.now;
+        let version = match command {
+            Command::Publish { .. } => self.wall_clock(node, now),
+            _ => 0,
+        };
+        let infos = &self.infos;
+        let Some(n) = &mut self.nodes[node as usize] else {
+            return Ok(version);
+        };
+        match command {
+            Command::Join { contacts } => {
+                for &c in contacts {
+                    n.set(now, infos[c as usize].clone());
+                }
+                n.join(now);
+            }
+            Command::Set { contact } => n.set(now, infos[contact as usize].clone()),
+            Command::Stop => n.stop(now),
+            Command::Start => n.start(now),
+            Command::Publish { data } => n.publish(now, version, data),
+        }
+        Ok(version)
+    }
+
+    fn observe(&mut self, node: NodeIndex) {
+        self.drain_events(node);
+    }
+
+    fn send(&mut self, node: NodeIndex) {
+        self.drain_transmits(node, Cause::Other);
+    }
+
+    fn network(&mut self, change: NetworkChange<'_>) -> Result<(), Infallible> {
+        match change {
+            NetworkChange::Partition { groups, oneway } => {
+                self.network.partition(self.nodes.len(), groups, oneway);
+            }
+            NetworkChange::Heal => self.network.heal(),
+            NetworkChange::Loss(value) => self.network.set_loss(value),
+        }
+        Ok(())
+    }
+
+    fn fault(&mut self, fault: Fault<'_>) -> Result<(), Infallible> {
+        match fault {
+            Fault::Pause(node) => self.pause(node),
+            Fault::Resume(node) => self.resume(node),
+            Fault::Slow(node, per_packet) => self.slow(node, per_packet),
+            Fault::Skew(node, offset_ms) => self.skew(node, offset_ms),
+            Fault::Forge(forge) => self.start_forge(forge.clone()),
+        }
+        Ok(())
     }
 }

@@ -1,11 +1,11 @@
 //! Node faults the simulator plays: pauses (packets wait, timers run late), slow processing
-//! and a skewed wall clock. The rogue sender lives in `rogue.rs`, the nemesis in `nemesis.rs`.
+//! and a skewed wall clock. The rogue sender lives in `rogue.rs`, the nemesis is expanded by the plan player.
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use pekonode_proto::{Packet, Time};
-use pekonode_run::{DropReason, NemesisFault, NodeIndex, Plan, Record};
+use pekonode_run::{DropReason, NodeIndex, Plan, Record};
 
 use super::queue::{Envelope, What};
 use super::rogue::ForgeRun;
@@ -29,12 +29,10 @@ pub(crate) struct Faults {
     pub(crate) capture: Option<VecDeque<Packet<NodeIndex>>>,
     /// Made-up identities handed out so far (numbered after the plan's nodes).
     pub(crate) fakes: u32,
-    /// Per timeline entry, the fault it starts if a nemesis put it there (empty without one).
-    pub(crate) nemesis_starts: Vec<Option<NemesisFault>>,
 }
 
 impl Faults {
-    pub(crate) fn new(plan: &Plan, nemesis_starts: Vec<Option<NemesisFault>>) -> Faults {
+    pub(crate) fn new(plan: &Plan) -> Faults {
         let n = plan.nodes.len();
         let replays = plan.timeline.iter().any(|t| {
             matches!(&t.action, pekonode_run::Action::Forge(f)
@@ -49,7 +47,6 @@ impl Faults {
             forges: Vec::new(),
             capture: replays.then(VecDeque::new),
             fakes: 0,
-            nemesis_starts,
         }
     }
 }

@@ -3,10 +3,8 @@
 //! guard).
 
 use pekonode_proto::wire::{encoded_len_with_record, record_len_by};
-use pekonode_proto::{Event, Forwarding, Packet, Transmit};
-use pekonode_run::outcome::GuardStop;
-use pekonode_run::stats::ms;
-use pekonode_run::{DropReason, NodeIndex, Record};
+use pekonode_proto::{Event, Packet, Transmit};
+use pekonode_run::{guard, DropReason, NodeIndex, Record};
 
 use super::network::Verdict;
 use super::queue::{Envelope, What};
@@ -29,43 +27,27 @@ impl Simulator {
         let now = self.now;
         for e in std::mem::take(&mut self.events) {
             if let Some(sink) = &mut self.trace {
-                match &e {
-                    Event::MemberJoined(info) => {
-                        sink(
-                            now,
-                            &TraceEvent::Learn {
-                                node: i,
-                                member: info.id,
-                            },
-                        );
-                    }
-                    Event::MemberExpired(j) => {
-                        sink(
-                            now,
-                            &TraceEvent::Expire {
-                                node: i,
-                                member: *j,
-                            },
-                        );
-                    }
-                    _ => {}
+                let traced = match &e {
+                    Event::MemberJoined(info) => Some(TraceEvent::Learn {
+                        node: i,
+                        member: info.id,
+                    }),
+                    Event::MemberExpired(j) => Some(TraceEvent::Expire {
+                        node: i,
+                        member: *j,
+                    }),
+                    Event::PacketRejected { reason, .. } => Some(TraceEvent::Reject {
+                        node: i,
+                        reason: reason.kind(),
+                    }),
+                    _ => None,
+                };
+                if let Some(t) = traced {
+                    sink(now, &t);
                 }
             }
-            let record = match e {
-                Event::MemberJoined(info) => Record::ViewAdded {
-                    node: i,
-                    member: info.id,
-                },
-                Event::MemberExpired(j) => Record::ViewRemoved { node: i, member: j },
-                Event::PacketRejected { reason, .. } => {
-                    let reason = reason.kind();
-                    if let Some(sink) = &mut self.trace {
-                        sink(now, &TraceEvent::Reject { node: i, reason });
-                    }
-                    Record::Rejected { node: i, reason }
-                }
-                Event::MetadataChanged { version } => Record::Metadata { node: i, version },
-                _ => continue,
+            let Some(record) = Record::of_event(i, &e, |id| Some(*id)) else {
+                continue;
             };
             self.observers.record(now, record);
         }
@@ -201,53 +183,20 @@ impl Simulator {
         }
     }
 
-    /// The explosion guard: stops the run when a limit is passed.
+    /// The explosion guard (judged by the run crate, for both drivers): stops the run when a
+    /// limit is passed.
     fn guard(&mut self, this_cycle: u64) {
-        let limits = self.plan.limits;
-        let in_flight = self.queue.in_flight();
-        let passed = if in_flight > limits.max_in_flight {
-            Some((
-                "max_in_flight",
-                limits.max_in_flight,
-                in_flight,
-                "packets in flight",
-            ))
-        } else if this_cycle > limits.max_packets_per_cycle {
-            Some((
-                "max_packets_per_cycle",
-                limits.max_packets_per_cycle,
-                this_cycle,
-                "packets sent in one cycle",
-            ))
-        } else {
-            None
-        };
-        if let Some((limit, limit_value, value, what)) = passed {
-            // Only faithful (Go's) forwarding is exponential; a first-copy run that passes a
-            // limit is simply that large.
-            let why = match self.config.forwarding {
-                Forwarding::Faithful => {
-                    "faithful forwarding sends a number of packets exponential in the cluster \
-                     size (first-copy forwarding avoids it)"
-                }
-                Forwarding::FirstCopy => {
-                    "first-copy forwarding is linear in the cluster size, so this is the load \
-                     itself: use fewer nodes, spread their joins (join_interval_ms) or raise \
-                     the limit"
-                }
-            };
-            let message = format!(
-                "explosion guard: {value} {what} passed {limit} = {limit_value} at t = {:.3} s; \
-                 {why}",
-                self.now.as_secs_f64(),
-            );
-            self.stopped = Some(GuardStop {
-                at_ms: ms(self.now.as_micros()),
-                limit: limit.to_string(),
-                limit_value,
-                value,
-                message,
-            });
+        let in_flight = Some(self.queue.in_flight());
+        let forwarding = self.config.forwarding;
+        let stop = guard::check(
+            &self.plan.limits,
+            forwarding,
+            in_flight,
+            this_cycle,
+            self.now,
+        );
+        if stop.is_some() {
+            self.stopped = stop;
         }
     }
 }

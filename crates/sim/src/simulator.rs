@@ -11,8 +11,9 @@ use super::error::SimError;
 use super::faults::Faults;
 use super::network::Network;
 use super::queue::{Envelope, Queue, What};
-use super::rng::{stream, Domain};
 use super::trace::{dropped, packet_info, TraceEvent, TraceSink};
+use pekonode_run::seeds::{stream, Domain};
+use pekonode_run::{Invariant, Player};
 
 /// Progress of a run, reported while it goes.
 #[derive(Clone, Copy, Debug)]
@@ -90,6 +91,8 @@ pub struct Simulator {
     pub(crate) trace: Option<TraceSink>,
     /// Pauses, slow nodes, skewed clocks and the rogue sender.
     pub(crate) faults: Faults,
+    /// The interpreter of the timeline, shared with the loopback cluster.
+    pub(crate) player: Player,
 }
 
 /// The `addr:port` key length of a simulated node at 10.a.b.c:7946, for packet sizes.
@@ -109,7 +112,7 @@ fn key_len(i: usize) -> u8 {
 impl Simulator {
     /// Checks the plan and builds the initial state. Nothing runs yet.
     pub fn new(mut plan: Plan) -> Result<Simulator, SimError> {
-        let nemesis_starts = super::nemesis::expand(&mut plan);
+        let player = Player::new(&mut plan);
         let config = plan.config.resolve()?;
         let n = plan.nodes.len();
         if n > MAX_NODES {
@@ -184,7 +187,8 @@ impl Simulator {
             stopped: None,
             events: Vec::new(),
             trace: None,
-            faults: Faults::new(&plan, nemesis_starts),
+            faults: Faults::new(&plan),
+            player,
             queue,
             config,
             plan,
@@ -204,8 +208,18 @@ impl Simulator {
             Some(_) => self.now,
             None => self.end,
         };
-        self.observers
-            .finish(&self.plan, end, self.stopped, Vec::new())
+        let mut outcome = self
+            .observers
+            .finish(&self.plan, end, self.stopped, Vec::new());
+        outcome.violations = self.player.take_violations();
+        outcome
+    }
+
+    /// Adds an invariant the run must hold at every sample; its first breach is reported in
+    /// the outcome's `violations`.
+    pub fn invariant(mut self, check: impl Invariant + Send + 'static) -> Simulator {
+        self.player.invariant(check);
+        self
     }
 
     /// Handles every event due at or before `until` (or until the explosion guard stops).
@@ -373,6 +387,7 @@ impl Simulator {
 
     fn sample(&mut self) {
         self.observers.sample(self.now, self.queue.in_flight());
+        self.player.check_sample(self.observers.last_sample());
         let next = self.now + self.plan.sample_interval;
         if next <= self.end {
             self.queue.push(next, What::Sample);

@@ -227,6 +227,7 @@ pub(crate) fn realistic() -> Outcome {
         },
         real_sockets: false,
         notes: Vec::new(),
+        violations: Vec::new(),
         playback: None,
     }
 }
@@ -313,6 +314,7 @@ pub(crate) fn empty() -> Outcome {
         per_op: PerOp::default(),
         real_sockets: false,
         notes: Vec::new(),
+        violations: Vec::new(),
         playback: None,
     }
 }

@@ -377,6 +377,7 @@ impl Observers {
             per_op,
             real_sockets,
             notes,
+            violations: Vec::new(),
             playback: self.playback.map(PlaybackRecorder::finish),
         }
     }

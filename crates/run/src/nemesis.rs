@@ -12,9 +12,9 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use pekonode_run::{Action, Nemesis, NemesisFault, NodeIndex, Plan, Timed};
-
-use super::rng::{stream, Domain};
+use crate::faults::{Nemesis, NemesisFault};
+use crate::plan::{Action, NodeIndex, Plan, Timed};
+use crate::seeds::{stream, Domain};
 
 /// Most faults one nemesis injects (a bound on the expanded timeline).
 const MAX_FAULTS: usize = 100_000;

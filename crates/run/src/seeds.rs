@@ -1,5 +1,6 @@
-//! Random streams derived from one seed: one per node incarnation, one per sender's network
-//! draws, one for bootstrap. Changing the loss rate changes no node's stream.
+//! Random streams derived from one seed, split here once for every driver: one per node
+//! incarnation, one per sender's network draws, one for bootstrap, one per nemesis. Changing
+//! the loss rate changes no node's stream.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -7,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 /// What a stream is for; each domain gets its own ChaCha key.
 #[derive(Clone, Copy, Debug)]
 #[repr(u64)]
-pub(crate) enum Domain {
+pub enum Domain {
     /// A node's protocol randomness (target choice).
     Node = 1,
     /// The network's draws (loss, latency, duplication) for packets one node sends.
@@ -20,7 +21,7 @@ pub(crate) enum Domain {
 }
 
 /// The stream `index` of `domain` under `seed`.
-pub(crate) fn stream(seed: u64, domain: Domain, index: u64) -> ChaCha8Rng {
+pub fn stream(seed: u64, domain: Domain, index: u64) -> ChaCha8Rng {
     // SplitMix64 finaliser: spreads (seed, domain) over the key so nearby seeds are unrelated.
     let mut z = seed ^ (domain as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
