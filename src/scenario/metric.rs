@@ -1,9 +1,12 @@
-//! The names of the metrics that studies aggregate, sweep, chart and compare with baselines.
-//! What each means is defined on the run's `Outcome` (docs/metrics.md); this is only the name.
+//! The metrics that studies aggregate, sweep, chart, check and compare with baselines, defined
+//! once: one table row per metric says its name, label, direction and how to read it off a run's
+//! `Outcome` (what each means is docs/metrics.md).
 
 use std::fmt;
 
 use schemars::JsonSchema;
+
+use crate::run::Outcome;
 use serde::{Deserialize, Serialize};
 
 /// One scalar metric of a run, as named in scenario files, `summary.json` and `sweep.csv`.
@@ -44,81 +47,208 @@ pub enum Metric {
     PacketsSent,
 }
 
+/// One row of the metric table: everything a study, a chart, a baseline and a check need to
+/// know of a metric, defined once.
+pub struct MetricDef {
+    /// The metric.
+    pub metric: Metric,
+    /// The name used in files (`snake_case`, as serde writes the variant).
+    pub name: &'static str,
+    /// A label for chart axes and tables, with the unit.
+    pub label: &'static str,
+    /// Whether a larger value is better (coverage) rather than worse (cost, delay).
+    pub higher_is_better: bool,
+    /// Reads the metric off one run; `None` when the run has none (it never converged, a
+    /// crashed node was never removed everywhere, nothing was published, no heartbeat
+    /// sampled, or the driver could not measure it).
+    pub value: fn(&Outcome) -> Option<f64>,
+}
+
+/// The largest of `values`; `None` if there is none or any is `None`.
+fn slowest(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    let mut max: Option<f64> = None;
+    for v in values {
+        let v = v?;
+        max = Some(max.map_or(v, |m| m.max(v)));
+    }
+    max
+}
+
+/// Whether heartbeats were counted (costs per heartbeat exist).
+fn beats(o: &Outcome) -> bool {
+    o.traffic.heartbeats > 0
+}
+
+/// Whether heartbeats were sampled for coverage (the simulator; not real sockets).
+fn sampled(o: &Outcome) -> bool {
+    o.infection.coverage.count > 0
+}
+
+/// The metric table, in the order tables list the metrics. Adding a metric: a variant of
+/// [`Metric`] and a row here (docs/extending.md).
+pub const METRICS: [MetricDef; 13] = [
+    MetricDef {
+        metric: Metric::PacketsPerHeartbeat,
+        name: "packets_per_heartbeat",
+        label: "heartbeat packets per heartbeat",
+        higher_is_better: false,
+        value: |o| beats(o).then_some(o.traffic.packets_per_heartbeat),
+    },
+    MetricDef {
+        metric: Metric::DatagramsPerHeartbeat,
+        name: "datagrams_per_heartbeat",
+        label: "datagrams per heartbeat",
+        higher_is_better: false,
+        value: |o| beats(o).then_some(o.traffic.datagrams_per_heartbeat),
+    },
+    MetricDef {
+        metric: Metric::PerNodePerCycle,
+        name: "per_node_per_cycle",
+        label: "packets per node per cycle",
+        higher_is_better: false,
+        value: |o| Some(o.traffic.per_node_per_cycle),
+    },
+    MetricDef {
+        metric: Metric::Coverage,
+        name: "coverage",
+        label: "coverage (mean share of up nodes reached)",
+        higher_is_better: true,
+        value: |o| sampled(o).then_some(o.infection.coverage.mean),
+    },
+    MetricDef {
+        metric: Metric::CoverageMin,
+        name: "coverage_min",
+        label: "coverage, worst heartbeat",
+        higher_is_better: true,
+        value: |o| sampled(o).then_some(o.infection.coverage.min),
+    },
+    MetricDef {
+        metric: Metric::CoverageSteady,
+        name: "coverage_steady",
+        label: "coverage after the warm-up (mean)",
+        higher_is_better: true,
+        value: |o| {
+            let steady = &o.infection.coverage_steady;
+            (steady.count > 0).then_some(steady.mean)
+        },
+    },
+    MetricDef {
+        metric: Metric::ConvergenceMs,
+        name: "convergence_ms",
+        label: "convergence time (ms)",
+        higher_is_better: false,
+        value: |o| o.convergence.first_converged_ms,
+    },
+    MetricDef {
+        metric: Metric::FinalConvergedFraction,
+        name: "final_converged_fraction",
+        label: "final converged fraction",
+        higher_is_better: true,
+        value: |o| Some(o.convergence.final_fraction),
+    },
+    MetricDef {
+        metric: Metric::FalseRemovals,
+        name: "false_removals",
+        label: "false removals",
+        higher_is_better: false,
+        value: |o| Some(o.false_removals as f64),
+    },
+    MetricDef {
+        metric: Metric::Duplicates,
+        name: "duplicates",
+        label: "duplicate deliveries",
+        higher_is_better: false,
+        value: |o| Some(o.traffic.duplicates as f64),
+    },
+    MetricDef {
+        metric: Metric::CrashDetectionMs,
+        name: "crash_detection_ms",
+        label: "crash detection, slowest (ms)",
+        higher_is_better: false,
+        value: |o| slowest(o.failure_detection.iter().map(|d| d.all_removed_after_ms)),
+    },
+    MetricDef {
+        metric: Metric::MetadataSpreadMs,
+        name: "metadata_spread_ms",
+        label: "metadata spread, slowest (ms)",
+        higher_is_better: false,
+        value: |o| slowest(o.metadata.iter().map(|m| m.everywhere_after_ms)),
+    },
+    MetricDef {
+        metric: Metric::PacketsSent,
+        name: "packets_sent",
+        label: "packets sent",
+        higher_is_better: false,
+        value: |o| Some(o.traffic.sent as f64),
+    },
+];
+
 impl Metric {
     /// Every metric, in the order tables list them.
-    pub const ALL: [Metric; 13] = [
-        Metric::PacketsPerHeartbeat,
-        Metric::DatagramsPerHeartbeat,
-        Metric::PerNodePerCycle,
-        Metric::Coverage,
-        Metric::CoverageMin,
-        Metric::CoverageSteady,
-        Metric::ConvergenceMs,
-        Metric::FinalConvergedFraction,
-        Metric::FalseRemovals,
-        Metric::Duplicates,
-        Metric::CrashDetectionMs,
-        Metric::MetadataSpreadMs,
-        Metric::PacketsSent,
-    ];
+    pub const ALL: [Metric; METRICS.len()] = {
+        let mut all = [Metric::PacketsSent; METRICS.len()];
+        let mut i = 0;
+        while i < METRICS.len() {
+            all[i] = METRICS[i].metric;
+            i += 1;
+        }
+        all
+    };
+
+    /// The metric's row of the table.
+    pub fn def(self) -> &'static MetricDef {
+        // Every variant has exactly one row (a test checks it), so the search always ends;
+        // the fallback only keeps this total.
+        METRICS
+            .iter()
+            .find(|d| d.metric == self)
+            .unwrap_or(&METRICS[METRICS.len() - 1])
+    }
 
     /// The name used in files (`snake_case`).
     pub fn name(self) -> &'static str {
-        match self {
-            Metric::PacketsPerHeartbeat => "packets_per_heartbeat",
-            Metric::DatagramsPerHeartbeat => "datagrams_per_heartbeat",
-            Metric::PerNodePerCycle => "per_node_per_cycle",
-            Metric::Coverage => "coverage",
-            Metric::CoverageMin => "coverage_min",
-            Metric::CoverageSteady => "coverage_steady",
-            Metric::ConvergenceMs => "convergence_ms",
-            Metric::FinalConvergedFraction => "final_converged_fraction",
-            Metric::FalseRemovals => "false_removals",
-            Metric::Duplicates => "duplicates",
-            Metric::CrashDetectionMs => "crash_detection_ms",
-            Metric::MetadataSpreadMs => "metadata_spread_ms",
-            Metric::PacketsSent => "packets_sent",
-        }
+        self.def().name
     }
 
     /// The metric with this file name.
     pub fn from_name(name: &str) -> Option<Metric> {
-        Metric::ALL.into_iter().find(|m| m.name() == name)
+        METRICS.iter().find(|d| d.name == name).map(|d| d.metric)
     }
 
     /// Whether a larger value is better (coverage) rather than worse (cost, delay).
     pub fn higher_is_better(self) -> bool {
-        matches!(
-            self,
-            Metric::Coverage
-                | Metric::CoverageMin
-                | Metric::CoverageSteady
-                | Metric::FinalConvergedFraction
-        )
+        self.def().higher_is_better
     }
 
     /// A label for chart axes, with the unit.
     pub fn label(self) -> &'static str {
-        match self {
-            Metric::PacketsPerHeartbeat => "heartbeat packets per heartbeat",
-            Metric::DatagramsPerHeartbeat => "datagrams per heartbeat",
-            Metric::PerNodePerCycle => "packets per node per cycle",
-            Metric::Coverage => "coverage (mean share of up nodes reached)",
-            Metric::CoverageMin => "coverage, worst heartbeat",
-            Metric::CoverageSteady => "coverage after the warm-up (mean)",
-            Metric::ConvergenceMs => "convergence time (ms)",
-            Metric::FinalConvergedFraction => "final converged fraction",
-            Metric::FalseRemovals => "false removals",
-            Metric::Duplicates => "duplicate deliveries",
-            Metric::CrashDetectionMs => "crash detection, slowest (ms)",
-            Metric::MetadataSpreadMs => "metadata spread, slowest (ms)",
-            Metric::PacketsSent => "packets sent",
-        }
+        self.def().label
+    }
+
+    /// The metric's value in `outcome` (see [`MetricDef::value`]).
+    pub fn value(self, outcome: &Outcome) -> Option<f64> {
+        (self.def().value)(outcome)
     }
 }
 
 impl fmt::Display for Metric {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_has_one_row_and_its_name_is_the_one_serde_writes() {
+        for (i, def) in METRICS.iter().enumerate() {
+            assert_eq!(Metric::ALL[i], def.metric);
+            assert_eq!(METRICS.iter().filter(|d| d.metric == def.metric).count(), 1);
+            let json = serde_json::to_string(&def.metric).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", def.name));
+            assert_eq!(Metric::from_name(def.name), Some(def.metric));
+        }
     }
 }

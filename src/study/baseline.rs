@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use super::error::StudyError;
 use super::spread::{allowance, Spread};
+use crate::run::Outcome;
 use crate::scenario::Metric;
 
 /// The verdict on one metric.
@@ -83,18 +84,9 @@ fn num(v: &Value, pointer: &str) -> Option<f64> {
     v.pointer(pointer).and_then(Value::as_f64)
 }
 
-/// The slowest of a list's `field`; `None` if the list is empty or any is null.
-fn slowest(v: &Value, list: &str, field: &str) -> Option<f64> {
-    let items = v.get(list)?.as_array()?;
-    let mut max: Option<f64> = None;
-    for item in items {
-        let x = item.get(field)?.as_f64()?;
-        max = Some(max.map_or(x, |m| m.max(x)));
-    }
-    max
-}
-
-/// Every metric of a summary (single- or multi-seed), in [`Metric::ALL`] order.
+/// Every metric of a summary (single- or multi-seed), in [`Metric::ALL`] order: a multi-seed
+/// summary's means by name, a single run's read back as the run's `Outcome` and measured by
+/// the metric table, exactly as the run itself was.
 pub fn metric_values(summary: &Value) -> Result<Vec<(Metric, Option<f64>)>, String> {
     if let Some(metrics) = summary.get("metrics").and_then(Value::as_object) {
         return Ok(Metric::ALL
@@ -105,35 +97,18 @@ pub fn metric_values(summary: &Value) -> Result<Vec<(Metric, Option<f64>)>, Stri
     if summary.pointer("/traffic/sent").is_none() {
         return Err("it has neither `metrics` (multi-seed) nor `traffic` (single run)".into());
     }
-    let heartbeats = num(summary, "/traffic/heartbeats").unwrap_or(0.0) > 0.0;
-    let sampled = num(summary, "/infection/coverage/count").unwrap_or(0.0) > 0.0;
-    let when = |ok: bool, p: &str| if ok { num(summary, p) } else { None };
-    Ok(Metric::ALL
-        .iter()
-        .map(|&m| {
-            let v = match m {
-                Metric::PacketsPerHeartbeat => when(heartbeats, "/traffic/packets_per_heartbeat"),
-                Metric::DatagramsPerHeartbeat => {
-                    when(heartbeats, "/traffic/datagrams_per_heartbeat")
-                }
-                Metric::PerNodePerCycle => num(summary, "/traffic/per_node_per_cycle"),
-                Metric::Coverage => when(sampled, "/infection/coverage/mean"),
-                Metric::CoverageMin => when(sampled, "/infection/coverage/min"),
-                Metric::CoverageSteady => num(summary, "/infection/coverage_steady/mean")
-                    .filter(|_| num(summary, "/infection/coverage_steady/count") > Some(0.0)),
-                Metric::ConvergenceMs => num(summary, "/convergence/first_converged_ms"),
-                Metric::FinalConvergedFraction => num(summary, "/convergence/final_fraction"),
-                Metric::FalseRemovals => num(summary, "/false_removals"),
-                Metric::Duplicates => num(summary, "/traffic/duplicates"),
-                Metric::CrashDetectionMs => {
-                    slowest(summary, "failure_detection", "all_removed_after_ms")
-                }
-                Metric::MetadataSpreadMs => slowest(summary, "metadata", "everywhere_after_ms"),
-                Metric::PacketsSent => num(summary, "/traffic/sent"),
-            };
-            (m, v)
-        })
-        .collect())
+    // `summary.json` leaves out the two long series, which no metric reads.
+    let mut run = summary.clone();
+    if let Some(fields) = run.as_object_mut() {
+        for series in ["samples", "per_cycle"] {
+            fields
+                .entry(series)
+                .or_insert_with(|| Value::Array(Vec::new()));
+        }
+    }
+    let outcome: Outcome =
+        serde_json::from_value(run).map_err(|e| format!("not a run's summary: {e}"))?;
+    Ok(super::metric::values(&outcome))
 }
 
 /// Compares `current` with `baseline` (both summary JSON): within the seed-to-seed spread

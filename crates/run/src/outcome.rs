@@ -227,8 +227,10 @@ pub struct Stats {
     pub max: f64,
 }
 
-/// How heartbeats spread ("infection spread" in docs/metrics.md).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+/// How heartbeats spread ("infection spread" in docs/metrics.md). Fields added since the
+/// first summaries read as their default from older files (a baseline may be old).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default)]
 pub struct Infection {
     /// Heartbeats emitted during the run.
     pub heartbeats: u64,
