@@ -66,8 +66,8 @@ pub trait Protocol {
     /// their replies). Contacts given on a later call are added to those it knows.
     fn join(&mut self, now: Time, contacts: &[Self::Id]);
 
-    /// Stops taking part: PekoNode stops heartbeating, SWIM leaves the cluster. The node still
-    /// receives.
+    /// Stops taking part: PekoNode stops heartbeating (and still receives and forwards), SWIM
+    /// leaves the cluster and falls silent.
     fn stop(&mut self, now: Time);
 
     /// Takes part again after [`stop`](Protocol::stop) (SWIM under a renewed identity).

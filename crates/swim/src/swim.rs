@@ -170,6 +170,11 @@ impl<A: Address> Protocol for Swim<A> {
             self.reject(len, RejectReason::Oversize { len, limit });
             return false;
         }
+        if self.stopped {
+            // A node that left is silent: answering would tell the cluster it lives (foca
+            // would even take a new life on hearing it was declared down).
+            return true;
+        }
         match self.with_foca(now, |foca, fx| foca.handle_data(&packet, fx)) {
             Ok(()) => true,
             Err(e) => {
@@ -181,7 +186,9 @@ impl<A: Address> Protocol for Swim<A> {
 
     fn handle_timeout(&mut self, now: Time) {
         for timer in self.timers.take_due(now) {
-            self.run(now, |foca, fx| foca.handle_timer(timer, fx));
+            if !self.stopped {
+                self.run(now, |foca, fx| foca.handle_timer(timer, fx));
+            }
         }
         if self.rejoin_at.is_some_and(|at| at <= now) {
             self.rejoin_at = None;
@@ -201,7 +208,9 @@ impl<A: Address> Protocol for Swim<A> {
         self.announce_to_contacts(now);
     }
 
-    /// Leaves the cluster: foca gossips this identity's death and goes quiet.
+    /// Leaves the cluster: foca gossips this identity's death, then the node is silent
+    /// (received packets are ignored, unlike a stopped PekoNode node, which still forwards:
+    /// a SWIM node that answers probes is alive).
     fn stop(&mut self, now: Time) {
         if self.stopped {
             return;

@@ -213,3 +213,79 @@ fn garbage_to_swim_is_refused_without_a_panic() {
     assert!(matches!(reason, RejectReason::Oversize { .. }));
     assert!(!node.handle_packet(Time::ZERO, Vec::new(), 0));
 }
+
+/// Whether `e` says that `id` joined (PekoNode's records carry names, SWIM's do not).
+fn joined(id: usize) -> impl Fn(&Event<u32>) -> bool {
+    move |e| matches!(e, Event::MemberJoined(info) if info.id == id as u32)
+}
+
+/// Whether `e` says that `id` left the view.
+fn expired(id: usize) -> impl Fn(&Event<u32>) -> bool {
+    move |e| *e == Event::MemberExpired(id as u32)
+}
+
+/// Whether every node but `but` logged an event that `is` since `since`.
+fn all_logged<P: Protocol<Id = u32>>(
+    net: &Net<P>,
+    but: usize,
+    since: Time,
+    is: impl Fn(&Event<u32>) -> bool + Copy,
+) -> bool {
+    (0..N)
+        .filter(|&i| i != but)
+        .all(|i| net.logged(i, since, is))
+}
+
+/// Crashes node 7, waits until all dropped it, brings it back as `fresh` through node 0:
+/// how long until everyone holds it again.
+fn rejoin_after_crash<P: Protocol<Id = u32>>(net: &mut Net<P>, fresh: P) -> Duration {
+    join_all(net, Duration::from_secs(60));
+    net.run_until(Time::from_secs(63), |_| false);
+    crash_detection(net, Duration::from_secs(60));
+    let back_at = net.now;
+    net.restart(CRASHED, fresh);
+    net.with(CRASHED, |n, now| n.join(now, &[0]));
+    let everyone =
+        |net: &Net<P>| all_logged(net, CRASHED, back_at, &joined(CRASHED)) && net.converged();
+    let done = net.run_until(back_at + Duration::from_secs(60), everyone);
+    done.expect("the restarted node is held by all again")
+        .saturating_since(back_at)
+}
+
+#[test]
+fn a_restarted_node_is_taken_back_by_everyone() {
+    let mut peko = Net::new(N, pekonode(3), DELAY, LOSS, 3);
+    let p = rejoin_after_crash(&mut peko, pekonode(33)(CRASHED as u32));
+    // SWIM: the old life was declared down, so the new one takes the next bump.
+    let mut swim_net = Net::new(N, swim(3), DELAY, LOSS, 3);
+    let config = SwimConfig::matching(DEFAULT_CYCLE, TIMEOUT);
+    let fresh = Swim::new(CRASHED as u32, 1, config, rng(33, 7)).expect("config");
+    let s = rejoin_after_crash(&mut swim_net, fresh);
+    println!("rejoin after a crash: pekonode {p:?}, swim {s:?}");
+}
+
+#[test]
+fn a_stopped_swim_node_is_dropped_and_a_started_one_taken_back() {
+    let mut net = Net::new(N, swim(4), DELAY, LOSS, 4);
+    join_all(&mut net, Duration::from_secs(60));
+    let stopped_at = net.now;
+    net.with(3, |n, now| n.stop(now));
+    let dropped = net.run_until(stopped_at + Duration::from_secs(30), |net| {
+        all_logged(net, 3, stopped_at, &expired(3))
+    });
+    let dropped = dropped.expect("a node that leaves is dropped by all");
+    assert!(!net.nodes[3].as_ref().is_some_and(|n| n.is_active()));
+    let started_at = net.now;
+    net.with(3, |n, now| n.start(now));
+    let taken = net.run_until(started_at + Duration::from_secs(30), |net| {
+        all_logged(net, 3, started_at, &joined(3))
+    });
+    let taken = taken.expect("a node that starts again is taken back by all");
+    println!(
+        "swim stop: dropped by all in {:?}; start: taken back by all in {:?}",
+        dropped.saturating_since(stopped_at),
+        taken.saturating_since(started_at)
+    );
+    let node = net.nodes[3].as_ref().expect("node 3 runs");
+    assert!(node.is_active() && node.identity().bump == 1);
+}

@@ -104,6 +104,19 @@ impl<P: Protocol<Id = u32>> Net<P> {
         panic!("node {i}'s output queue did not end within {MAX_DRAIN} outputs");
     }
 
+    /// A restart: node `i` comes back as `node`, which knows nothing of its former life.
+    pub fn restart(&mut self, i: usize, node: P) {
+        self.nodes[i] = Some(node);
+        self.timers[i] = None;
+    }
+
+    /// Whether node `i` logged an event that `is` at or after `since`.
+    pub fn logged(&self, i: usize, since: Time, is: impl Fn(&Event<u32>) -> bool) -> bool {
+        self.log
+            .iter()
+            .any(|(at, node, e)| *node == i && *at >= since && is(e))
+    }
+
     /// Handles the next delivery or timer; false when nothing is left before `until`.
     pub fn step(&mut self, until: Time) -> bool {
         let Some(entry) = self.queue.first_entry() else {
