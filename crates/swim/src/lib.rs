@@ -39,6 +39,7 @@
 mod config;
 mod effects;
 mod id;
+mod metadata;
 mod rng;
 mod swim;
 mod timers;

@@ -2,17 +2,18 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use foca::{Foca, NoCustomBroadcast, PostcardCodec};
+use foca::{Foca, PostcardCodec};
 use pekonode_proto::seam::{Output, Protocol, Unsupported};
-use pekonode_proto::{ChaCha8Rng, Event, RejectReason, Time, UnixNanos};
+use pekonode_proto::{ChaCha8Rng, Event, Metadata, RejectReason, Time, UnixNanos};
 
 use crate::config::{SwimConfig, SwimConfigError};
 use crate::effects::Effects;
 use crate::id::{Address, SwimId};
+use crate::metadata::{self, MetadataHandler, Shared};
 use crate::rng::SeededRng;
 use crate::timers::Timers;
 
-type Inner<A> = Foca<SwimId<A>, PostcardCodec, SeededRng, NoCustomBroadcast>;
+type Inner<A> = Foca<SwimId<A>, PostcardCodec, SeededRng, MetadataHandler>;
 
 /// A SWIM node (foca) as a sans-IO [`Protocol`]: packets are foca's postcard-encoded bytes,
 /// `now` comes with every call, timers come out as [`Output::Timeout`].
@@ -20,8 +21,8 @@ type Inner<A> = Foca<SwimId<A>, PostcardCodec, SeededRng, NoCustomBroadcast>;
 /// Membership changes are PekoNode's events: a member foca holds active is
 /// [`Event::MemberJoined`] (with a bare record: SWIM carries no names), one declared down is
 /// [`Event::MemberExpired`]. Undecodable or oversized packets are
-/// [`Event::PacketRejected`]. [`publish`](Protocol::publish) is [`Unsupported`]: metadata
-/// spread is not measured for SWIM.
+/// [`Event::PacketRejected`]. Cluster metadata travels as foca custom broadcasts (newest
+/// version wins, [`Event::MetadataChanged`] on adoption, as PekoNode).
 pub struct Swim<A: Address> {
     foca: Inner<A>,
     local: A,
@@ -29,6 +30,7 @@ pub struct Swim<A: Address> {
     timers: Timers<SwimId<A>>,
     outputs: VecDeque<Output<A, Vec<u8>>>,
     up: BTreeSet<A>,
+    metadata: Shared,
     active: bool,
     stopped: bool,
     contacts: Vec<A>,
@@ -61,7 +63,15 @@ impl<A: Address> Swim<A> {
         rng: ChaCha8Rng,
     ) -> Result<Swim<A>, SwimConfigError> {
         let identity = SwimId::new(addr.clone(), bump);
-        let foca = Foca::new(identity, config.to_foca()?, SeededRng(rng), PostcardCodec);
+        let metadata = Shared::default();
+        let handler = MetadataHandler(metadata.clone());
+        let foca = Foca::with_custom_broadcast(
+            identity,
+            config.to_foca()?,
+            SeededRng(rng),
+            PostcardCodec,
+            handler,
+        );
         Ok(Swim {
             foca,
             local: addr,
@@ -69,6 +79,7 @@ impl<A: Address> Swim<A> {
             timers: Timers::default(),
             outputs: VecDeque::new(),
             up: BTreeSet::new(),
+            metadata,
             active: false,
             stopped: false,
             contacts: Vec::new(),
@@ -92,6 +103,11 @@ impl<A: Address> Swim<A> {
         self.up.iter()
     }
 
+    /// The cluster metadata as this node holds it.
+    pub fn read(&self) -> Metadata {
+        self.metadata.with(|adopted| adopted.metadata.clone())
+    }
+
     /// How many foca calls failed (an encoding failure, a timer foca did not expect): such a
     /// call changed nothing further; nonzero means something is wrong with the setup.
     pub fn errors(&self) -> u64 {
@@ -112,6 +128,13 @@ impl<A: Address> Swim<A> {
             active: &mut self.active,
         };
         let result = call(&mut self.foca, &mut effects);
+        let changes = self
+            .metadata
+            .with(|adopted| std::mem::take(&mut adopted.changes));
+        for version in changes {
+            self.outputs
+                .push_back(Output::Event(Event::MetadataChanged { version }));
+        }
         self.arm_rejoin(now);
         result
     }
@@ -231,9 +254,19 @@ impl<A: Address> Protocol for Swim<A> {
         self.announce_to_contacts(now);
     }
 
-    /// SWIM has no cluster metadata: foca's custom broadcasts could carry it, not done yet.
-    fn publish(&mut self, _: Time, _: UnixNanos, _: &[u8]) -> Result<(), Unsupported> {
-        Err(Unsupported("metadata (publish)"))
+    /// Adopts the metadata and hands it to foca as a custom broadcast, sent at once to
+    /// `num_indirect_probes` members and then with every message until spread. Data longer
+    /// than half a packet is [`Unsupported`] (foca could never fit it beside a header).
+    fn publish(&mut self, now: Time, version: UnixNanos, data: &[u8]) -> Result<(), Unsupported> {
+        let item = metadata::encode(version, data);
+        if item.len() > self.config.max_packet_size / 2 {
+            return Err(Unsupported("metadata longer than half of max_packet_size"));
+        }
+        self.run(now, |foca, fx| {
+            foca.add_broadcast(&item)?;
+            foca.broadcast(fx)
+        });
+        Ok(())
     }
 
     fn is_active(&self) -> bool {
