@@ -54,9 +54,10 @@ pub trait Protocol {
 
     /// Handles one received packet whose encoding is `len` bytes long.
     ///
-    /// Returns `false` when the packet was refused before it could change anything (too
-    /// large, undecodable); a [`Event::PacketRejected`] says why. `true` means it was
-    /// handled, which may still end in a rejection event (PekoNode's trust rules).
+    /// Returns `false` when the packet was refused (too large, undecodable); an
+    /// [`Event::PacketRejected`] says why. `true` means it was handled, which may still end
+    /// in a rejection event (PekoNode's trust rules). A protocol documents whether a refusal
+    /// can come after a partial change (PekoNode's never does).
     fn handle_packet(&mut self, now: Time, packet: Self::Packet, len: usize) -> bool;
 
     /// Runs whatever is due at `now`. Early or repeated calls are harmless.

@@ -187,6 +187,10 @@ impl<A: Address> Protocol for Swim<A> {
         &self.local
     }
 
+    /// Refuses oversized datagrams before anything else, and whatever foca refuses. foca
+    /// decodes the header and the member updates before applying any, but reads the
+    /// trailing custom broadcasts (metadata) after: a datagram whose broadcast section alone
+    /// is malformed is refused after its membership part was applied.
     fn handle_packet(&mut self, now: Time, packet: Vec<u8>, len: usize) -> bool {
         let limit = self.config.max_packet_size;
         if len > limit || packet.len() > limit {
