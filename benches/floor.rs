@@ -164,7 +164,7 @@ impl World {
         let mut bucket = Vec::new();
         let mut b = 0u64;
         while b * BUCKET_US < end {
-            if b % EPOCH == 0 {
+            if b.is_multiple_of(EPOCH) {
                 self.arenas[((b / EPOCH) % ARENAS) as usize].clear();
             }
             let arena = ((b / EPOCH) % ARENAS) as u32;

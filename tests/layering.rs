@@ -66,6 +66,19 @@ fn the_protocol_core_has_no_io_clock_threads_or_ambient_randomness() {
 }
 
 #[test]
+fn the_swim_crate_has_no_io_clock_threads_or_ambient_randomness() {
+    let mut banned = AMBIENT.to_vec();
+    banned.extend([
+        "std::net",
+        "std::thread",
+        "std::fs",
+        "println!",
+        "eprintln!",
+    ]);
+    forbid("crates/swim/src", &banned);
+}
+
+#[test]
 fn the_simulator_reads_no_clock_and_no_ambient_randomness() {
     let mut banned = AMBIENT.to_vec();
     banned.extend(["std::net", "pekonode_udp"]);
@@ -151,8 +164,15 @@ const TESTBED_ONLY: &[&str] = &[
 #[test]
 fn the_protocol_crate_depends_on_no_other_crate_of_ours() {
     let mut banned = TESTBED_ONLY.to_vec();
-    banned.extend(["pekonode-sim", "pekonode-udp"]);
+    banned.extend(["pekonode-sim", "pekonode-udp", "pekonode-swim", "foca"]);
     assert_no_dependency("pekonode-proto", &banned);
+}
+
+#[test]
+fn the_swim_crate_depends_on_the_protocol_crate_only() {
+    let mut banned = TESTBED_ONLY.to_vec();
+    banned.extend(["pekonode-sim", "pekonode-udp", "pekonode-run"]);
+    assert_no_dependency("pekonode-swim", &banned);
 }
 
 #[test]

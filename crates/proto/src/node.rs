@@ -15,6 +15,7 @@ use super::view::View;
 
 mod gossip;
 mod rules;
+mod seam;
 
 /// One PekoNode node, as a sans-IO state machine.
 ///

@@ -99,7 +99,7 @@ impl InfectionTracker {
             reached,
             count: 1,
             last: now,
-            curve: (id % self.stride == 0).then(Vec::new),
+            curve: id.is_multiple_of(self.stride).then(Vec::new),
         });
         id
     }
