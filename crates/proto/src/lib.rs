@@ -32,6 +32,7 @@
 
 pub mod wire;
 
+mod clock;
 mod config;
 mod event;
 mod forwarding;
