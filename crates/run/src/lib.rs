@@ -30,6 +30,7 @@
 mod attacks;
 mod faults;
 mod network;
+mod node_index;
 mod observe;
 pub mod outcome;
 mod plan;
@@ -38,9 +39,10 @@ pub mod stats;
 
 pub use faults::{Forge, Forgery, Nemesis, NemesisFault, REPLAY_CAPTURE};
 pub use network::{Latency, LinkRule, NetworkSpec};
+pub use node_index::NodeIndex;
 pub use observe::{Measured, Observers};
 pub use outcome::Outcome;
-pub use plan::{bootstrap_contacts, Action, Bootstrap, Limits, NodeIndex, Plan, Timed, MAX_NODES};
+pub use plan::{bootstrap_contacts, Action, Bootstrap, Limits, Plan, Timed, MAX_NODES};
 pub use record::{Counts, DownCause, DropReason, Record};
 
 /// The README's examples, compiled and run as doctests.

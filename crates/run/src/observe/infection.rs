@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 
 use pekonode_proto::Time;
 
+use crate::node_index::NodeIndex;
 use crate::outcome::Infection;
-use crate::plan::NodeIndex;
 use crate::stats::{band, ms, stats};
 
 /// At most this many heartbeats keep their full spread curve; the rest only their coverage.

@@ -24,11 +24,12 @@ use std::time::Duration;
 
 use pekonode_proto::{Config, PacketKind, Time};
 
+use crate::node_index::NodeIndex;
 use crate::outcome::{
     GuardStop, Infection, Latency, MetadataSpread, OpStats, Outcome, PerOp, ProtocolSummary,
     Sample, Traffic,
 };
-use crate::plan::{Action, NodeIndex, Plan};
+use crate::plan::{Action, Plan};
 use crate::record::Record;
 use crate::stats::{latency, ms};
 
