@@ -8,9 +8,10 @@ use pekonode_run::outcome::GuardStop;
 use pekonode_run::stats::ms;
 use pekonode_run::{DropReason, NodeIndex, Record};
 
+use super::cause::Cause;
 use super::network::Verdict;
 use super::queue::{Envelope, What};
-use super::simulator::{Cause, Simulator};
+use super::simulator::Simulator;
 use super::trace::{PacketInfo, TraceEvent};
 
 impl Simulator {
