@@ -99,7 +99,7 @@ impl<Id: Identity> View<Id> {
     /// Where the entry of `id` is kept, without reading it (see [`Node::view_slot`]).
     ///
     /// [`Node::view_slot`]: crate::Node::view_slot
-    pub(crate) fn slot(&self, id: &Id) -> Option<*const ()> {
+    pub(crate) fn slot(&self, id: &Id) -> Option<*const u8> {
         self.entries.dense_slot(id)
     }
 
