@@ -34,6 +34,7 @@ pub mod guard;
 mod invariant;
 mod nemesis;
 mod network;
+mod node_index;
 mod observe;
 pub mod outcome;
 mod plan;
@@ -44,11 +45,13 @@ pub mod stats;
 
 pub use bootstrap::{assign_contacts, bootstrap_contacts, bootstrap_joins, timeline_of, Bootstrap};
 pub use faults::{Forge, Forgery, Nemesis, NemesisFault, REPLAY_CAPTURE};
-pub use invariant::{Invariant, Violation};
+pub use invariant::Invariant;
 pub use network::{Latency, LinkRule, NetworkSpec};
+pub use node_index::NodeIndex;
 pub use observe::{Measured, Observers};
 pub use outcome::Outcome;
-pub use plan::{Action, Limits, NodeIndex, Plan, Timed, MAX_NODES};
+pub use outcome::Violation;
+pub use plan::{Action, Limits, Plan, Timed, MAX_NODES};
 pub use player::{Command, Driver, Fault, NetworkChange, Player};
 pub use record::{Counts, DownCause, DropReason, Record};
 

@@ -14,7 +14,9 @@
 
 mod actions;
 mod calendar;
+mod cause;
 mod error;
+mod fault_state;
 mod faults;
 mod inspect;
 mod links;
@@ -27,9 +29,9 @@ mod simulator;
 mod trace;
 
 pub use error::SimError;
+pub use fault_state::{REPLAYER, ROGUE};
 pub use faults::SIM_EPOCH_UNIX_NS;
 pub use inspect::{NodeState, NodeView};
-pub use rogue::{REPLAYER, ROGUE};
 pub use simulator::{Progress, Simulator};
 pub use trace::{PacketInfo, TraceEvent, TraceSink};
 

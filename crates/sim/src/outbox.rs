@@ -6,9 +6,10 @@ use pekonode_proto::wire::{encoded_len_with_record, record_len_by};
 use pekonode_proto::{Event, Packet, Transmit};
 use pekonode_run::{guard, DropReason, NodeIndex, Record};
 
+use super::cause::Cause;
 use super::network::Verdict;
 use super::queue::{Envelope, What};
-use super::simulator::{Cause, Simulator};
+use super::simulator::Simulator;
 use super::trace::{PacketInfo, TraceEvent};
 
 impl Simulator {
