@@ -169,6 +169,11 @@ fn plan(args: &ClusterArgs) -> anyhow::Result<Plan> {
     if n == 0 || n > cluster::MAX_NODES {
         bail!("--nodes {n}: between 1 and {}", cluster::MAX_NODES);
     }
+    let base = if args.hardened {
+        protocol::Config::hardened()
+    } else {
+        protocol::Config::default()
+    };
     let config = protocol::Config {
         amount: args.amount,
         cycle: args.cycle,
@@ -176,16 +181,8 @@ fn plan(args: &ClusterArgs) -> anyhow::Result<Plan> {
         size: 0,
         timeout: args.timeout.unwrap_or(Duration::ZERO),
         forwarding: args.forwarding,
-        rejoin: args.rejoin.unwrap_or(if args.hardened {
-            protocol::HARDENED_REJOIN
-        } else {
-            Duration::ZERO
-        }),
-        trust: if args.hardened {
-            protocol::Trust::HARDENED
-        } else {
-            protocol::Trust::default()
-        },
+        rejoin: args.rejoin.unwrap_or(base.rejoin),
+        ..base
     }
     .resolve()
     .context("bad protocol settings")?;

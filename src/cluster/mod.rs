@@ -71,7 +71,6 @@ pub struct Progress {
 /// The node configuration of a plan: its protocol settings on 127.0.0.1, its loss as the
 /// send-path drop probability; a sealed plan gets one fresh random key for the whole run.
 fn node_config(plan: &Plan) -> Result<Config, ClusterError> {
-    let c = &plan.config;
     let keyring = match plan.wire {
         WireMode::Json => None,
         WireMode::Sealed => Some(Keyring::new(
@@ -79,17 +78,10 @@ fn node_config(plan: &Plan) -> Result<Config, ClusterError> {
         )),
     };
     Ok(Config {
-        amount: c.amount,
-        cycle: c.cycle,
-        buffer: c.buffer,
-        size: c.size,
-        timeout: c.timeout,
+        protocol: plan.config.clone(),
         secret_key: String::new(),
         keyring,
         listen_addr: "127.0.0.1".to_string(),
-        forwarding: c.forwarding,
-        rejoin: c.rejoin,
-        trust: c.trust,
         seed: None,
         drop_probability: plan.network.loss,
     })
@@ -101,7 +93,7 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
     let mut notes = check(plan)?;
     let config = node_config(plan)?;
     let resolved = config
-        .protocol()
+        .protocol
         .resolve()
         .map_err(|e| ClusterError::Node(e.into()))?;
     let mut members = Members::new(plan.nodes.clone(), config, plan.seed);
