@@ -166,8 +166,8 @@ fn parse_at(s: &str) -> Result<(usize, Duration), String> {
 /// The plan of the command-line options.
 fn plan(args: &ClusterArgs) -> anyhow::Result<Plan> {
     let n = args.nodes;
-    if n == 0 || n > cluster::MAX_NODES {
-        bail!("--nodes {n}: between 1 and {}", cluster::MAX_NODES);
+    if n == 0 || n > cluster::MAX_LOOPBACK_NODES {
+        bail!("--nodes {n}: between 1 and {}", cluster::MAX_LOOPBACK_NODES);
     }
     let base = if args.hardened {
         protocol::Config::hardened()

@@ -41,7 +41,7 @@ use std::time::{Duration, Instant};
 use pekonode_proto::Time;
 
 pub use error::ClusterError;
-pub use timeline::{check, scale, MAX_NODES};
+pub use timeline::{check, scale, MAX_LOOPBACK_NODES};
 
 use crate::run::outcome::GuardStop;
 use crate::run::{Action, DownCause, Measured, Observers, Outcome, Plan, Record};
