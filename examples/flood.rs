@@ -45,9 +45,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     for rate in rates {
         let config = Config {
-            buffer,
+            protocol: pekonode::protocol::Config {
+                buffer,
+                trust,
+                ..pekonode::protocol::Config::default()
+            },
             listen_addr: "127.0.0.1".to_string(),
-            trust,
             keyring: keyring.clone(),
             // Go PekoNode's settings otherwise, as every number recorded with this tool.
             ..Config::compat()

@@ -37,12 +37,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let ring = Keyring::from_keys((1..=keys).map(|i| Key::from_bytes([i; 32])).collect())?;
     let config = Config {
+        protocol: pekonode::protocol::Config {
+            cycle: Duration::from_millis(500),
+            timeout: Duration::from_secs(3),
+            trust: Trust::HARDENED,
+            buffer: 16_384,
+            ..pekonode::protocol::Config::default()
+        },
         keyring: Some(ring.clone()),
         listen_addr: "127.0.0.1".to_string(),
-        cycle: Duration::from_millis(500),
-        timeout: Duration::from_secs(3),
-        trust: Trust::HARDENED,
-        buffer: 16_384,
         ..Config::compat()
     };
     let a = NodeList::new(Node::new("127.0.0.1", 0, "A"), config.clone())?;

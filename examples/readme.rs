@@ -9,9 +9,12 @@ use pekonode::udp::{Config, Node, NodeList, UdpError};
 
 fn main() -> Result<(), UdpError> {
     let config = Config {
-        cycle: Duration::from_secs(1),
-        // Go's rule: a timeout not longer than the cycle would become 3 × cycle + 2 s.
-        timeout: Duration::from_secs(3),
+        protocol: pekonode::protocol::Config {
+            cycle: Duration::from_secs(1),
+            // Go's rule: a timeout not longer than the cycle would become 3 × cycle + 2 s.
+            timeout: Duration::from_secs(3),
+            ..pekonode::protocol::Config::hardened()
+        },
         listen_addr: "127.0.0.1".to_string(),
         ..Config::default()
     };

@@ -132,7 +132,10 @@ fn send_path_drops_lose_packets_and_are_counted() {
 #[test]
 fn a_node_list_with_drop_probability_one_sends_nothing() {
     let config = udp::Config {
-        cycle: CYCLE,
+        protocol: pekonode::protocol::Config {
+            cycle: CYCLE,
+            ..udp::Config::default().protocol
+        },
         listen_addr: "127.0.0.1".into(),
         seed: Some(1),
         drop_probability: 1.0,

@@ -38,8 +38,11 @@ fn now_ms() -> u64 {
 /// Go PekoNode's rules (no probation, no admission limit): every forged member is listed.
 fn compat() -> Config {
     Config {
-        trust: Trust::default(),
-        rejoin: Duration::ZERO,
+        protocol: pekonode::protocol::Config {
+            trust: Trust::default(),
+            rejoin: Duration::ZERO,
+            ..config().protocol
+        },
         ..config()
     }
 }
@@ -48,7 +51,10 @@ fn compat() -> Config {
 fn a_resolver_that_never_answers_does_not_stall_the_node() {
     // A fan-out above the view's size: every heartbeat goes to every member, B included.
     let config = Config {
-        amount: 16,
+        protocol: pekonode::protocol::Config {
+            amount: 16,
+            ..compat().protocol
+        },
         ..compat()
     };
     let a = node("A", &config);
@@ -172,8 +178,11 @@ fn a_datagram_captured_before_a_restart_is_refused_after_it() {
 fn members_keep_their_place_through_an_identity_flood_and_a_newcomer_gets_in_after_it() {
     // The daemon's rules: probation, admission limit, rejoin.
     let config = Config {
-        trust: Trust::HARDENED,
-        buffer: 8_192,
+        protocol: pekonode::protocol::Config {
+            trust: Trust::HARDENED,
+            buffer: 8_192,
+            ..config().protocol
+        },
         ..config()
     };
     let nodes = cluster(&["A", "B"], &config);

@@ -72,11 +72,14 @@ fn now_ms() -> u64 {
 fn a_forged_burst_heals_within_two_timeouts_with_rejoin() {
     let timeout = Duration::from_secs(2);
     let config = Config {
-        timeout,
-        rejoin: Duration::from_millis(500),
-        buffer: 4096,
-        // No trust rule (the default's admission limit would keep most fakes out): rejoin alone.
-        trust: Trust::default(),
+        protocol: pekonode::protocol::Config {
+            timeout,
+            rejoin: Duration::from_millis(500),
+            buffer: 4096,
+            // No trust rule (the default's admission limit would keep most fakes out): rejoin alone.
+            trust: Trust::default(),
+            ..config().protocol
+        },
         ..config()
     };
     let nodes = cluster(&["A", "B"], &config);
@@ -98,7 +101,10 @@ fn a_forged_burst_heals_within_two_timeouts_with_rejoin() {
 #[test]
 fn sealed_nodes_reject_a_forged_burst_outright() {
     let config = Config {
-        buffer: 4096,
+        protocol: pekonode::protocol::Config {
+            buffer: 4096,
+            ..sealed_config(ring(1)).protocol
+        },
         ..sealed_config(ring(1))
     };
     let nodes = cluster(&["A", "B"], &config);
@@ -121,7 +127,10 @@ fn sealed_nodes_reject_a_forged_burst_outright() {
 #[test]
 fn a_max_version_datagram_does_not_pin_the_hardened_metadata() {
     let config = Config {
-        trust: Trust::HARDENED,
+        protocol: pekonode::protocol::Config {
+            trust: Trust::HARDENED,
+            ..config().protocol
+        },
         ..config()
     };
     let nodes = cluster(&["A", "B"], &config);
@@ -144,7 +153,16 @@ fn a_max_version_datagram_does_not_pin_the_hardened_metadata() {
 #[test]
 fn a_forged_swap_request_gets_no_reply_to_a_stranger_when_hardened() {
     for (trust, replies) in [(Trust::default(), true), (Trust::HARDENED, false)] {
-        let a = node("A", &Config { trust, ..config() });
+        let a = node(
+            "A",
+            &Config {
+                protocol: pekonode::protocol::Config {
+                    trust,
+                    ..config().protocol
+                },
+                ..config()
+            },
+        );
         a.join();
         a.publish(b"metadata worth reflecting").unwrap();
         let victim = UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -189,7 +207,10 @@ fn sniff(sniffer: &UdpSocket) -> Vec<u8> {
 fn replayed_edited_stale_and_wrong_key_datagrams_are_rejected_and_counted() {
     // Go's trust rules, so that one genuine datagram from a stranger lists it (no probation).
     let config = Config {
-        trust: Trust::default(),
+        protocol: pekonode::protocol::Config {
+            trust: Trust::default(),
+            ..sealed_config(ring(1)).protocol
+        },
         ..sealed_config(ring(1))
     };
     let a = node("A", &config);

@@ -117,7 +117,10 @@ fn a_node_with_another_secret_key_is_rejected_and_never_joins() {
 #[test]
 fn a_thousand_garbage_datagrams_leave_a_node_running_and_converged() {
     let big_queue = Config {
-        buffer: 64,
+        protocol: pekonode::protocol::Config {
+            buffer: 64,
+            ..config().protocol
+        },
         ..config()
     };
     let nodes = cluster(&["A", "B", "C"], &big_queue);
@@ -198,7 +201,10 @@ fn closing_a_node_frees_its_port_promptly() {
 fn bad_config_and_bad_addresses_are_typed_errors() {
     let local = || Node::new("127.0.0.1", 0, "A");
     let small = Config {
-        size: 10,
+        protocol: pekonode::protocol::Config {
+            size: 10,
+            ..config().protocol
+        },
         ..config()
     };
     assert!(matches!(
@@ -286,7 +292,10 @@ fn garbage_datagrams(n: usize, size: usize) -> Vec<Vec<u8>> {
 #[test]
 fn with_a_full_queue_every_datagram_is_either_handled_or_counted_as_dropped() {
     let tiny_queue = Config {
-        buffer: 1,
+        protocol: pekonode::protocol::Config {
+            buffer: 1,
+            ..config().protocol
+        },
         ..config()
     };
     let a = node("A", &tiny_queue);

@@ -84,7 +84,10 @@ fn joining_starts_the_timers_of_a_waiting_node() {
     // A node waits on its socket; `join` wakes it so that its timers run: with a 100 ms cycle,
     // a contact (a plain socket here) gets ten heartbeats within about a second.
     let quick = pekonode::udp::Config {
-        cycle: Duration::from_millis(100),
+        protocol: pekonode::protocol::Config {
+            cycle: Duration::from_millis(100),
+            ..config().protocol
+        },
         ..config()
     };
     let peer = UdpSocket::bind("127.0.0.1:0").expect("bind a peer socket");

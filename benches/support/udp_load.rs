@@ -31,9 +31,12 @@ pub fn faithful_cluster(
     buffer: usize,
 ) -> Result<Vec<NodeList>, UdpError> {
     let config = Config {
-        cycle,
-        buffer,
-        forwarding: Forwarding::Faithful,
+        protocol: pekonode::protocol::Config {
+            cycle,
+            buffer,
+            forwarding: Forwarding::Faithful,
+            ..pekonode::protocol::Config::default()
+        },
         listen_addr: "127.0.0.1".to_string(),
         // Go PekoNode's settings, as every number recorded with these tools.
         ..Config::compat()

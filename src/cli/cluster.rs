@@ -165,9 +165,14 @@ fn parse_at(s: &str) -> Result<(usize, Duration), String> {
 /// The plan of the command-line options.
 fn plan(args: &ClusterArgs) -> anyhow::Result<Plan> {
     let n = args.nodes;
-    if n == 0 || n > cluster::MAX_NODES {
-        bail!("--nodes {n}: between 1 and {}", cluster::MAX_NODES);
+    if n == 0 || n > cluster::MAX_LOOPBACK_NODES {
+        bail!("--nodes {n}: between 1 and {}", cluster::MAX_LOOPBACK_NODES);
     }
+    let base = if args.hardened {
+        protocol::Config::hardened()
+    } else {
+        protocol::Config::default()
+    };
     let config = protocol::Config {
         amount: args.amount,
         cycle: args.cycle,
@@ -175,16 +180,8 @@ fn plan(args: &ClusterArgs) -> anyhow::Result<Plan> {
         size: 0,
         timeout: args.timeout.unwrap_or(Duration::ZERO),
         forwarding: args.forwarding,
-        rejoin: args.rejoin.unwrap_or(if args.hardened {
-            protocol::HARDENED_REJOIN
-        } else {
-            Duration::ZERO
-        }),
-        trust: if args.hardened {
-            protocol::Trust::HARDENED
-        } else {
-            protocol::Trust::default()
-        },
+        rejoin: args.rejoin.unwrap_or(base.rejoin),
+        ..base
     }
     .resolve()
     .context("bad protocol settings")?;

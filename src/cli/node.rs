@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use pekonode::protocol::{Event, Forwarding, Trust, HARDENED_REJOIN};
+use pekonode::protocol::{self, Event, Forwarding};
 
 use super::keyring_watch::{self, KeyringWatch};
 use super::signals::Signals;
@@ -174,27 +174,25 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
         info!("{line}");
     }
     // Hardened unless --compat (--hardened, the default, conflicts with it).
-    let hardened = args.hardened || !args.compat;
+    let base = if args.hardened || !args.compat {
+        protocol::Config::hardened()
+    } else {
+        protocol::Config::default()
+    };
     let config = Config {
-        amount,
-        cycle,
-        buffer: args.buffer,
-        size: args.size,
-        timeout: timeout.unwrap_or(Duration::ZERO),
+        protocol: protocol::Config {
+            amount,
+            cycle,
+            buffer: args.buffer,
+            size: args.size,
+            timeout: timeout.unwrap_or(Duration::ZERO),
+            forwarding: args.forwarding,
+            rejoin: args.rejoin.unwrap_or(base.rejoin),
+            ..base
+        },
         secret_key: args.secret_key.clone(),
         keyring: watch.as_ref().map(|w| w.current().clone()),
         listen_addr: host.to_string(),
-        forwarding: args.forwarding,
-        rejoin: args.rejoin.unwrap_or(if hardened {
-            HARDENED_REJOIN
-        } else {
-            Duration::ZERO
-        }),
-        trust: if hardened {
-            Trust::HARDENED
-        } else {
-            Trust::default()
-        },
         seed: None,
         drop_probability: 0.0,
     };

@@ -41,7 +41,7 @@ use std::time::{Duration, Instant};
 use pekonode_proto::{Time, UnixNanos};
 
 pub use error::ClusterError;
-pub use timeline::{check, scale, MAX_NODES};
+pub use timeline::{check, scale, MAX_LOOPBACK_NODES};
 
 use crate::run::{
     guard, Action, Command, Driver, Fault, Measured, NetworkChange, NodeIndex, Observers, Outcome,
@@ -73,7 +73,6 @@ pub struct Progress {
 /// The node configuration of a plan: its protocol settings on 127.0.0.1, its loss as the
 /// send-path drop probability; a sealed plan gets one fresh random key for the whole run.
 fn node_config(plan: &Plan) -> Result<Config, ClusterError> {
-    let c = &plan.config;
     let keyring = match plan.wire {
         WireMode::Json => None,
         WireMode::Sealed => Some(Keyring::new(
@@ -81,17 +80,10 @@ fn node_config(plan: &Plan) -> Result<Config, ClusterError> {
         )),
     };
     Ok(Config {
-        amount: c.amount,
-        cycle: c.cycle,
-        buffer: c.buffer,
-        size: c.size,
-        timeout: c.timeout,
+        protocol: plan.config.clone(),
         secret_key: String::new(),
         keyring,
         listen_addr: "127.0.0.1".to_string(),
-        forwarding: c.forwarding,
-        rejoin: c.rejoin,
-        trust: c.trust,
         seed: None,
         drop_probability: plan.network.loss,
     })
@@ -106,7 +98,7 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
     let plan = &mut plan;
     let config = node_config(plan)?;
     let resolved = config
-        .protocol()
+        .protocol
         .resolve()
         .map_err(|e| ClusterError::Node(e.into()))?;
     let mut members = Members::new(plan.nodes.clone(), config, plan.seed);

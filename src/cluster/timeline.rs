@@ -11,7 +11,7 @@ use crate::run::{Action, Latency, Plan};
 use super::error::ClusterError;
 
 /// Most nodes one loopback cluster may run: each is a socket and a thread.
-pub const MAX_NODES: usize = 1_000;
+pub const MAX_LOOPBACK_NODES: usize = 1_000;
 
 /// Checks that `plan` can be played on loopback; returns notes on what is played differently.
 pub fn check(plan: &Plan) -> Result<Vec<String>, ClusterError> {
@@ -19,9 +19,9 @@ pub fn check(plan: &Plan) -> Result<Vec<String>, ClusterError> {
     if plan.nodes.is_empty() {
         return setting("the cluster has no node".into());
     }
-    if plan.nodes.len() > MAX_NODES {
+    if plan.nodes.len() > MAX_LOOPBACK_NODES {
         return setting(format!(
-            "{} nodes: a loopback cluster runs at most {MAX_NODES} (a thread and a socket each)",
+            "{} nodes: a loopback cluster runs at most {MAX_LOOPBACK_NODES} (a thread and a socket each)",
             plan.nodes.len()
         ));
     }

@@ -16,8 +16,11 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 
 pub fn config() -> Config {
     Config {
-        cycle: CYCLE,
-        timeout: TIMEOUT,
+        protocol: pekonode::protocol::Config {
+            cycle: CYCLE,
+            timeout: TIMEOUT,
+            ..pekonode::protocol::Config::hardened()
+        },
         listen_addr: "127.0.0.1".to_string(),
         seed: Some(7),
         ..Config::default()

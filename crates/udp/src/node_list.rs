@@ -36,7 +36,11 @@ use pekonode_proto::{self as protocol, Infected, Metadata, Packet, PacketKind, T
 /// use std::time::Duration;
 ///
 /// # fn main() -> Result<(), pekonode_udp::UdpError> {
-/// let config = Config { cycle: Duration::from_secs(1), listen_addr: "127.0.0.1".into(), ..Config::default() };
+/// let config = Config {
+///     protocol: pekonode_proto::Config { cycle: Duration::from_secs(1), ..pekonode_proto::Config::hardened() },
+///     listen_addr: "127.0.0.1".into(),
+///     ..Config::default()
+/// };
 /// // Port 0: the OS picks one; `local()` tells which.
 /// let a = NodeList::new(Node::new("127.0.0.1", 0, "A"), config.clone())?;
 /// let b = NodeList::new(Node::new("127.0.0.1", 0, "B"), config)?;
@@ -71,7 +75,7 @@ impl NodeList {
     /// heartbeat until [`join`](NodeList::join) (Go's `New`). With [`Config::default`] it runs
     /// hardened (every trust rule, rejoin on); [`Config::compat`] is Go PekoNode's behaviour.
     pub fn new(local: Node, config: Config) -> Result<NodeList, UdpError> {
-        let resolved = config.protocol().resolve()?;
+        let resolved = config.protocol.resolve()?;
         let bind = bind_addr(&config.listen_addr, local.port)?;
         let socket = UdpSocket::bind(bind).map_err(|source| {
             let addr = bind.to_string();
