@@ -200,8 +200,8 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ),
         (
             "coverage median / min",
-            if outcome.real_sockets {
-                "not measured on real sockets".to_owned()
+            if let Some(why) = outcome.infection_unmeasured() {
+                why.to_owned()
             } else if inf.coverage.count == 0 {
                 "no heartbeat sampled".to_owned()
             } else {
@@ -215,8 +215,8 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ),
         (
             "coverage after warm-up",
-            if outcome.real_sockets {
-                "not measured on real sockets".to_owned()
+            if let Some(why) = outcome.infection_unmeasured() {
+                why.to_owned()
             } else if inf.coverage_steady.count == 0 {
                 format!("no heartbeat after the warm-up ({})", secs(inf.warmup_ms))
             } else {
@@ -230,8 +230,8 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ),
         (
             "duplicates",
-            if outcome.real_sockets {
-                "not measured on real sockets".to_owned()
+            if let Some(why) = outcome.infection_unmeasured() {
+                why.to_owned()
             } else {
                 group(t.duplicates)
             },
@@ -254,8 +254,8 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ("msgs-per-op", msgs_per_op(outcome)),
         (
             "heartbeat stable latency",
-            if outcome.real_sockets {
-                "not measured on real sockets".to_owned()
+            if let Some(why) = outcome.infection_unmeasured() {
+                why.to_owned()
             } else {
                 latency(&outcome.per_op.heartbeat.stable_latency_ms)
             },

@@ -38,6 +38,7 @@ mod observe;
 pub mod outcome;
 mod plan;
 mod player;
+mod protocol;
 mod record;
 pub mod seeds;
 pub mod stats;
@@ -50,6 +51,7 @@ pub use observe::{Measured, Observers};
 pub use outcome::Outcome;
 pub use plan::{Action, Limits, NodeIndex, Plan, Timed, MAX_NODES};
 pub use player::{Command, Driver, Fault, NetworkChange, Player};
+pub use protocol::{ProtocolKind, SwimSettings};
 pub use record::{Counts, DownCause, DropReason, Record};
 
 /// The README's examples, compiled and run as doctests.
