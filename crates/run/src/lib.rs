@@ -4,8 +4,9 @@
 //! happened ([`Record`]), and what it measured ([`Outcome`]), computed by one set of
 //! [`Observers`]. The simulator (`pekonode-sim`) and the loopback cluster on real sockets
 //! (the `pekonode` crate's `cluster`) both take a [`Plan`] and both emit records into the same
-//! observers, so a metric has one definition whatever the driver. This crate depends on the
-//! protocol crate only: no driver, no I/O.
+//! observers, so a metric has one definition whatever the driver. A plan runs PekoNode or SWIM
+//! ([`ProtocolKind`]). This crate depends on the protocol crates only (`pekonode-proto`, and
+//! `pekonode-swim` for SWIM's knobs): no driver, no I/O.
 //!
 //! ```
 //! use pekonode_proto::{Config, Time};
