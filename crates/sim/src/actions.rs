@@ -8,7 +8,7 @@ use pekonode_proto::{Node, UnixNanos};
 use pekonode_run::seeds::{stream, Domain};
 use pekonode_run::{Action, Command, Driver, Fault, Forgery, NetworkChange, NodeIndex, Record};
 
-use super::simulator::{Cause, Simulator};
+use super::fast::{Cause, Fast};
 use super::trace::TraceEvent;
 
 /// Every node index an action names (for validation).
@@ -43,7 +43,7 @@ pub(crate) fn nodes_of(action: &Action) -> Vec<NodeIndex> {
     }
 }
 
-impl Simulator {
+impl Fast {
     /// Plays timeline action `k` through the plan player.
     pub(crate) fn apply(&mut self, k: usize) {
         let Some(action) = pekonode_run::Player::take(&mut self.plan, k) else {
@@ -79,7 +79,7 @@ impl Simulator {
     }
 }
 
-impl Driver for Simulator {
+impl Driver for Fast {
     type Error = Infallible;
 
     fn record(&mut self, record: Record<'_>) {
@@ -104,7 +104,7 @@ impl Driver for Simulator {
     }
 
     fn spawn(&mut self, node: NodeIndex) -> Result<(), Infallible> {
-        Simulator::spawn(self, node);
+        Fast::spawn(self, node);
         Ok(())
     }
 

@@ -7,9 +7,9 @@ use std::time::Duration;
 use pekonode_proto::{Packet, Time};
 use pekonode_run::{DropReason, NodeIndex, Plan, Record};
 
+use super::fast::Fast;
 use super::queue::{Envelope, What};
 use super::rogue::ForgeRun;
-use super::simulator::Simulator;
 use super::trace::dropped;
 
 /// Per-node fault state, and the rogue's. Empty vectors cost nothing in runs without faults.
@@ -51,7 +51,7 @@ impl Faults {
     }
 }
 
-impl Simulator {
+impl Fast {
     /// Node `i`'s wall clock at `now`, in Unix ns: the virtual epoch plus its skew.
     pub(crate) fn wall_clock(&self, i: NodeIndex, now: Time) -> i64 {
         let skew = self.faults.skew_ns.get(i as usize).copied().unwrap_or(0);

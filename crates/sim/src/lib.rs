@@ -9,13 +9,20 @@
 //! [`pekonode_proto::Node`] the UDP runtime drives, with dense integer identities; packets
 //! stay typed (never encoded), their sizes computed without encoding them.
 //!
+//! A plan that runs SWIM ([`pekonode_run::ProtocolKind::Swim`]) plays on a general engine
+//! instead, which drives any protocol behind the seam ([`pekonode_proto::seam::Protocol`])
+//! over the same network model into the same observers; infection spread does not apply to
+//! it (SWIM has no heartbeats) and is reported as not measured.
+//!
 //! [`Plan`]: pekonode_run::Plan
 //! [`Outcome`]: pekonode_run::Outcome
 
 mod actions;
 mod calendar;
 mod error;
+mod fast;
 mod faults;
+mod general;
 mod inspect;
 mod links;
 mod network;
@@ -25,12 +32,14 @@ mod queue;
 mod rogue;
 mod simulator;
 mod trace;
+mod validate;
 
 pub use error::SimError;
+pub use fast::Progress;
 pub use faults::SIM_EPOCH_UNIX_NS;
 pub use inspect::{NodeState, NodeView};
 pub use rogue::{REPLAYER, ROGUE};
-pub use simulator::{Progress, Simulator};
+pub use simulator::Simulator;
 pub use trace::{PacketInfo, TraceEvent, TraceSink};
 
 /// The README's examples, compiled and run as doctests.

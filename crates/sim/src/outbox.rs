@@ -6,12 +6,12 @@ use pekonode_proto::wire::{encoded_len_with_record, record_len_by};
 use pekonode_proto::{Event, Packet, Transmit};
 use pekonode_run::{guard, DropReason, NodeIndex, Record};
 
+use super::fast::{Cause, Fast};
 use super::network::Verdict;
 use super::queue::{Envelope, What};
-use super::simulator::{Cause, Simulator};
 use super::trace::{PacketInfo, TraceEvent};
 
-impl Simulator {
+impl Fast {
     /// Takes node `i`'s events (observed first, while the up set is as it was) and then its
     /// transmits, and reschedules its timer.
     pub(crate) fn drain(&mut self, i: NodeIndex, cause: Cause) {

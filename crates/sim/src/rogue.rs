@@ -14,8 +14,8 @@ use pekonode_proto::wire::WireMode;
 use pekonode_proto::{Infected, Metadata, NodeInfo, Packet, PacketKind, RejectReason, Time};
 use pekonode_run::{Forge, Forgery, NodeIndex, Record, REPLAY_CAPTURE};
 
+use super::fast::{Cause, Fast};
 use super::queue::{Envelope, What};
-use super::simulator::{Cause, Simulator};
 use super::trace::{packet_info, TraceEvent};
 
 /// The sender index of a forged packet in traces and envelopes.
@@ -34,7 +34,7 @@ pub(crate) struct ForgeRun {
     captured: Vec<Packet<NodeIndex>>,
 }
 
-impl Simulator {
+impl Fast {
     /// Starts rogue sender `forge` now: a volley for a version, a first packet otherwise.
     pub(crate) fn start_forge(&mut self, forge: Forge) {
         let to = if forge.to.is_empty() {
