@@ -32,6 +32,7 @@ mod csv;
 mod error;
 mod files;
 mod html;
+mod rows;
 mod seeds;
 mod summary;
 mod sweep;

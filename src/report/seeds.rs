@@ -16,6 +16,7 @@ use super::csv::{fixed, CsvText};
 use super::error::ReportError;
 use super::files::Folder;
 use super::html::{self, Provenance, HTML_FILE};
+use super::rows::seeds_rows;
 use crate::run::outcome::{Attacks, BandPoint};
 use crate::run::Outcome;
 use crate::scenario::Metric;
@@ -216,52 +217,6 @@ pub fn write_seeds(
     let page = html::seeds_page(s, &f.inline_charts(), provenance);
     f.put(HTML_FILE, page.as_bytes())?;
     Ok(f.written)
-}
-
-/// The columns of [`seeds_rows`].
-pub(crate) const SEEDS_HEAD: [&str; 10] = [
-    "metric",
-    "mean",
-    "sd",
-    "95 % CI of mean (t)",
-    "median",
-    "p10",
-    "p90",
-    "min",
-    "max",
-    "worst seeds",
-];
-
-/// One row per metric of the multi-seed table, cells as printed ([`SEEDS_HEAD`]).
-pub(crate) fn seeds_rows(s: &SeedSummary) -> Vec<[String; 10]> {
-    let num = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| fixed(v, 3));
-    let mut rows = Vec::new();
-    for (m, st) in &s.metrics.0 {
-        let q = st.quantiles.as_ref();
-        let missing = if st.missing > 0 {
-            format!(" ({} without a value)", st.missing)
-        } else {
-            String::new()
-        };
-        let ci = match q.and_then(|q| q.ci95_low.zip(q.ci95_high)) {
-            Some((lo, hi)) => format!("{} … {}", fixed(lo, 3), fixed(hi, 3)),
-            None => "-".to_owned(),
-        };
-        let worst: Vec<String> = st.worst_seeds.iter().map(u64::to_string).collect();
-        rows.push([
-            m.name().to_owned(),
-            num(q.map(|q| q.mean)),
-            num(q.and_then(|q| q.sd)),
-            ci,
-            num(q.map(|q| q.median)),
-            num(q.map(|q| q.p10)),
-            num(q.map(|q| q.p90)),
-            num(q.map(|q| q.min)),
-            num(q.map(|q| q.max)),
-            format!("{}{missing}", worst.join(" ")),
-        ]);
-    }
-    rows
 }
 
 /// The table printed after a multi-seed run: one row per metric (mean ± standard deviation,

@@ -15,6 +15,7 @@ use super::csv::{fixed, CsvText};
 use super::error::ReportError;
 use super::files::Folder;
 use super::html::{self, Provenance, HTML_FILE};
+use super::rows::{median, sweep_rows};
 use super::seeds::cell;
 use crate::scenario::Metric;
 use crate::study::sweep::{PointResult, SweepResult};
@@ -77,50 +78,6 @@ fn sweep_csv(r: &SweepResult) -> String {
         out.row(row);
     }
     out.finish()
-}
-
-fn median(p: &PointResult, m: Metric) -> Option<f64> {
-    p.metrics.get(m)?.quantiles.as_ref().map(|q| q.median)
-}
-
-/// The sweep table: its header and one row per point, cells as printed.
-pub(crate) fn sweep_rows(r: &SweepResult) -> (Vec<String>, Vec<Vec<String>>) {
-    let metrics = &r.spec.metrics;
-    let mut head = r.params.clone();
-    head.extend(metrics.iter().map(|m| format!("{m} (median)")));
-    head.push("explosion guard".to_owned());
-    let mut rows = Vec::new();
-    for p in &r.points {
-        let mut row: Vec<String> = p.values.iter().map(ToString::to_string).collect();
-        for &m in metrics {
-            let missing = p.metrics.get(m).map_or(0, |s| s.missing);
-            let text = match median(p, m) {
-                Some(v) if v.abs() >= 100.0 || v == v.round() => fixed(v, 0),
-                Some(v) if v.abs() < 1.0 => fixed(v, 4),
-                Some(v) => fixed(v, 2),
-                None if !p.guard_stops.is_empty() => "–".to_owned(),
-                None if m == Metric::ConvergenceMs => "never".to_owned(),
-                None => "n/a".to_owned(),
-            };
-            row.push(if missing > 0 && median(p, m).is_some() {
-                format!("{text} ({missing} never)")
-            } else {
-                text
-            });
-        }
-        row.push(match p.guard_stops.first() {
-            Some(s) => format!(
-                "stopped {}/{} seeds ({} at {} s)",
-                p.guard_stops.len(),
-                p.seeds.len(),
-                s.limit,
-                fixed(s.at_ms / 1000.0, 2)
-            ),
-            None => String::new(),
-        });
-        rows.push(row);
-    }
-    (head, rows)
 }
 
 /// The table printed after a sweep (Markdown; also written as `sweep.md`).

@@ -24,7 +24,7 @@ use std::fmt;
 use crate::protocol::{Config, Forwarding};
 use crate::run::{Bootstrap, Limits};
 
-use super::validate::Checker;
+use super::checker::Checker;
 
 /// Largest memory estimate a run may have unless its file raises `limits.max_memory_mb`:
 /// 4 GiB.

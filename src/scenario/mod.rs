@@ -52,6 +52,7 @@
 #![deny(missing_docs)]
 
 mod auto;
+mod checker;
 mod cost;
 mod error;
 mod events;
@@ -60,11 +61,13 @@ mod foreign;
 mod metric;
 mod network;
 mod nodes;
+mod or_auto;
 mod protocol;
 mod refs;
 mod resolved;
 mod schema;
 mod sweep;
+mod sweep_points;
 mod table;
 mod timeline;
 mod timeline_faults;
@@ -86,7 +89,7 @@ mod tests_timeline;
 use std::io::Read;
 use std::path::Path;
 
-pub use auto::{Advised, OrAuto, DEFAULT_TARGET_PER_DAY};
+pub use auto::{Advised, DEFAULT_TARGET_PER_DAY};
 pub use cost::{
     count, per_heartbeat, CostEstimate, MAX_MEMORY_BYTES, MAX_PACKETS, PACKETS_PER_SECOND,
 };
@@ -101,6 +104,7 @@ pub use faults::{
 };
 pub use metric::Metric;
 pub use nodes::{GeneratedNodes, NodeSpec, NodesSpec};
+pub use or_auto::OrAuto;
 pub use refs::{NodeRef, NodeSelector};
 pub use resolved::Scenario;
 pub use schema::{Expect, LatencySpec, LinkSpec, NetworkModelSpec, ProtocolSpec, ScenarioSpec};

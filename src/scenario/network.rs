@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use crate::run::{Latency, LinkRule, NetworkSpec, NodeIndex};
 
+use super::checker::Checker;
 use super::schema::{LatencySpec, NetworkModelSpec};
-use super::validate::Checker;
 use super::MAX_LATENCY_MS;
 
 /// Checks the network-wide values and each link override's values (their node selectors are

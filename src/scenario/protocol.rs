@@ -6,8 +6,8 @@ use std::time::Duration;
 use crate::protocol::{Config, ConfigError};
 
 use super::auto::{self, Advised};
+use super::checker::Checker;
 use super::schema::{NetworkModelSpec, ProtocolSpec};
-use super::validate::Checker;
 
 /// The protocol settings of `p` after PekoNode's default rules and `"auto"` resolved for
 /// `nodes` nodes at network loss `loss` (with what it became), or `None` when the protocol

@@ -100,7 +100,7 @@ impl Scenario {
     /// with the point's values, without its sweep. `None` without a sweep.
     pub fn sweep_point(&self, point: &[usize]) -> Option<Result<Scenario, ScenarioError>> {
         let sweep = self.spec.sweep.as_ref()?;
-        let spec = super::sweep::point_spec(&self.spec, sweep, point);
+        let spec = super::sweep_points::point_spec(&self.spec, sweep, point);
         Some(Scenario::from_spec(spec, &self.file))
     }
 

@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use crate::protocol::Forwarding;
 use crate::run::Limits;
 
-use super::auto::OrAuto;
 use super::events::EventSpec;
 use super::foreign::{default_forwarding, ForwardingSchema, LimitsSchema, WireSchema};
 use super::nodes::NodesSpec;
+use super::or_auto::OrAuto;
 use super::refs::NodeSelector;
 use super::sweep::SweepSpec;
 use crate::wire::WireMode;

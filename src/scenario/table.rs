@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use crate::run::{Bootstrap, NodeIndex, Timed};
 
+use super::checker::{is_safe_name, Checker};
 use super::refs::{NodeRef, NodeSelector};
 use super::schema::NetworkModelSpec;
-use super::validate::{is_safe_name, Checker};
 
 /// The node table and the resolved timeline.
 #[derive(Default)]

@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use crate::run::{Action, Bootstrap, NodeIndex, Timed, MAX_NODES};
 
+use super::checker::Checker;
 use super::events::ActionSpec;
 use super::nodes::NodesSpec;
 use super::refs::NodeRef;
 use super::schema::ScenarioSpec;
 use super::table::Resolved;
 use super::timeline_faults;
-use super::validate::Checker;
 use super::MAX_EVENTS;
 
 /// Where a node is in its life at some time.

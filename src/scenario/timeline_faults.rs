@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use crate::run::{Action, Forge, Forgery, Nemesis, NodeIndex, Timed};
 
+use super::checker::Checker;
 use super::faults::{ForgeSpec, NemesisSpec, RateSpec, SkewSpec, SlowSpec};
 use super::table::Resolved;
-use super::validate::Checker;
 
 /// Most packets one rogue sender may send (`per_sec × for_ms`).
 pub const MAX_FORGED: u64 = 1_000_000;

@@ -4,65 +4,18 @@
 
 use crate::run::Limits;
 
+use super::checker::{is_safe_name, Checker};
 use super::cost::{self, CostEstimate};
-use super::error::{Problem, ScenarioError};
+use super::error::ScenarioError;
 use super::resolved::Scenario;
 use super::schema::{Expect, ScenarioSpec};
+use super::sweep::SweepSpec;
+use super::sweep_points::point_spec;
 use super::{network, protocol, table, timeline};
 use super::{
     MAX_DURATION_MS, MAX_IN_FLIGHT, MAX_MEMORY_MB, MAX_NAME_LEN, MAX_PACKETS_PER_CYCLE,
     MAX_SAMPLES, MAX_SEEDS,
 };
-
-/// At most this many problems are reported; the rest are likely consequences of the first.
-const MAX_PROBLEMS: usize = 50;
-
-/// Collects problems with their JSON paths.
-#[derive(Default)]
-pub(super) struct Checker {
-    problems: Vec<Problem>,
-}
-
-impl Checker {
-    /// Records a problem at `path`.
-    pub(super) fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        if self.problems.len() < MAX_PROBLEMS {
-            self.problems.push(Problem::new(path, message));
-        }
-    }
-
-    /// The problems recorded so far, as `at `path`: message` lines (for tests).
-    #[cfg(test)]
-    pub(super) fn lines(&self) -> Vec<String> {
-        self.problems.iter().map(ToString::to_string).collect()
-    }
-
-    /// How many problems were recorded so far.
-    pub(super) fn count(&self) -> usize {
-        self.problems.len()
-    }
-
-    /// Checks that `value` is a probability.
-    pub(super) fn probability(&mut self, path: &str, value: f64) {
-        if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
-            self.err(
-                path,
-                format!(
-                    "{} is not a probability; use a number from 0 to 1 (0.01 = 1 %)",
-                    crate::advise::shown(value)
-                ),
-            );
-        }
-    }
-
-    fn finish(self) -> Result<(), Vec<Problem>> {
-        if self.problems.is_empty() {
-            Ok(())
-        } else {
-            Err(self.problems)
-        }
-    }
-}
 
 /// Validates `spec` and resolves it into a [`Scenario`].
 pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, ScenarioError> {
@@ -93,7 +46,9 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
         }
     }
     if let Some(sweep) = &spec.sweep {
-        super::sweep::check(&mut ck, &spec, sweep);
+        if super::sweep_points::check(&mut ck, &spec, sweep) {
+            check_points(&mut ck, &spec, sweep);
+        }
     }
     // A file that is otherwise valid is refused if it would exhaust the machine.
     if let (0, Some(config)) = (ck.count(), &config) {
@@ -127,13 +82,26 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
     }
 }
 
-/// Whether `name` is a safe node or scenario name: 1 to 64 of `A-Z a-z 0-9 _ . -`.
-pub(super) fn is_safe_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= MAX_NAME_LEN
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+/// Every point of a sweep must be a valid scenario; reports where, once per distinct problem
+/// (those of the first point that fails).
+fn check_points(ck: &mut Checker, spec: &ScenarioSpec, sweep: &SweepSpec) {
+    for point in sweep.points() {
+        let sub = point_spec(spec, sweep, &point);
+        if let Err(ScenarioError::Invalid { problems, .. }) = validate(sub, "") {
+            for p in problems {
+                ck.err(
+                    "sweep.axes",
+                    format!(
+                        "at the point {}: `{}`: {}",
+                        sweep.label(&point),
+                        p.path,
+                        p.message
+                    ),
+                );
+            }
+            return;
+        }
+    }
 }
 
 fn check_name(ck: &mut Checker, name: &str) {

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
+use super::clock::Clock;
 use super::config::Forwarding;
 use super::packet::PacketKind;
-use super::view::Clock;
 
 /// How long before the origin's entry was last refreshed this node last forwarded one of its
 /// heartbeats (first-copy forwarding), in units of the view's clock.

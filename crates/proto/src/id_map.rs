@@ -39,7 +39,7 @@ impl<Id: Identity, T> IdMap<Id, T> {
     }
 
     /// Where `id`'s value is or would be kept in the dense table, without reading it.
-    pub(crate) fn dense_slot(&self, id: &Id) -> Option<*const ()> {
+    pub(crate) fn dense_slot(&self, id: &Id) -> Option<*const u8> {
         let d = slot(id)?;
         (d < self.dense.len()).then(|| self.dense.as_ptr().wrapping_add(d).cast())
     }

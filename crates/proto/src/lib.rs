@@ -33,6 +33,7 @@
 pub mod seam;
 pub mod wire;
 
+mod clock;
 mod config;
 mod event;
 mod forwarding;
@@ -41,6 +42,7 @@ mod member;
 mod node;
 mod packet;
 mod probation;
+mod slot;
 mod time;
 mod trust;
 mod view;
@@ -54,6 +56,7 @@ pub use member::{Identity, Metadata, NodeInfo};
 pub use node::{Node, MAX_CONTACTS};
 pub use packet::{Infected, Lineage, Packet, PacketKind, Transmit};
 pub use probation::MAX_PROBATION;
+pub use slot::Slot;
 pub use time::{Time, UnixNanos};
 pub use trust::Trust;
 

@@ -94,13 +94,11 @@ impl<Id> NodeInfo<Id> {
 
     /// Where this record's reference counts are kept (just before the shared value): a
     /// prefetch hint, see [`Packet::shared_slots`](crate::Packet::shared_slots).
-    #[doc(hidden)]
     #[inline]
-    pub fn record_slot(&self) -> *const () {
+    pub(crate) fn record_slot(&self) -> *const u8 {
         Arc::as_ptr(&self.record)
             .cast::<u8>()
             .wrapping_sub(ARC_COUNTS)
-            .cast()
     }
 
     /// A node record with only an identity, as a bootstrap contact is often known.

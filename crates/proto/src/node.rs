@@ -9,6 +9,7 @@ use super::forwarding;
 use super::member::{Identity, Metadata, NodeInfo};
 use super::packet::{Infected, Packet, PacketKind, Transmit};
 use super::probation::Probation;
+use super::slot::Slot;
 use super::time::{Time, UnixNanos};
 use super::trust::Bucket;
 use super::view::View;
@@ -175,23 +176,21 @@ impl<Id: Identity> Node<Id> {
         self.view.len()
     }
 
-    /// The address where the view keeps `id`'s entry, computed without reading the entry
-    /// (`None` for identities outside the dense table). A hint for a driver that handles
-    /// many packets and prefetches what the next ones will touch; reading through it is not
-    /// part of the API.
+    /// Where the view keeps `id`'s entry, computed without reading the entry (`None` for
+    /// identities outside the dense table). A hint for a driver that handles many packets
+    /// and prefetches what the next ones will touch.
     #[inline]
-    pub fn view_slot(&self, id: &Id) -> Option<*const ()> {
-        self.view.slot(id)
+    pub fn view_slot(&self, id: &Id) -> Option<Slot> {
+        self.view.slot(id).map(Slot::at)
     }
 
     /// Where the buffers a forward writes are kept (its picks and their sorted copy), computed
     /// without reading them: like [`Node::view_slot`], a prefetch hint.
-    #[doc(hidden)]
     #[inline]
-    pub fn forward_slots(&self) -> [*const (); 2] {
+    pub fn forward_slots(&self) -> [Slot; 2] {
         [
-            self.picked.as_ptr().cast(),
-            self.sorted_picks.as_ptr().cast(),
+            Slot::at(self.picked.as_ptr().cast()),
+            Slot::at(self.sorted_picks.as_ptr().cast()),
         ]
     }
 

@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use super::member::{Metadata, NodeInfo, ARC_COUNTS};
+use super::slot::Slot;
 
 /// What a packet is for (Go's `IsUpdate` and `IsSwap` fields).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -191,13 +192,12 @@ impl<Id> Packet<Id> {
     /// kept (its origin's record and its infected set), computed without reading them: like
     /// [`Node::view_slot`](crate::Node::view_slot), a prefetch hint. In a large run those
     /// counts are spread over every node's record, and each clone or drop would wait on one.
-    #[doc(hidden)]
     #[inline]
-    pub fn shared_slots(&self) -> [*const (); 2] {
+    pub fn shared_slots(&self) -> [Slot; 2] {
         let set = self.infected.0.as_ref().map_or(std::ptr::null(), |s| {
-            Arc::as_ptr(s).cast::<u8>().wrapping_sub(ARC_COUNTS).cast()
+            Arc::as_ptr(s).cast::<u8>().wrapping_sub(ARC_COUNTS)
         });
-        [self.node.record_slot(), set]
+        [Slot::at(self.node.record_slot()), Slot::at(set)]
     }
 }
 

@@ -1,7 +1,6 @@
 //! A node's list of live nodes: entries keyed by identity, refreshed by heartbeats, expired by
 //! silence, and sampled at random for gossip targets.
 
-mod clock;
 mod members;
 
 use std::sync::Arc;
@@ -10,11 +9,11 @@ use std::time::Duration;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::clock::Clock;
 use super::forwarding::Lag;
 use super::id_map::IdMap;
 use super::member::{Identity, NodeInfo, Record};
 use super::time::Time;
-pub(crate) use clock::Clock;
 use members::Members;
 
 /// What [`View::refresh`] did.
@@ -100,7 +99,7 @@ impl<Id: Identity> View<Id> {
     /// Where the entry of `id` is kept, without reading it (see [`Node::view_slot`]).
     ///
     /// [`Node::view_slot`]: crate::Node::view_slot
-    pub(crate) fn slot(&self, id: &Id) -> Option<*const ()> {
+    pub(crate) fn slot(&self, id: &Id) -> Option<*const u8> {
         self.entries.dense_slot(id)
     }
 

@@ -7,7 +7,8 @@ use rand::seq::index;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::plan::{Action, NodeIndex, Timed};
+use crate::node_index::NodeIndex;
+use crate::plan::{Action, Timed};
 use crate::seeds::{stream, Domain};
 
 /// How the initial nodes learn of each other.

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::plan::NodeIndex;
+use crate::node_index::NodeIndex;
 
 /// The rogue's packets go to these nodes, in turn: a rogue sender outside the cluster.
 ///

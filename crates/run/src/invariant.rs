@@ -2,9 +2,7 @@
 //! each one whether the run still holds it, and the first breach of each is reported in the
 //! outcome ([`Outcome::violations`](crate::Outcome::violations)) with its time.
 
-use serde::{Deserialize, Serialize};
-
-use crate::outcome::Sample;
+use crate::outcome::{Sample, Violation};
 
 /// A property of a run that must hold at every sample (`"no node is ever removed while up"`,
 /// `"the cluster is whole again 30 s after a heal"`).
@@ -30,17 +28,6 @@ pub trait Invariant {
     fn name(&self) -> &str;
     /// Whether the run holds the property at this sample; `Err` says how it broke it.
     fn check(&mut self, sample: &Sample) -> Result<(), String>;
-}
-
-/// The first breach of one invariant.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Violation {
-    /// The invariant's name.
-    pub invariant: String,
-    /// When it was first seen broken (the sample's time).
-    pub at_ms: f64,
-    /// How.
-    pub message: String,
 }
 
 /// The invariants of one run, each reported once.

@@ -13,7 +13,8 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::faults::{Nemesis, NemesisFault};
-use crate::plan::{Action, NodeIndex, Plan, Timed};
+use crate::node_index::NodeIndex;
+use crate::plan::{Action, Plan, Timed};
 use crate::seeds::{stream, Domain};
 
 /// Most faults one nemesis injects (a bound on the expanded timeline).

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::plan::NodeIndex;
+use crate::node_index::NodeIndex;
 
 /// A latency distribution.
 #[derive(Clone, Debug, PartialEq)]

@@ -8,7 +8,6 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::attacks::Attacks;
-pub use crate::invariant::Violation;
 
 /// Everything one run measured.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -407,4 +406,15 @@ pub struct Latency {
     pub p99: Option<f64>,
     /// Quantile 1 (the slowest).
     pub p100: Option<f64>,
+}
+
+/// The first breach of one invariant.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Violation {
+    /// The invariant's name.
+    pub invariant: String,
+    /// When it was first seen broken (the sample's time).
+    pub at_ms: f64,
+    /// How.
+    pub message: String,
 }

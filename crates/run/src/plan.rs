@@ -13,10 +13,8 @@ use pekonode_proto::Config;
 
 use crate::faults::{Forge, Forgery, Nemesis};
 use crate::network::NetworkSpec;
+use crate::node_index::NodeIndex;
 use crate::protocol::ProtocolKind;
-
-/// A node index: nodes are numbered densely from 0 in the order of [`Plan::nodes`].
-pub type NodeIndex = u32;
 
 /// Most nodes a run may have, joins included: scenario validation and the simulator both
 /// enforce it. A converged cluster holds every node in every view, so memory grows with the
@@ -217,6 +215,39 @@ impl Action {
                 Forgery::Replay { per_sec, .. } => format!("replay {per_sec}/s"),
             },
             Action::Nemesis(n) => format!("nemesis {} s", n.span.as_secs()),
+        }
+    }
+
+    /// Every node index the action names, contacts and forged targets included (for
+    /// validation: a driver checks them against its node count before it plays the action).
+    pub fn nodes(&self) -> Vec<NodeIndex> {
+        match self {
+            Action::Join { node, contacts } | Action::Restart { node, contacts } => {
+                std::iter::once(*node)
+                    .chain(contacts.iter().copied())
+                    .collect()
+            }
+            Action::Crash { node }
+            | Action::Stop { node }
+            | Action::Start { node }
+            | Action::Publish { node, .. }
+            | Action::Pause { node }
+            | Action::Resume { node }
+            | Action::Slow { node, .. }
+            | Action::Skew { node, .. } => vec![*node],
+            Action::Forge(f) => {
+                let mut nodes = f.to.clone();
+                match &f.what {
+                    Forgery::Impersonate { node, .. } => nodes.push(*node),
+                    Forgery::Version { from, .. } => nodes.push(*from),
+                    Forgery::Identities { .. } | Forgery::Replay { .. } => {}
+                }
+                nodes
+            }
+            Action::Nemesis(n) => n.nodes.clone(),
+            Action::Set { node, contact } => vec![*node, *contact],
+            Action::Partition { groups, .. } => groups.iter().flatten().copied().collect(),
+            Action::Heal | Action::Loss { .. } => Vec::new(),
         }
     }
 }

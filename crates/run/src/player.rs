@@ -12,9 +12,10 @@ use std::time::Duration;
 use pekonode_proto::UnixNanos;
 
 use crate::faults::{Forge, NemesisFault};
-use crate::invariant::{Invariant, Invariants, Violation};
-use crate::outcome::Sample;
-use crate::plan::{Action, NodeIndex, Plan};
+use crate::invariant::{Invariant, Invariants};
+use crate::node_index::NodeIndex;
+use crate::outcome::{Sample, Violation};
+use crate::plan::{Action, Plan};
 use crate::record::{DownCause, Record};
 
 /// A protocol command the player hands a running node.

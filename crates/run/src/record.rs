@@ -10,7 +10,8 @@
 use pekonode_proto::{Event, PacketKind, UnixNanos};
 
 use crate::faults::NemesisFault;
-use crate::plan::{Action, NodeIndex};
+use crate::node_index::NodeIndex;
+use crate::plan::Action;
 
 /// Why a packet did not reach its node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,42 +6,11 @@ use std::convert::Infallible;
 
 use pekonode_proto::{Node, UnixNanos};
 use pekonode_run::seeds::{stream, Domain};
-use pekonode_run::{Action, Command, Driver, Fault, Forgery, NetworkChange, NodeIndex, Record};
+use pekonode_run::{Command, Driver, Fault, NetworkChange, NodeIndex, Record};
 
-use super::fast::{Cause, Fast};
+use super::cause::Cause;
+use super::fast::Fast;
 use super::trace::TraceEvent;
-
-/// Every node index an action names (for validation).
-pub(crate) fn nodes_of(action: &Action) -> Vec<NodeIndex> {
-    match action {
-        Action::Join { node, contacts } | Action::Restart { node, contacts } => {
-            std::iter::once(*node)
-                .chain(contacts.iter().copied())
-                .collect()
-        }
-        Action::Crash { node }
-        | Action::Stop { node }
-        | Action::Start { node }
-        | Action::Publish { node, .. }
-        | Action::Pause { node }
-        | Action::Resume { node }
-        | Action::Slow { node, .. }
-        | Action::Skew { node, .. } => vec![*node],
-        Action::Forge(f) => {
-            let mut nodes = f.to.clone();
-            match &f.what {
-                Forgery::Impersonate { node, .. } => nodes.push(*node),
-                Forgery::Version { from, .. } => nodes.push(*from),
-                Forgery::Identities { .. } | Forgery::Replay { .. } => {}
-            }
-            nodes
-        }
-        Action::Nemesis(n) => n.nodes.clone(),
-        Action::Set { node, contact } => vec![*node, *contact],
-        Action::Partition { groups, .. } => groups.iter().flatten().copied().collect(),
-        Action::Heal | Action::Loss { .. } => Vec::new(),
-    }
-}
 
 impl Fast {
     /// Plays timeline action `k` through the plan player.

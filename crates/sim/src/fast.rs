@@ -7,8 +7,9 @@ use pekonode_proto::{Config, Event, Node, NodeInfo, Time};
 use pekonode_run::outcome::GuardStop;
 use pekonode_run::{DropReason, Measured, NodeIndex, Observers, Outcome, Plan, Record};
 
+use super::cause::Cause;
 use super::error::SimError;
-use super::faults::Faults;
+use super::fault_state::{Faults, REPLAYER};
 use super::network::Network;
 use super::queue::{Envelope, Queue, What};
 use super::trace::{dropped, packet_info, TraceEvent, TraceSink};
@@ -24,24 +25,6 @@ pub struct Progress {
     pub end: Time,
     /// Packets delivered so far.
     pub delivered: u64,
-}
-
-/// What the node was handed, so that its forwards can be matched to the tracked heartbeat.
-///
-/// Which heartbeat a transmit carries is the protocol's statement ([`Transmit::heartbeat`]);
-/// the simulator only maps that (origin, emission) to its tracker's number.
-///
-/// [`Transmit::heartbeat`]: pekonode_proto::Transmit::heartbeat
-#[derive(Clone, Copy)]
-pub(crate) enum Cause {
-    /// Handling a copy of tracked heartbeat `id`: emission `emission` of `origin`.
-    Copy {
-        id: u64,
-        origin: NodeIndex,
-        emission: u32,
-    },
-    /// Anything else: a timer, a command, an untracked packet.
-    Other,
 }
 
 /// The fast engine: a discrete-event simulation of one PekoNode [`Plan`], hard-wired to
@@ -285,7 +268,7 @@ impl Fast {
         let Some(node) = &mut self.nodes[to as usize] else {
             return;
         };
-        let rogue = env.from >= super::rogue::REPLAYER;
+        let rogue = env.from >= REPLAYER;
         let len = env.len() as usize;
         let tracked = env.heartbeat(self.observers.next_heartbeat());
         let info = self.trace.is_some().then(|| packet_info(&env));

@@ -1,55 +1,14 @@
 //! Node faults the simulator plays: pauses (packets wait, timers run late), slow processing
 //! and a skewed wall clock. The rogue sender lives in `rogue.rs`, the nemesis is expanded by the plan player.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
-use pekonode_proto::{Packet, Time};
-use pekonode_run::{DropReason, NodeIndex, Plan, Record};
+use pekonode_proto::Time;
+use pekonode_run::{DropReason, NodeIndex, Record};
 
 use super::fast::Fast;
 use super::queue::{Envelope, What};
-use super::rogue::ForgeRun;
 use super::trace::dropped;
-
-/// Per-node fault state, and the rogue's. Empty vectors cost nothing in runs without faults.
-pub(crate) struct Faults {
-    pub(crate) paused: Vec<bool>,
-    /// The packets a paused node has not read yet, as slab slots in arrival order.
-    pub(crate) held: Vec<Vec<u32>>,
-    /// Whether a paused node's timer came due while it was paused.
-    pub(crate) late: Vec<bool>,
-    /// Per-node processing time, where a `slow` event set one.
-    pub(crate) service: Vec<Option<Duration>>,
-    /// Per-node wall-clock offset, in ns.
-    pub(crate) skew_ns: Vec<i64>,
-    /// Rogue senders started so far.
-    pub(crate) forges: Vec<ForgeRun>,
-    /// The rogue's capture of recently sent packets, kept only when the plan replays.
-    pub(crate) capture: Option<VecDeque<Packet<NodeIndex>>>,
-    /// Made-up identities handed out so far (numbered after the plan's nodes).
-    pub(crate) fakes: u32,
-}
-
-impl Faults {
-    pub(crate) fn new(plan: &Plan) -> Faults {
-        let n = plan.nodes.len();
-        let replays = plan.timeline.iter().any(|t| {
-            matches!(&t.action, pekonode_run::Action::Forge(f)
-                if matches!(f.what, pekonode_run::Forgery::Replay { .. }))
-        });
-        Faults {
-            paused: vec![false; n],
-            held: vec![Vec::new(); n],
-            late: vec![false; n],
-            service: vec![None; n],
-            skew_ns: vec![0; n],
-            forges: Vec::new(),
-            capture: replays.then(VecDeque::new),
-            fakes: 0,
-        }
-    }
-}
 
 impl Fast {
     /// Node `i`'s wall clock at `now`, in Unix ns: the virtual epoch plus its skew.

@@ -19,8 +19,10 @@
 
 mod actions;
 mod calendar;
+mod cause;
 mod error;
 mod fast;
+mod fault_state;
 mod faults;
 mod general;
 mod inspect;
@@ -36,9 +38,9 @@ mod validate;
 
 pub use error::SimError;
 pub use fast::Progress;
+pub use fault_state::{REPLAYER, ROGUE};
 pub use faults::SIM_EPOCH_UNIX_NS;
 pub use inspect::{NodeState, NodeView};
-pub use rogue::{REPLAYER, ROGUE};
 pub use simulator::Simulator;
 pub use trace::{PacketInfo, TraceEvent, TraceSink};
 

@@ -6,7 +6,8 @@ use pekonode_proto::wire::{encoded_len_with_record, record_len_by};
 use pekonode_proto::{Event, Packet, Transmit};
 use pekonode_run::{guard, DropReason, NodeIndex, Record};
 
-use super::fast::{Cause, Fast};
+use super::cause::Cause;
+use super::fast::Fast;
 use super::network::Verdict;
 use super::queue::{Envelope, What};
 use super::trace::{PacketInfo, TraceEvent};

@@ -2,6 +2,8 @@
 //! touch before it handles them, so that their cache misses overlap instead of stalling one
 //! event at a time. It only reads: no outcome depends on it.
 
+use pekonode_proto::Slot;
+
 use super::fast::Fast;
 use super::queue::Envelope;
 
@@ -49,31 +51,31 @@ impl Fast {
                 .tracked(env)
                 .and_then(|h| self.observers.heartbeat_slot(h))
             {
-                prefetch(p);
+                prefetch_slot(p);
             }
         }
         if let Some(env) = self.queue.envelope_ahead(PREFETCH_AHEAD) {
             if let Some(Some(node)) = self.nodes.get(env.to as usize) {
-                if let Some(p) = node.view_slot(&env.packet.node.id) {
-                    prefetch(p);
+                if let Some(s) = node.view_slot(&env.packet.node.id) {
+                    prefetch_slot(s);
                 }
-                for p in node.forward_slots() {
-                    prefetch(p);
+                for s in node.forward_slots() {
+                    prefetch_slot(s);
                 }
             }
             // A forward searches the whole set: its first lines (a few dozen identities).
             let set = env.packet.infected.as_slice();
             prefetch_all(&set[..set.len().min(48)]);
             // Every clone and the drop of the packet count on its origin's record and set.
-            for p in env.packet.shared_slots() {
-                prefetch(p);
+            for s in env.packet.shared_slots() {
+                prefetch_slot(s);
             }
             // The delivery marks the receiver in its heartbeat's record (fetched above).
             if let Some(p) = self
                 .tracked(env)
                 .and_then(|h| self.observers.reached_slot(h, env.to))
             {
-                prefetch(p);
+                prefetch_slot(p);
             }
         }
     }
@@ -100,6 +102,13 @@ fn prefetch_all<T: ?Sized>(value: &T) {
     for offset in (0..std::mem::size_of_val(value)).step_by(64) {
         prefetch(base.wrapping_add(offset).cast());
     }
+}
+
+/// A hint to bring in the cache line of a slot the protocol or the observers named.
+#[inline(always)]
+fn prefetch_slot(slot: Slot) {
+    // Only an address for the hint: no provenance, as nothing is read through it.
+    prefetch(std::ptr::without_provenance(slot.addr()));
 }
 
 /// A hint to bring the cache line at `p` in; it never faults and changes no result.

@@ -11,28 +11,14 @@
 use std::time::Duration;
 
 use pekonode_proto::wire::WireMode;
-use pekonode_proto::{Infected, Metadata, NodeInfo, Packet, PacketKind, RejectReason, Time};
+use pekonode_proto::{Infected, Metadata, NodeInfo, Packet, PacketKind, RejectReason};
 use pekonode_run::{Forge, Forgery, NodeIndex, Record, REPLAY_CAPTURE};
 
-use super::fast::{Cause, Fast};
+use super::cause::Cause;
+use super::fast::Fast;
+use super::fault_state::{ForgeRun, REPLAYER, ROGUE};
 use super::queue::{Envelope, What};
 use super::trace::{packet_info, TraceEvent};
-
-/// The sender index of a forged packet in traces and envelopes.
-pub const ROGUE: NodeIndex = NodeIndex::MAX;
-/// The sender index of a replayed packet.
-pub const REPLAYER: NodeIndex = NodeIndex::MAX - 1;
-
-/// One rogue sender at work.
-pub(crate) struct ForgeRun {
-    forge: Forge,
-    /// Receivers, in turn.
-    to: Vec<NodeIndex>,
-    start: Time,
-    sent: u64,
-    /// For replays: what was captured when it started.
-    captured: Vec<Packet<NodeIndex>>,
-}
 
 impl Fast {
     /// Starts rogue sender `forge` now: a volley for a version, a first packet otherwise.

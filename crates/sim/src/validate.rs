@@ -38,7 +38,7 @@ pub(crate) fn plan(plan: &Plan) -> Result<(), SimError> {
         }
     }
     for (index, t) in plan.timeline.iter().enumerate() {
-        for node in super::actions::nodes_of(&t.action) {
+        for node in t.action.nodes() {
             if node as usize >= n {
                 return Err(SimError::UnknownNode {
                     index,

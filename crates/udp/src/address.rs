@@ -109,7 +109,7 @@ impl Pool {
             let spawned = std::thread::Builder::new()
                 .name(format!("pekonode-lookup-{i}"))
                 .spawn(move || loop {
-                    let next = super::runtime::lock(&queue).recv();
+                    let next = super::lock::lock(&queue).recv();
                     let Ok(to) = next else { return };
                     let found = lookup(strip_brackets(to.addr()), to.port());
                     if answer.send((to, found)).is_err() {

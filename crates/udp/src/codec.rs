@@ -7,7 +7,7 @@ use pekonode_proto::wire::{Endpoint, JsonCodec, Keyring, Sealed};
 use pekonode_proto::{Node, Packet, Time};
 
 use super::error::UdpError;
-use super::runtime::lock;
+use super::lock::lock;
 
 /// How a node's datagrams are written and read.
 pub(crate) enum Codec {

@@ -40,6 +40,7 @@ mod codec;
 mod config;
 mod error;
 mod fault;
+mod lock;
 mod node;
 mod node_list;
 mod runtime;

@@ -22,13 +22,14 @@ use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::address::{Resolver, Unreachable};
 use super::batch::Batch;
 use super::codec::Codec;
 use super::fault::Fault;
+use super::lock::lock;
 use super::stats::Counters;
 use pekonode_proto::wire::Endpoint;
 use pekonode_proto::{self as protocol, Time, Transmit, UnixNanos};
@@ -69,11 +70,6 @@ pub(crate) struct Shared {
     wake_addr: SocketAddr,
     pub(crate) fault: Mutex<Fault>,
     last_version: Mutex<UnixNanos>,
-}
-
-/// Locks `m`, taking the data even if a thread panicked while holding it.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shared {

@@ -4,8 +4,7 @@
 use std::fmt::Write as _;
 
 use super::esc;
-use crate::report::seeds::{seeds_rows, SEEDS_HEAD};
-use crate::report::sweep::sweep_rows;
+use crate::report::rows::{seeds_rows, sweep_rows, SEEDS_HEAD};
 use crate::study::seeds::SeedSummary;
 use crate::study::sweep::SweepResult;
 

@@ -3,10 +3,10 @@
 
 use std::collections::VecDeque;
 
-use pekonode_proto::Time;
+use pekonode_proto::{Slot, Time};
 
+use crate::node_index::NodeIndex;
 use crate::outcome::Infection;
-use crate::plan::NodeIndex;
 use crate::stats::{band, ms, stats};
 
 /// At most this many heartbeats keep their full spread curve; the rest only their coverage.
@@ -107,19 +107,19 @@ impl InfectionTracker {
     /// Where heartbeat `id`'s record is kept (a prefetch hint: nothing is read but the
     /// queue's own bounds).
     #[inline]
-    pub(crate) fn record_slot(&self, id: u64) -> Option<*const ()> {
+    pub(crate) fn record_slot(&self, id: u64) -> Option<Slot> {
         let i = id.checked_sub(self.first_open)?;
         let record = self.open.get(usize::try_from(i).ok()?)?;
-        Some((record as *const Record).cast())
+        Some(Slot::of(record))
     }
 
     /// Where the mark of `to` for heartbeat `id` is kept (reads the record, not the mark).
     #[inline]
-    pub(crate) fn reached_slot(&self, id: u64, to: NodeIndex) -> Option<*const ()> {
+    pub(crate) fn reached_slot(&self, id: u64, to: NodeIndex) -> Option<Slot> {
         let i = id.checked_sub(self.first_open)?;
         let record = self.open.get(usize::try_from(i).ok()?)?;
         let word = record.reached.get(to as usize / 64)?;
-        Some((word as *const u64).cast())
+        Some(Slot::of(word))
     }
 
     /// A copy of heartbeat `id` after `hops` hops reached `to`, up since `to_up_since` (`None`:

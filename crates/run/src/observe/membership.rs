@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use pekonode_proto::{Metadata, Time, UnixNanos};
 
+use crate::node_index::NodeIndex;
 use crate::outcome::{Convergence, ConvergenceAfter, Detection, Mark, MetadataSpread};
-use crate::plan::NodeIndex;
 use crate::record::DownCause;
 use crate::stats::ms;
 

@@ -22,13 +22,14 @@ mod views;
 
 use std::time::Duration;
 
-use pekonode_proto::{Config, PacketKind, Time};
+use pekonode_proto::{Config, PacketKind, Slot, Time};
 
+use crate::node_index::NodeIndex;
 use crate::outcome::{
     GuardStop, Infection, Latency, MetadataSpread, OpStats, Outcome, PerOp, ProtocolSummary,
     Sample, Traffic,
 };
-use crate::plan::{Action, NodeIndex, Plan};
+use crate::plan::{Action, Plan};
 use crate::record::Record;
 use crate::stats::{latency, ms};
 
@@ -266,18 +267,16 @@ impl Observers {
     /// Where the tracker keeps heartbeat `id`'s record, computed without reading it; with
     /// the record at hand, [`Observers::reached_slot`] says where `to`'s mark is. Prefetch
     /// hints for a driver that reads ahead (each delivery updates both, and in a large run
-    /// both miss the cache); reading through them is not part of the API.
-    #[doc(hidden)]
+    /// both miss the cache).
     #[inline]
-    pub fn heartbeat_slot(&self, id: u64) -> Option<*const ()> {
+    pub fn heartbeat_slot(&self, id: u64) -> Option<Slot> {
         self.infection.as_ref()?.record_slot(id)
     }
 
     /// Where the mark of heartbeat `id` reaching `to` is kept: reads the heartbeat's record
     /// (see [`Observers::heartbeat_slot`]), not the mark.
-    #[doc(hidden)]
     #[inline]
-    pub fn reached_slot(&self, id: u64, to: NodeIndex) -> Option<*const ()> {
+    pub fn reached_slot(&self, id: u64, to: NodeIndex) -> Option<Slot> {
         self.infection.as_ref()?.reached_slot(id, to)
     }
 

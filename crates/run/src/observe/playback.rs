@@ -8,8 +8,8 @@
 
 use pekonode_proto::Time;
 
+use crate::node_index::NodeIndex;
 use crate::outcome::{Playback, Spread, PLAYBACK_MAX_NODES};
-use crate::plan::NodeIndex;
 use crate::stats::ms;
 
 /// Records the two spreads of the playback.

@@ -1,4 +1,5 @@
-//! A view's clock: entry times as 32-bit offsets from a base that moves forward.
+//! A view's clock: entry times as 32-bit offsets from a base that moves forward (its own file
+//! because the view and the forwarding rule both measure with it).
 
 use std::time::Duration;
 
