@@ -138,6 +138,8 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
     let p = &outcome.protocol;
     let t = &outcome.traffic;
     let inf = &outcome.infection;
+    // A protocol without heartbeats (SWIM) in the simulator: per-heartbeat ratios are empty.
+    let no_heartbeats = !outcome.infection_measured && !outcome.real_sockets;
     let dropped = t.dropped_partition + t.dropped_oversize + t.dropped_queue + t.dropped_down;
     vec![
         ("scenario", outcome.scenario.clone()),
@@ -145,13 +147,23 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ("nodes", outcome.nodes.to_string()),
         (
             "forwarding",
-            format!(
-                "{} (fan-out {}, cycle {} ms, timeout {} ms)",
-                p.forwarding,
-                p.amount,
-                fixed(p.cycle_ms, 0),
-                fixed(p.timeout_ms, 0)
-            ),
+            if p.forwarding == "swim" {
+                // SWIM's knobs in PekoNode's columns (see the general engine's summary).
+                format!(
+                    "swim ({} indirect probes, probe every {} ms, suspicion {} ms)",
+                    p.amount,
+                    fixed(p.cycle_ms, 0),
+                    fixed(p.timeout_ms, 0)
+                )
+            } else {
+                format!(
+                    "{} (fan-out {}, cycle {} ms, timeout {} ms)",
+                    p.forwarding,
+                    p.amount,
+                    fixed(p.cycle_ms, 0),
+                    fixed(p.timeout_ms, 0)
+                )
+            },
         ),
         (
             // A cluster plays its timeline in real time: say so rather than "virtual".
@@ -188,15 +200,23 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ),
         (
             "packets per heartbeat",
-            format!(
-                "{} ({} heartbeats)",
-                group_f(t.packets_per_heartbeat),
-                group(t.heartbeats)
-            ),
+            if no_heartbeats {
+                "no heartbeats in this protocol".to_owned()
+            } else {
+                format!(
+                    "{} ({} heartbeats)",
+                    group_f(t.packets_per_heartbeat),
+                    group(t.heartbeats)
+                )
+            },
         ),
         (
             "datagrams per heartbeat",
-            group_f(t.datagrams_per_heartbeat),
+            if no_heartbeats {
+                format!("no heartbeats ({} datagrams sent)", group(t.sent))
+            } else {
+                group_f(t.datagrams_per_heartbeat)
+            },
         ),
         (
             "coverage median / min",
