@@ -69,6 +69,7 @@ mod schema;
 mod sweep;
 mod sweep_points;
 mod swim;
+mod swim_spec;
 mod table;
 mod timeline;
 mod timeline_faults;
@@ -112,7 +113,7 @@ pub use refs::{NodeRef, NodeSelector};
 pub use resolved::Scenario;
 pub use schema::{Expect, LatencySpec, LinkSpec, NetworkModelSpec, ProtocolSpec, ScenarioSpec};
 pub use sweep::{AxisValue, Reference, SweepAxis, SweepSpec, MAX_SWEEP_POINTS, MAX_SWEEP_RUNS};
-pub use swim::{ProtocolName, SwimSpec};
+pub use swim_spec::{ProtocolName, SwimSpec};
 
 /// Most nodes a scenario may have, joins included: the run's limit, re-exported.
 pub use crate::run::MAX_NODES;

@@ -13,7 +13,7 @@ use super::nodes::NodesSpec;
 use super::or_auto::OrAuto;
 use super::refs::NodeSelector;
 use super::sweep::SweepSpec;
-use super::swim::{ProtocolName, SwimSpec};
+use super::swim_spec::{ProtocolName, SwimSpec};
 use crate::wire::WireMode;
 
 /// A scenario file, as written. Unknown fields are errors everywhere.
