@@ -56,4 +56,5 @@ pub use pekonode_proto as protocol;
 pub use pekonode_proto::wire;
 pub use pekonode_run as run;
 pub use pekonode_sim as sim;
+pub use pekonode_swim as swim;
 pub use pekonode_udp as udp;

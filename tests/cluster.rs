@@ -32,6 +32,7 @@ fn plan(name: &str, n: u32, duration: Duration, loss: f64, events: Vec<Timed>) -
         seed: 3,
         duration,
         sample_interval: Duration::from_millis(100),
+        protocol: Default::default(),
         config: Config {
             amount: 3,
             cycle: CYCLE,

@@ -203,8 +203,9 @@ fn the_udp_side_names_no_simulator_type() {
     );
 }
 
+/// pekonode-swim is allowed: a plan may choose SWIM and carry its knobs (sans-IO, like proto).
 #[test]
-fn the_run_crate_depends_on_the_protocol_crate_only() {
+fn the_run_crate_depends_on_the_protocol_crates_only() {
     let mut banned = TESTBED_ONLY.to_vec();
     banned.extend(["pekonode-sim", "pekonode-udp"]);
     assert_no_dependency("pekonode-run", &banned);

@@ -255,6 +255,7 @@ fn plan(args: &ClusterArgs) -> anyhow::Result<Plan> {
         seed,
         duration: args.duration,
         sample_interval: args.sample,
+        protocol: Default::default(),
         config,
         network: NetworkSpec {
             latency: Latency::Constant(Duration::ZERO),

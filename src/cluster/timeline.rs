@@ -36,6 +36,13 @@ pub fn check(plan: &Plan) -> Result<Vec<String>, ClusterError> {
             "{m}; loopback sockets of one process cannot model that (simulate it with `pekonode run`)"
         )))
     };
+    if plan.protocol != crate::run::ProtocolKind::PekoNode {
+        return Err(ClusterError::Unplayable(format!(
+            "the plan runs {}; the loopback cluster runs PekoNode only (simulate it with \
+             `pekonode run`)",
+            plan.protocol.name()
+        )));
+    }
     if !plan.network.links.is_empty() {
         return unplayable("the network has per-link rules (network.links)");
     }

@@ -35,6 +35,7 @@ pub fn plan(s: &Scenario) -> Plan {
         seed: s.seed(),
         duration: Duration::from_millis(s.duration_ms()),
         sample_interval: Duration::from_millis(s.sample_interval_ms()),
+        protocol: s.protocol().clone(),
         config: s.config().clone(),
         network: s.network().clone(),
         nodes: s.node_names().to_vec(),

@@ -138,6 +138,8 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
     let p = &outcome.protocol;
     let t = &outcome.traffic;
     let inf = &outcome.infection;
+    // A protocol without heartbeats (SWIM) in the simulator: per-heartbeat ratios are empty.
+    let no_heartbeats = !outcome.infection_measured && !outcome.real_sockets;
     let dropped = t.dropped_partition + t.dropped_oversize + t.dropped_queue + t.dropped_down;
     vec![
         ("scenario", outcome.scenario.clone()),
@@ -145,13 +147,23 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ("nodes", outcome.nodes.to_string()),
         (
             "forwarding",
-            format!(
-                "{} (fan-out {}, cycle {} ms, timeout {} ms)",
-                p.forwarding,
-                p.amount,
-                fixed(p.cycle_ms, 0),
-                fixed(p.timeout_ms, 0)
-            ),
+            if p.forwarding == "swim" {
+                // SWIM's knobs in PekoNode's columns (see the general engine's summary).
+                format!(
+                    "swim ({} indirect probes, probe every {} ms, suspicion {} ms)",
+                    p.amount,
+                    fixed(p.cycle_ms, 0),
+                    fixed(p.timeout_ms, 0)
+                )
+            } else {
+                format!(
+                    "{} (fan-out {}, cycle {} ms, timeout {} ms)",
+                    p.forwarding,
+                    p.amount,
+                    fixed(p.cycle_ms, 0),
+                    fixed(p.timeout_ms, 0)
+                )
+            },
         ),
         (
             // A cluster plays its timeline in real time: say so rather than "virtual".
@@ -188,20 +200,28 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ),
         (
             "packets per heartbeat",
-            format!(
-                "{} ({} heartbeats)",
-                group_f(t.packets_per_heartbeat),
-                group(t.heartbeats)
-            ),
+            if no_heartbeats {
+                "no heartbeats in this protocol".to_owned()
+            } else {
+                format!(
+                    "{} ({} heartbeats)",
+                    group_f(t.packets_per_heartbeat),
+                    group(t.heartbeats)
+                )
+            },
         ),
         (
             "datagrams per heartbeat",
-            group_f(t.datagrams_per_heartbeat),
+            if no_heartbeats {
+                format!("no heartbeats ({} datagrams sent)", group(t.sent))
+            } else {
+                group_f(t.datagrams_per_heartbeat)
+            },
         ),
         (
             "coverage median / min",
-            if outcome.real_sockets {
-                "not measured on real sockets".to_owned()
+            if let Some(why) = outcome.infection_unmeasured() {
+                why.to_owned()
             } else if inf.coverage.count == 0 {
                 "no heartbeat sampled".to_owned()
             } else {
@@ -215,8 +235,8 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ),
         (
             "coverage after warm-up",
-            if outcome.real_sockets {
-                "not measured on real sockets".to_owned()
+            if let Some(why) = outcome.infection_unmeasured() {
+                why.to_owned()
             } else if inf.coverage_steady.count == 0 {
                 format!("no heartbeat after the warm-up ({})", secs(inf.warmup_ms))
             } else {
@@ -230,8 +250,8 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ),
         (
             "duplicates",
-            if outcome.real_sockets {
-                "not measured on real sockets".to_owned()
+            if let Some(why) = outcome.infection_unmeasured() {
+                why.to_owned()
             } else {
                 group(t.duplicates)
             },
@@ -254,8 +274,8 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ("msgs-per-op", msgs_per_op(outcome)),
         (
             "heartbeat stable latency",
-            if outcome.real_sockets {
-                "not measured on real sockets".to_owned()
+            if let Some(why) = outcome.infection_unmeasured() {
+                why.to_owned()
             } else {
                 latency(&outcome.per_op.heartbeat.stable_latency_ms)
             },

@@ -225,7 +225,7 @@ impl Metric {
         self.def().label
     }
 
-    /// The metric's value in `outcome` (see [`MetricDef::value`]).
+    /// The metric's value in `outcome` (its row's `value` in the metric table).
     pub fn value(self, outcome: &Outcome) -> Option<f64> {
         (self.def().value)(outcome)
     }

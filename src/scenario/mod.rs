@@ -68,6 +68,8 @@ mod resolved;
 mod schema;
 mod sweep;
 mod sweep_points;
+mod swim;
+mod swim_spec;
 mod table;
 mod timeline;
 mod timeline_faults;
@@ -83,6 +85,8 @@ mod tests_bad;
 mod tests_faults;
 #[cfg(test)]
 mod tests_files;
+#[cfg(test)]
+mod tests_swim;
 #[cfg(test)]
 mod tests_timeline;
 
@@ -109,6 +113,7 @@ pub use refs::{NodeRef, NodeSelector};
 pub use resolved::Scenario;
 pub use schema::{Expect, LatencySpec, LinkSpec, NetworkModelSpec, ProtocolSpec, ScenarioSpec};
 pub use sweep::{AxisValue, Reference, SweepAxis, SweepSpec, MAX_SWEEP_POINTS, MAX_SWEEP_RUNS};
+pub use swim_spec::{ProtocolName, SwimSpec};
 
 /// Most nodes a scenario may have, joins included: the run's limit, re-exported.
 pub use crate::run::MAX_NODES;

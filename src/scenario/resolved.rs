@@ -4,7 +4,7 @@
 //! random wait for a seed (see [`Scenario::bootstrap`]).
 
 use crate::protocol::Config;
-use crate::run::{Bootstrap, Limits, NetworkSpec, Timed};
+use crate::run::{Bootstrap, Limits, NetworkSpec, ProtocolKind, Timed};
 
 use super::auto::Advised;
 use super::error::ScenarioError;
@@ -21,6 +21,7 @@ use super::sweep::SweepSpec;
 pub struct Scenario {
     pub(super) file: String,
     pub(super) spec: ScenarioSpec,
+    pub(super) protocol: ProtocolKind,
     pub(super) config: Config,
     pub(super) advised: Option<Advised>,
     pub(super) network: NetworkSpec,
@@ -45,6 +46,12 @@ impl Scenario {
     /// for; `None` when the file gives numbers (the values are in [`config`](Self::config)).
     pub fn advised(&self) -> Option<&Advised> {
         self.advised.as_ref()
+    }
+
+    /// Which protocol the nodes run, SWIM's knobs resolved (PekoNode's settings are in
+    /// [`config`](Self::config)).
+    pub fn protocol(&self) -> &ProtocolKind {
+        &self.protocol
     }
 
     /// The scenario's name, safe as a folder name.

@@ -13,6 +13,7 @@ use super::nodes::NodesSpec;
 use super::or_auto::OrAuto;
 use super::refs::NodeSelector;
 use super::sweep::SweepSpec;
+use super::swim_spec::{ProtocolName, SwimSpec};
 use crate::wire::WireMode;
 
 /// A scenario file, as written. Unknown fields are errors everywhere.
@@ -117,6 +118,14 @@ pub struct ProtocolSpec {
     #[serde(default, skip_serializing_if = "is_json")]
     #[schemars(with = "WireSchema")]
     pub wire: WireMode,
+    /// Which protocol the nodes run: `"pekonode"` (the default) or `"swim"` (SWIM through foca,
+    /// simulated only; its knobs in `swim`, the rest derived from `cycle_ms` and `timeout_ms`).
+    #[serde(default, skip_serializing_if = "ProtocolName::is_pekonode")]
+    pub kind: ProtocolName,
+    /// SWIM's knobs, only with `"kind": "swim"`; each one left out is derived from `cycle_ms`
+    /// and `timeout_ms` (the same detection budget as PekoNode's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swim: Option<SwimSpec>,
 }
 
 fn is_json(w: &WireMode) -> bool {
@@ -167,6 +176,8 @@ impl TrustSpec {
 impl Default for ProtocolSpec {
     fn default() -> Self {
         Self {
+            kind: ProtocolName::Pekonode,
+            swim: None,
             amount: OrAuto::Value(0),
             cycle_ms: 0,
             buffer: 0,

@@ -11,7 +11,7 @@ use super::resolved::Scenario;
 use super::schema::{Expect, ScenarioSpec};
 use super::sweep::SweepSpec;
 use super::sweep_points::point_spec;
-use super::{network, protocol, table, timeline};
+use super::{network, protocol, swim, table, timeline};
 use super::{
     MAX_DURATION_MS, MAX_IN_FLIGHT, MAX_MEMORY_MB, MAX_NAME_LEN, MAX_PACKETS_PER_CYCLE,
     MAX_SAMPLES, MAX_SEEDS,
@@ -33,9 +33,11 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
         Some((config, advised)) => (Some(config), advised),
         None => (None, None),
     };
+    let kind = swim::resolve(&mut ck, &spec.protocol, config.as_ref());
     let links = table::link_sets(&mut ck, &spec.network, &resolved);
     if let Some(expect) = &spec.expect {
         check_expect(&mut ck, expect, &spec);
+        swim::check_expect(&mut ck, &spec.protocol, expect);
     }
     if let Some(seeds) = spec.seeds {
         if !(1..=MAX_SEEDS).contains(&seeds) {
@@ -62,10 +64,12 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
         );
         cost::check(&mut ck, &estimate, config.forwarding, &spec.limits);
     }
-    // `config` is `None` only when a problem was recorded, and so are unusable link sets.
-    match (ck.finish(), config) {
-        (Ok(()), Some(config)) => Ok(Scenario {
+    // `config` and `kind` are `None` only when a problem was recorded, and so are unusable
+    // link sets.
+    match (ck.finish(), config, kind) {
+        (Ok(()), Some(config), Some(protocol)) => Ok(Scenario {
             file: file.to_string(),
+            protocol,
             config,
             advised,
             network: network::to_run(&spec.network, links.unwrap_or_default()),
@@ -75,7 +79,7 @@ pub(super) fn validate(spec: ScenarioSpec, file: &str) -> Result<Scenario, Scena
             events: resolved.events,
             spec,
         }),
-        (result, _) => Err(ScenarioError::Invalid {
+        (result, _, _) => Err(ScenarioError::Invalid {
             file: file.to_string(),
             problems: result.err().unwrap_or_default(),
         }),

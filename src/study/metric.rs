@@ -1,5 +1,5 @@
 //! Reading each [`Metric`] off one run's [`Outcome`], by the metric table
-//! ([`METRICS`](crate::scenario::METRICS)).
+//! (`METRICS` in `src/scenario/metric.rs`).
 
 use crate::run::Outcome;
 use crate::scenario::Metric;

@@ -20,6 +20,7 @@ pub fn cluster(n: u32, forwarding: Forwarding, bootstrap: Bootstrap, secs: u64) 
         seed,
         duration: Duration::from_secs(secs),
         sample_interval: Duration::from_secs(1),
+        protocol: Default::default(),
         config: Config {
             forwarding,
             ..Config::default()

@@ -4,8 +4,9 @@
 //! happened ([`Record`]), and what it measured ([`Outcome`]), computed by one set of
 //! [`Observers`]. The simulator (`pekonode-sim`) and the loopback cluster on real sockets
 //! (the `pekonode` crate's `cluster`) both take a [`Plan`] and both emit records into the same
-//! observers, so a metric has one definition whatever the driver. This crate depends on the
-//! protocol crate only: no driver, no I/O.
+//! observers, so a metric has one definition whatever the driver. A plan runs PekoNode or SWIM
+//! ([`ProtocolKind`]). This crate depends on the protocol crates only (`pekonode-proto`, and
+//! `pekonode-swim` for SWIM's knobs): no driver, no I/O.
 //!
 //! ```
 //! use pekonode_proto::{Config, Time};
@@ -39,6 +40,7 @@ mod observe;
 pub mod outcome;
 mod plan;
 mod player;
+mod protocol;
 mod record;
 pub mod seeds;
 pub mod stats;
@@ -53,6 +55,7 @@ pub use outcome::Outcome;
 pub use outcome::Violation;
 pub use plan::{Action, Limits, Plan, Timed, MAX_NODES};
 pub use player::{Command, Driver, Fault, NetworkChange, Player};
+pub use protocol::{ProtocolKind, SwimSettings};
 pub use record::{Counts, DownCause, DropReason, Record};
 
 /// The README's examples, compiled and run as doctests.

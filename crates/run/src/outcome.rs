@@ -58,6 +58,11 @@ pub struct Outcome {
     /// JSON when false (the simulator).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub real_sockets: bool,
+    /// Whether infection spread, coverage, duplicate deliveries and heartbeat latencies were
+    /// measured: not on real sockets (no lineage on the wire), not for a protocol without
+    /// heartbeats (SWIM). Omitted from JSON when true (PekoNode in the simulator).
+    #[serde(default = "measured", skip_serializing_if = "is_measured")]
+    pub infection_measured: bool,
     /// What this run could not measure or measured approximately, for people (empty for the
     /// simulator; the UDP `cluster` mode lists its approximations). Omitted from JSON when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -72,6 +77,30 @@ pub struct Outcome {
     /// report is the single-process one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub playback: Option<Playback>,
+}
+
+impl Outcome {
+    /// Why infection spread, coverage, duplicates and heartbeat latencies are not in this
+    /// outcome, for people (`None`: they were measured).
+    pub fn infection_unmeasured(&self) -> Option<&'static str> {
+        if self.real_sockets {
+            Some("not measured on real sockets")
+        } else if !self.infection_measured {
+            Some("not measured: the protocol has no heartbeats")
+        } else {
+            None
+        }
+    }
+}
+
+/// The default of [`Outcome::infection_measured`] (outcomes written before it was a field).
+fn measured() -> bool {
+    true
+}
+
+/// Whether [`Outcome::infection_measured`] takes its default (and is left out of JSON).
+fn is_measured(measured: &bool) -> bool {
+    *measured
 }
 
 /// Largest run (in nodes) whose spread is recorded node by node for the playback.

@@ -14,6 +14,7 @@ use pekonode_proto::Config;
 use crate::faults::{Forge, Forgery, Nemesis};
 use crate::network::NetworkSpec;
 use crate::node_index::NodeIndex;
+use crate::protocol::ProtocolKind;
 
 /// Most nodes a run may have, joins included: scenario validation and the simulator both
 /// enforce it. A converged cluster holds every node in every view, so memory grows with the
@@ -33,7 +34,11 @@ pub struct Plan {
     pub duration: Duration,
     /// Time between two rows of the time series.
     pub sample_interval: Duration,
-    /// Protocol settings shared by every node (zeros take PekoNode's defaults).
+    /// Which protocol the nodes run (PekoNode by default).
+    pub protocol: ProtocolKind,
+    /// PekoNode's settings, shared by every node (zeros take PekoNode's defaults). A SWIM plan
+    /// reads its `cycle` (traffic buckets) and, without knobs of its own, its `cycle` and
+    /// `timeout` ([`SwimSettings::resolve`](crate::SwimSettings::resolve)).
     pub config: Config,
     /// The network model.
     pub network: NetworkSpec,
@@ -58,7 +63,7 @@ impl Default for Plan {
 
 impl Plan {
     /// A plan of `nodes` (names, by index) playing `timeline`, with defaults for the rest:
-    /// seed 1, 60 s long, a sample every second, PekoNode's protocol defaults, the default
+    /// seed 1, 60 s long, a sample every second, PekoNode with its defaults, the default
     /// network (10 ms constant latency, no loss) and limits. Change fields as needed.
     pub fn new(name: &str, nodes: Vec<String>, timeline: Vec<Timed>) -> Plan {
         Plan {
@@ -66,6 +71,7 @@ impl Plan {
             seed: 1,
             duration: Duration::from_secs(60),
             sample_interval: Duration::from_secs(1),
+            protocol: ProtocolKind::PekoNode,
             config: Config::default(),
             network: NetworkSpec::default(),
             nodes,

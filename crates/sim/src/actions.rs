@@ -9,10 +9,10 @@ use pekonode_run::seeds::{stream, Domain};
 use pekonode_run::{Command, Driver, Fault, NetworkChange, NodeIndex, Record};
 
 use super::cause::Cause;
-use super::simulator::Simulator;
+use super::fast::Fast;
 use super::trace::TraceEvent;
 
-impl Simulator {
+impl Fast {
     /// Plays timeline action `k` through the plan player.
     pub(crate) fn apply(&mut self, k: usize) {
         let Some(action) = pekonode_run::Player::take(&mut self.plan, k) else {
@@ -48,7 +48,7 @@ impl Simulator {
     }
 }
 
-impl Driver for Simulator {
+impl Driver for Fast {
     type Error = Infallible;
 
     fn record(&mut self, record: Record<'_>) {
@@ -73,7 +73,7 @@ impl Driver for Simulator {
     }
 
     fn spawn(&mut self, node: NodeIndex) -> Result<(), Infallible> {
-        Simulator::spawn(self, node);
+        Fast::spawn(self, node);
         Ok(())
     }
 

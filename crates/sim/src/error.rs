@@ -1,6 +1,7 @@
 //! Why a plan cannot be simulated. Nothing has run when one of these is returned.
 
 use pekonode_proto::ConfigError;
+use pekonode_swim::SwimConfigError;
 
 /// A plan the simulator refuses.
 #[derive(Debug, thiserror::Error)]
@@ -41,4 +42,28 @@ pub enum SimError {
     /// The sample interval is zero.
     #[error("sample interval must be positive")]
     SampleInterval,
+    /// SWIM's knobs are unusable.
+    #[error("swim config: {0}")]
+    Swim(#[from] SwimConfigError),
+    /// A timeline action the engine of the plan's protocol cannot play.
+    #[error(
+        "timeline action {index} ({action}) cannot be played with protocol {protocol}: \
+         the simulator plays pause, resume, slow, skew and forge for PekoNode only"
+    )]
+    Unsupported {
+        /// Position of the action in the timeline (after a nemesis was expanded).
+        index: usize,
+        /// The action's label.
+        action: String,
+        /// The plan's protocol.
+        protocol: &'static str,
+    },
+    /// A network setting the engine of the plan's protocol cannot play.
+    #[error("network {what} cannot be played with protocol {protocol} (PekoNode only)")]
+    UnsupportedNetwork {
+        /// The setting.
+        what: &'static str,
+        /// The plan's protocol.
+        protocol: &'static str,
+    },
 }

@@ -1,6 +1,6 @@
 //! What the simulator holds about faults in play: per-node fault state and the rogue senders
-//! at work. The data only: how faults act is `impl Simulator` in `faults.rs` and `rogue.rs`,
-//! which import this file as `simulator.rs` does, so that the simulator needs neither.
+//! at work. The data only: how faults act is `impl Fast` in `faults.rs` and `rogue.rs`,
+//! which import this file as `fast.rs` does, so that the simulator needs neither.
 
 use std::collections::VecDeque;
 use std::time::Duration;

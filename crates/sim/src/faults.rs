@@ -6,11 +6,11 @@ use std::time::Duration;
 use pekonode_proto::Time;
 use pekonode_run::{DropReason, NodeIndex, Record};
 
+use super::fast::Fast;
 use super::queue::{Envelope, What};
-use super::simulator::Simulator;
 use super::trace::dropped;
 
-impl Simulator {
+impl Fast {
     /// Node `i`'s wall clock at `now`, in Unix ns: the virtual epoch plus its skew.
     pub(crate) fn wall_clock(&self, i: NodeIndex, now: Time) -> i64 {
         let skew = self.faults.skew_ns.get(i as usize).copied().unwrap_or(0);

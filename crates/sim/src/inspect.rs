@@ -3,7 +3,7 @@
 
 use pekonode_proto::Time;
 
-use super::simulator::Simulator;
+use super::fast::Fast;
 use super::trace::TraceSink;
 use pekonode_run::NodeIndex;
 
@@ -29,26 +29,26 @@ pub struct NodeView {
     pub entries: Vec<(NodeIndex, Time)>,
 }
 
-impl Simulator {
+impl Fast {
     /// Sends every trace event of the run to `sink` (see [`TraceEvent`](super::TraceEvent)).
-    pub fn with_trace(mut self, sink: TraceSink) -> Simulator {
+    pub(crate) fn with_trace(mut self, sink: TraceSink) -> Fast {
         self.trace = Some(sink);
         self
     }
 
     /// Runs until virtual time `until` (events at `until` included; at most the planned end)
-    /// and stops there, e.g. to look at [`Simulator::views`]. No outcome is produced.
-    pub fn run_until(&mut self, until: Time) {
+    /// and stops there, e.g. to look at [`Fast::views`]. No outcome is produced.
+    pub(crate) fn run_until(&mut self, until: Time) {
         self.advance(until.min(self.end), &mut |_| {});
     }
 
     /// The current virtual time.
-    pub fn now(&self) -> Time {
+    pub(crate) fn now(&self) -> Time {
         self.now
     }
 
     /// Every node's view, in node order.
-    pub fn views(&self) -> Vec<NodeView> {
+    pub(crate) fn views(&self) -> Vec<NodeView> {
         self.nodes
             .iter()
             .enumerate()

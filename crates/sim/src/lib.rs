@@ -9,6 +9,11 @@
 //! [`pekonode_proto::Node`] the UDP runtime drives, with dense integer identities; packets
 //! stay typed (never encoded), their sizes computed without encoding them.
 //!
+//! A plan that runs SWIM ([`pekonode_run::ProtocolKind::Swim`]) plays on a general engine
+//! instead, which drives any protocol behind the seam ([`pekonode_proto::seam::Protocol`])
+//! over the same network model into the same observers; infection spread does not apply to
+//! it (SWIM has no heartbeats) and is reported as not measured.
+//!
 //! [`Plan`]: pekonode_run::Plan
 //! [`Outcome`]: pekonode_run::Outcome
 
@@ -16,8 +21,10 @@ mod actions;
 mod calendar;
 mod cause;
 mod error;
+mod fast;
 mod fault_state;
 mod faults;
+mod general;
 mod inspect;
 mod links;
 mod network;
@@ -27,12 +34,14 @@ mod queue;
 mod rogue;
 mod simulator;
 mod trace;
+mod validate;
 
 pub use error::SimError;
+pub use fast::Progress;
 pub use fault_state::{REPLAYER, ROGUE};
 pub use faults::SIM_EPOCH_UNIX_NS;
 pub use inspect::{NodeState, NodeView};
-pub use simulator::{Progress, Simulator};
+pub use simulator::Simulator;
 pub use trace::{PacketInfo, TraceEvent, TraceSink};
 
 /// The README's examples, compiled and run as doctests.

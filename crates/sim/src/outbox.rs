@@ -7,12 +7,12 @@ use pekonode_proto::{Event, Packet, Transmit};
 use pekonode_run::{guard, DropReason, NodeIndex, Record};
 
 use super::cause::Cause;
+use super::fast::Fast;
 use super::network::Verdict;
 use super::queue::{Envelope, What};
-use super::simulator::Simulator;
 use super::trace::{PacketInfo, TraceEvent};
 
-impl Simulator {
+impl Fast {
     /// Takes node `i`'s events (observed first, while the up set is as it was) and then its
     /// transmits, and reschedules its timer.
     pub(crate) fn drain(&mut self, i: NodeIndex, cause: Cause) {

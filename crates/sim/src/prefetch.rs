@@ -4,10 +4,10 @@
 
 use pekonode_proto::Slot;
 
+use super::fast::Fast;
 use super::queue::Envelope;
-use super::simulator::Simulator;
 
-impl Simulator {
+impl Fast {
     /// When the clock reaches a new bucket of events, reads what its packets will touch: the
     /// slab slot, the receiver's entry for the origin and its settings, the infected set. Each
     /// read misses the cache; issued together for a few dozen packets, the misses overlap
@@ -87,7 +87,7 @@ impl Simulator {
     }
 }
 
-/// How many events ahead [`Simulator::prefetch_ahead`] reads a packet's fields (twice that,
+/// How many events ahead [`Fast::prefetch_ahead`] reads a packet's fields (twice that,
 /// the receiver's state; three times, it fetches the packet): far enough for a main-memory
 /// miss to complete, near enough that the line is still in the first-level cache when the
 /// event comes.

@@ -15,12 +15,12 @@ use pekonode_proto::{Infected, Metadata, NodeInfo, Packet, PacketKind, RejectRea
 use pekonode_run::{Forge, Forgery, NodeIndex, Record, REPLAY_CAPTURE};
 
 use super::cause::Cause;
+use super::fast::Fast;
 use super::fault_state::{ForgeRun, REPLAYER, ROGUE};
 use super::queue::{Envelope, What};
-use super::simulator::Simulator;
 use super::trace::{packet_info, TraceEvent};
 
-impl Simulator {
+impl Fast {
     /// Starts rogue sender `forge` now: a volley for a version, a first packet otherwise.
     pub(crate) fn start_forge(&mut self, forge: Forge) {
         let to = if forge.to.is_empty() {

@@ -1,36 +1,23 @@
-//! The simulator: an event loop that drives protocol nodes over the network model.
+//! The simulator: one [`Plan`] in, one [`Outcome`] out, on the engine for the plan's protocol.
+//!
+//! PekoNode plans run on the fast engine (`fast.rs`), unchanged; plans of any other protocol
+//! (SWIM) run on the general engine (`general/`), which drives any seam protocol over the same
+//! network model and feeds the same observers.
 
-use rand_chacha::ChaCha8Rng;
+use pekonode_proto::{Node, Time};
+use pekonode_run::{Invariant, Measured, NodeIndex, Outcome, Plan, ProtocolKind};
+use pekonode_swim::Swim;
 
-use pekonode_proto::wire::record_len_by;
-use pekonode_proto::{Config, Event, Node, NodeInfo, Time};
-use pekonode_run::outcome::GuardStop;
-use pekonode_run::{DropReason, Measured, NodeIndex, Observers, Outcome, Plan, Record, MAX_NODES};
-
-use super::cause::Cause;
 use super::error::SimError;
-use super::fault_state::{Faults, REPLAYER};
-use super::network::Network;
-use super::queue::{Envelope, Queue, What};
-use super::trace::{dropped, packet_info, TraceEvent, TraceSink};
-use pekonode_run::seeds::{stream, Domain};
-use pekonode_run::{Invariant, Player};
-
-/// Progress of a run, reported while it goes.
-#[derive(Clone, Copy, Debug)]
-pub struct Progress {
-    /// Virtual time reached.
-    pub now: Time,
-    /// Planned end.
-    pub end: Time,
-    /// Packets delivered so far.
-    pub delivered: u64,
-}
+use super::fast::{key_len, Fast, Progress};
+use super::general::{General, PekoShared};
+use super::inspect::NodeView;
+use super::trace::TraceSink;
 
 /// A discrete-event simulation of one [`Plan`].
 ///
 /// ```
-/// use pekonode_run::{Action, Plan, Timed};
+/// use pekonode_run::{Action, Plan, ProtocolKind, Timed};
 /// use pekonode_sim::Simulator;
 /// use std::time::Duration;
 ///
@@ -43,138 +30,64 @@ pub struct Progress {
 ///     ],
 /// );
 /// plan.duration = Duration::from_secs(30);
+/// let outcome = Simulator::new(plan.clone()).unwrap().run();
+/// assert_eq!(outcome.convergence.final_fraction, 1.0);
+///
+/// // The same plan, running SWIM.
+/// plan.protocol = ProtocolKind::Swim(Default::default());
 /// let outcome = Simulator::new(plan).unwrap().run();
 /// assert_eq!(outcome.convergence.final_fraction, 1.0);
+/// assert_eq!(outcome.protocol.forwarding, "swim");
 /// ```
 pub struct Simulator {
-    pub(crate) plan: Plan,
-    pub(crate) config: Config,
-    pub(crate) nodes: Vec<Option<Node<NodeIndex>>>,
-    /// Each node's record, built once: every copy of it shares the name's allocation, so
-    /// views compare names by pointer.
-    pub(crate) infos: Vec<NodeInfo<NodeIndex>>,
-    pub(crate) incarnations: Vec<u64>,
-    pub(crate) link_rngs: Vec<ChaCha8Rng>,
-    /// Each node's `addr:port` key length, and its record's share of a packet's length: the
-    /// sizes of a packet without encoding it or measuring its strings again.
-    pub(crate) key_len: Vec<u8>,
-    pub(crate) record_len: Vec<usize>,
-    pub(crate) network: Network,
-    pub(crate) queue: Queue,
-    pub(crate) timers: Vec<Option<Time>>,
-    pub(crate) busy_until: Vec<Time>,
-    pub(crate) queued: Vec<u32>,
-    pub(crate) now: Time,
-    pub(crate) end: Time,
-    /// Every metric: the records of the run go there.
-    pub(crate) observers: Observers,
-    pub(crate) stopped: Option<GuardStop>,
-    pub(crate) events: Vec<Event<NodeIndex>>,
-    /// Where trace events go; `None` (the default) costs one branch per event.
-    pub(crate) trace: Option<TraceSink>,
-    /// Pauses, slow nodes, skewed clocks and the rogue sender.
-    pub(crate) faults: Faults,
-    /// The interpreter of the timeline, shared with the loopback cluster.
-    pub(crate) player: Player,
+    engine: Engine,
 }
 
-/// The `addr:port` key length of a simulated node at 10.a.b.c:7946, for packet sizes.
-fn key_len(i: usize) -> u8 {
-    let octet = |v: usize| {
-        if v & 255 >= 100 {
-            3
-        } else if v & 255 >= 10 {
-            2
-        } else {
-            1
-        }
-    };
-    ("10...:7946".len() + octet(i >> 16) + octet(i >> 8) + octet(i)) as u8
+/// Which engine runs the plan (boxed: the engines differ much in size).
+enum Engine {
+    /// PekoNode on the fast engine.
+    Fast(Box<Fast>),
+    /// SWIM on the general engine.
+    Swim(Box<General<Swim<NodeIndex>>>),
+    /// PekoNode through the seam on the general engine (to cross-check the two engines).
+    Seam(Box<General<Node<NodeIndex>>>),
 }
 
 impl Simulator {
     /// Checks the plan and builds the initial state. Nothing runs yet.
-    pub fn new(mut plan: Plan) -> Result<Simulator, SimError> {
-        let player = Player::new(&mut plan);
+    ///
+    /// A plan the engine of its protocol cannot play is refused here, naming the action
+    /// ([`SimError::Unsupported`]).
+    pub fn new(plan: Plan) -> Result<Simulator, SimError> {
+        let engine = match &plan.protocol {
+            ProtocolKind::PekoNode => Engine::Fast(Box::new(Fast::new(plan)?)),
+            ProtocolKind::Swim(settings) => {
+                let config = settings.resolve(&plan.config.resolve()?);
+                config.validate()?;
+                let general = General::new(plan, config, Measured::NO_LINEAGE)?;
+                Engine::Swim(Box::new(general))
+            }
+        };
+        Ok(Simulator { engine })
+    }
+
+    /// A PekoNode plan on the general engine, driven through the protocol seam, as a SWIM
+    /// plan is: for checking the general engine against the fast one. Not for measuring
+    /// (it is slower, and refuses the faults the general engine cannot play).
+    #[doc(hidden)]
+    pub fn through_seam(plan: Plan) -> Result<Simulator, SimError> {
         let config = plan.config.resolve()?;
         let n = plan.nodes.len();
-        if n > MAX_NODES {
-            return Err(SimError::TooManyNodes(n));
-        }
-        if plan.sample_interval.is_zero() {
-            return Err(SimError::SampleInterval);
-        }
-        if plan.duration.as_micros() > u128::from(super::queue::MAX_TIME_MICROS) / 2 {
-            return Err(SimError::TooLong(plan.duration));
-        }
-        let net = &plan.network;
-        net.latency.validate().map_err(SimError::Latency)?;
-        for (what, value) in [("loss", net.loss), ("duplicate", net.duplicate)]
-            .into_iter()
-            .chain(net.links.iter().flat_map(|r| {
-                [("link loss", r.loss), ("link duplicate", r.duplicate)]
-                    .into_iter()
-                    .filter_map(|(w, v)| v.map(|v| (w, v)))
-            }))
-        {
-            if !(0.0..=1.0).contains(&value) {
-                return Err(SimError::Probability { what, value });
-            }
-        }
-        for r in &net.links {
-            if let Some(l) = &r.latency {
-                l.validate().map_err(SimError::Latency)?;
-            }
-        }
-        for (index, t) in plan.timeline.iter().enumerate() {
-            for node in t.action.nodes() {
-                if node as usize >= n {
-                    return Err(SimError::UnknownNode {
-                        index,
-                        node,
-                        count: n,
-                    });
-                }
-            }
-        }
-        let end = Time::ZERO + plan.duration;
-        let key_lens: Vec<u8> = (0..n).map(key_len).collect();
-        let infos: Vec<NodeInfo<NodeIndex>> = (0..n)
-            .map(|i| NodeInfo::new(i as NodeIndex, &plan.nodes[i]))
-            .collect();
-        let record_len = infos
-            .iter()
-            .map(|info| record_len_by(info, |id| usize::from(key_lens[*id as usize])))
-            .collect();
-        let mut queue = Queue::default();
-        for (k, t) in plan.timeline.iter().enumerate() {
-            queue.push(Time::ZERO + t.at, What::Action(k as u32));
-        }
-        queue.push(Time::ZERO, What::Sample);
-        Ok(Simulator {
-            link_rngs: (0..n)
-                .map(|i| stream(plan.seed, Domain::Link, i as u64))
-                .collect(),
-            key_len: key_lens,
-            record_len,
-            network: Network::new(plan.network.clone()),
-            nodes: (0..n).map(|_| None).collect(),
-            infos,
-            incarnations: vec![0; n],
-            timers: vec![None; n],
-            busy_until: vec![Time::ZERO; n],
-            queued: vec![0; n],
-            now: Time::ZERO,
-            end,
-            observers: Observers::new(&plan, &config, Measured::ALL),
-            stopped: None,
-            events: Vec::new(),
-            trace: None,
-            faults: Faults::new(&plan),
-            player,
-            queue,
+        let shared = PekoShared {
             config,
-            plan,
+            infos: (0..n)
+                .map(|i| pekonode_proto::NodeInfo::new(i as NodeIndex, &plan.nodes[i]))
+                .collect(),
+            key_len: (0..n).map(key_len).collect(),
+        };
+        let general = General::new(plan, shared, Measured::ALL)?;
+        Ok(Simulator {
+            engine: Engine::Seam(Box::new(general)),
         })
     }
 
@@ -184,196 +97,66 @@ impl Simulator {
     }
 
     /// Like [`run`](Simulator::run), calling `progress` now and then (every 2^16 events).
-    pub fn run_with(mut self, mut progress: impl FnMut(Progress)) -> Outcome {
-        let end = self.end;
-        self.advance(end, &mut progress);
-        let end = match &self.stopped {
-            Some(_) => self.now,
-            None => self.end,
-        };
-        let mut outcome = self
-            .observers
-            .finish(&self.plan, end, self.stopped, Vec::new());
-        outcome.violations = self.player.take_violations();
-        outcome
+    pub fn run_with(self, progress: impl FnMut(Progress)) -> Outcome {
+        match self.engine {
+            Engine::Fast(fast) => fast.run_with(progress),
+            Engine::Swim(general) => general.run_with(progress),
+            Engine::Seam(general) => general.run_with(progress),
+        }
     }
 
     /// Adds an invariant the run must hold at every sample; its first breach is reported in
     /// the outcome's `violations`.
     pub fn invariant(mut self, check: impl Invariant + Send + 'static) -> Simulator {
-        self.player.invariant(check);
+        self.engine = match self.engine {
+            Engine::Fast(fast) => Engine::Fast(Box::new(fast.invariant(check))),
+            Engine::Swim(mut general) => {
+                general.invariant(check);
+                Engine::Swim(general)
+            }
+            Engine::Seam(mut general) => {
+                general.invariant(check);
+                Engine::Seam(general)
+            }
+        };
         self
     }
 
-    /// Handles every event due at or before `until` (or until the explosion guard stops).
-    pub(crate) fn advance(&mut self, until: Time, progress: &mut impl FnMut(Progress)) {
-        let mut steps: u64 = 0;
-        while let Some(at) = self.queue.peek_time() {
-            if at > until || self.stopped.is_some() {
-                break;
-            }
-            let Some((at, what)) = self.queue.pop() else {
-                break;
-            };
-            self.warm_bucket();
-            self.prefetch_ahead();
-            // The run covers [0, end): what is due exactly at the end would start a cycle the
-            // run never sees. Only the closing sample is taken there.
-            if at == self.end && what != What::Sample {
-                continue;
-            }
-            self.now = at;
-            match what {
-                What::Action(k) => self.apply(k as usize),
-                What::Sample => self.sample(),
-                What::Arrive(slot) => {
-                    if let Some(env) = self.queue.take(slot) {
-                        self.arrive(env);
-                    }
-                }
-                What::Land(index) => {
-                    if let Some(env) = self.queue.take_landed(index) {
-                        self.arrive(env);
-                    }
-                }
-                What::Process(slot) => {
-                    if let Some(env) = self.queue.take(slot) {
-                        if let Some(env) = self.hold_queued(env) {
-                            let to = env.to as usize;
-                            self.queued[to] = self.queued[to].saturating_sub(1);
-                            self.process(env);
-                        }
-                    }
-                }
-                What::Timer(i) => self.timer(i),
-                What::Forge(k) => self.forge_tick(k),
-            }
-            steps += 1;
-            if steps & 0xFFFF == 0 {
-                progress(Progress {
-                    now: self.now,
-                    end: self.end,
-                    delivered: self.observers.sent_and_delivered().1,
-                });
-            }
+    /// Sends every trace event of the run to `sink` (see [`TraceEvent`](super::TraceEvent)).
+    /// The general engine (SWIM) traces nothing.
+    pub fn with_trace(mut self, sink: TraceSink) -> Simulator {
+        if let Engine::Fast(fast) = self.engine {
+            self.engine = Engine::Fast(Box::new(fast.with_trace(sink)));
+        }
+        self
+    }
+
+    /// Runs until virtual time `until` (events at `until` included; at most the planned end)
+    /// and stops there, e.g. to look at [`Simulator::views`]. No outcome is produced.
+    pub fn run_until(&mut self, until: Time) {
+        match &mut self.engine {
+            Engine::Fast(fast) => fast.run_until(until),
+            Engine::Swim(general) => general.advance(until, &mut |_| {}),
+            Engine::Seam(general) => general.advance(until, &mut |_| {}),
         }
     }
 
-    fn timer(&mut self, i: NodeIndex) {
-        let iu = i as usize;
-        if self.timers[iu] != Some(self.now) {
-            return; // superseded by a later reschedule
-        }
-        if self.timer_waits(i) {
-            return; // paused: it fires on resume
-        }
-        self.timers[iu] = None;
-        let now = self.now;
-        if let Some(node) = &mut self.nodes[iu] {
-            node.handle_timeout(now);
-        }
-        self.drain(i, Cause::Other);
-    }
-
-    fn arrive(&mut self, env: Envelope) {
-        let to = env.to as usize;
-        if self.nodes[to].is_none() {
-            let reason = DropReason::Down;
-            self.observers.record(self.now, Record::Dropped { reason });
-            if let Some(sink) = &mut self.trace {
-                sink(self.now, &dropped(&env, DropReason::Down));
-            }
-            return;
-        }
-        let Some(env) = self.hold(env) else {
-            return;
-        };
-        let service = self.service_of(to);
-        if service.is_zero() {
-            self.process(env);
-        } else if self.busy_until[to] <= self.now {
-            self.busy_until[to] = self.now + service;
-            self.process(env);
-        } else if (self.queued[to] as usize) < self.config.buffer {
-            // Wait in the receive queue until the node is free.
-            self.queued[to] += 1;
-            let at = self.busy_until[to];
-            self.busy_until[to] = at + service;
-            let slot = self.queue.store(env);
-            self.queue.push(at, What::Process(slot));
-        } else {
-            let reason = DropReason::Queue;
-            self.observers.record(self.now, Record::Dropped { reason });
-            if let Some(sink) = &mut self.trace {
-                sink(self.now, &dropped(&env, DropReason::Queue));
-            }
+    /// The current virtual time.
+    pub fn now(&self) -> Time {
+        match &self.engine {
+            Engine::Fast(fast) => fast.now(),
+            Engine::Swim(general) => general.now(),
+            Engine::Seam(general) => general.now(),
         }
     }
 
-    fn process(&mut self, env: Envelope) {
-        let now = self.now;
-        let to = env.to;
-        if self.nodes[to as usize].is_none() {
-            let reason = DropReason::Down;
-            self.observers.record(now, Record::Dropped { reason });
-            if let Some(sink) = &mut self.trace {
-                sink(now, &dropped(&env, DropReason::Down));
-            }
-            return;
-        }
-        let Some(env) = self.unseal(env) else {
-            return;
-        };
-        let Some(node) = &mut self.nodes[to as usize] else {
-            return;
-        };
-        let rogue = env.from >= REPLAYER;
-        let len = env.len() as usize;
-        let tracked = env.heartbeat(self.observers.next_heartbeat());
-        let info = self.trace.is_some().then(|| packet_info(&env));
-        let (lineage, origin) = (env.packet.lineage, env.packet.node.id);
-        if !node.handle_sized_packet(now, env.packet, len) {
-            let reason = DropReason::Oversize;
-            self.observers.record(now, Record::Dropped { reason });
-            if let (Some(sink), Some(packet)) = (&mut self.trace, info) {
-                let reason = DropReason::Oversize;
-                sink(now, &TraceEvent::Drop { packet, reason });
-            }
-            self.drain(to, Cause::Other);
-            return;
-        }
-        let heartbeat = tracked.zip(lineage).map(|(id, l)| (id, l.hops));
-        // A rogue's packets are not the cluster's traffic (they are counted as forged).
-        if !rogue {
-            self.observers.record(
-                now,
-                Record::Delivered {
-                    to,
-                    bytes: len as u64,
-                    heartbeat,
-                },
-            );
-        }
-        if let (Some(sink), Some(packet)) = (&mut self.trace, info) {
-            sink(now, &TraceEvent::Deliver(packet));
-        }
-        let cause = match (tracked, lineage) {
-            (Some(id), Some(l)) => Cause::Copy {
-                id,
-                origin,
-                emission: l.emission,
-            },
-            _ => Cause::Other,
-        };
-        self.drain(to, cause);
-    }
-
-    fn sample(&mut self) {
-        self.observers.sample(self.now, self.queue.in_flight());
-        self.player.check_sample(self.observers.last_sample());
-        let next = self.now + self.plan.sample_interval;
-        if next <= self.end {
-            self.queue.push(next, What::Sample);
+    /// Every node's view, in node order (SWIM keeps no refresh times: its entries carry the
+    /// current time).
+    pub fn views(&self) -> Vec<NodeView> {
+        match &self.engine {
+            Engine::Fast(fast) => fast.views(),
+            Engine::Swim(general) => general.views(),
+            Engine::Seam(general) => general.views(),
         }
     }
 }

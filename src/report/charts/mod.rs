@@ -118,11 +118,13 @@ fn render<C: Chart>(outcome: &Outcome) -> Rendered {
 }
 
 /// The charts of `outcome`, in the order of [`NAMES`]: all but the infection chart for a run
-/// on real sockets, which does not measure infection spread (an empty chart would only say so).
+/// that did not measure infection spread (real sockets, SWIM): an empty chart would only say so.
 pub(crate) fn names(outcome: &Outcome) -> Vec<&'static str> {
     NAMES
         .into_iter()
-        .filter(|&n| !(outcome.real_sockets && n == infection::InfectionChart::NAME))
+        .filter(|&n| {
+            !(outcome.infection_unmeasured().is_some() && n == infection::InfectionChart::NAME)
+        })
         .collect()
 }
 

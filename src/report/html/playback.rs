@@ -172,7 +172,7 @@ fn spread_json(kind: &str, label: &str, s: &Spread) -> Value {
 /// The playback section's inner HTML, or `None` when the run has nothing to play (real
 /// sockets, more than the recorded node count, no heartbeat after warm-up and no publish).
 pub(crate) fn section(outcome: &Outcome) -> Option<String> {
-    if outcome.real_sockets {
+    if outcome.infection_unmeasured().is_some() {
         return None;
     }
     let p = outcome.playback.as_ref()?;

@@ -44,15 +44,30 @@ use traffic::TrafficCounter;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Measured {
     /// Each heartbeat copy's delivery, with its lineage: infection spread, coverage,
-    /// duplicates. The simulator sees it; real sockets do not (the lineage is not on the wire).
+    /// duplicates. The simulator sees it; real sockets do not (the lineage is not on the wire),
+    /// nor does a protocol without heartbeats (SWIM).
     pub infection: bool,
+    /// Whether the run played on real sockets in real time (`Outcome::real_sockets`).
+    pub sockets: bool,
 }
 
 impl Measured {
-    /// Everything: the simulator.
-    pub const ALL: Measured = Measured { infection: true };
+    /// Everything: the simulator running PekoNode.
+    pub const ALL: Measured = Measured {
+        infection: true,
+        sockets: false,
+    };
     /// Membership, metadata and traffic counters: real sockets.
-    pub const SOCKETS: Measured = Measured { infection: false };
+    pub const SOCKETS: Measured = Measured {
+        infection: false,
+        sockets: true,
+    };
+    /// Membership, metadata and every packet, but no heartbeat lineage: the simulator running
+    /// a protocol without heartbeats (SWIM), whose infection metrics do not apply.
+    pub const NO_LINEAGE: Measured = Measured {
+        infection: false,
+        sockets: false,
+    };
 }
 
 /// Every observer of one run, fed by [`record`](Observers::record) and closed by
@@ -73,6 +88,8 @@ pub struct Observers {
     up_time: u128,
     up_since: Time,
     attacks: AttackCounter,
+    /// What the driver can observe.
+    measured: Measured,
     /// Per node, how many made-up identities its view holds (they are not in `membership`).
     fakes: Vec<u32>,
 }
@@ -105,6 +122,7 @@ impl Observers {
             up_time: 0,
             up_since: Time::ZERO,
             attacks: AttackCounter::default(),
+            measured,
             fakes: vec![0; n],
         }
     }
@@ -325,7 +343,8 @@ impl Observers {
         };
         let heartbeats = self.heartbeats;
         let (traffic, per_cycle) = self.traffic.finish(end, heartbeats, mean_up);
-        let real_sockets = self.infection.is_none();
+        let real_sockets = self.measured.sockets;
+        let infection_measured = self.measured.infection;
         let (infection, reached_all, closed) = match self.infection {
             Some(tracker) => tracker.finish(end),
             None => (
@@ -375,6 +394,7 @@ impl Observers {
             attacks: self.attacks.finish(),
             per_op,
             real_sockets,
+            infection_measured,
             notes,
             violations: Vec::new(),
             playback: self.playback.map(PlaybackRecorder::finish),
