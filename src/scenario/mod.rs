@@ -112,7 +112,9 @@ pub use or_auto::OrAuto;
 pub use refs::{NodeRef, NodeSelector};
 pub use resolved::Scenario;
 pub use schema::{Expect, LatencySpec, LinkSpec, NetworkModelSpec, ProtocolSpec, ScenarioSpec};
-pub use sweep::{AxisValue, Reference, SweepAxis, SweepSpec, MAX_SWEEP_POINTS, MAX_SWEEP_RUNS};
+pub use sweep::{
+    AxisValue, ProtocolChoice, Reference, SweepAxis, SweepSpec, MAX_SWEEP_POINTS, MAX_SWEEP_RUNS,
+};
 pub use swim_spec::{ProtocolName, SwimSpec};
 
 /// Most nodes a scenario may have, joins included: the run's limit, re-exported.

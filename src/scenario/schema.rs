@@ -161,6 +161,17 @@ impl TrustSpec {
         *self == TrustSpec::default()
     }
 
+    /// The block that writes `trust`'s rules.
+    pub fn of(trust: crate::protocol::Trust) -> TrustSpec {
+        TrustSpec {
+            max_version_skew_ms: trust.max_version_skew.as_millis() as u64,
+            max_view: trust.max_view as u32,
+            admit_per_sec: trust.admit_per_sec,
+            guarded_swaps: trust.guarded_swaps,
+            probation: trust.probation,
+        }
+    }
+
     /// The protocol's trust rules.
     pub fn to_trust(self) -> crate::protocol::Trust {
         crate::protocol::Trust {

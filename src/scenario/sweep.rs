@@ -67,6 +67,34 @@ pub enum SweepAxis {
     CycleMs(Vec<u64>),
     /// `protocol.timeout_ms`.
     TimeoutMs(Vec<u64>),
+    /// The protocol the nodes run, for comparisons on one scenario: `"pekonode"` (the file's
+    /// own protocol block, as PekoNode), `"pekonode-hardened"` (the same with every trust rule
+    /// and the rejoin of the hardened profile) or `"swim"` (SWIM, knobs matched to the block's
+    /// cycle and timeout).
+    Protocol(Vec<ProtocolChoice>),
+}
+
+/// A protocol a sweep compares (a value of the `protocol` axis).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProtocolChoice {
+    /// PekoNode with the file's protocol block.
+    Pekonode,
+    /// PekoNode with the file's block plus the hardened profile's trust rules and rejoin.
+    PekonodeHardened,
+    /// SWIM through foca, its knobs matched to the block's cycle and timeout.
+    Swim,
+}
+
+impl ProtocolChoice {
+    /// The name in files and legends.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProtocolChoice::Pekonode => "pekonode",
+            ProtocolChoice::PekonodeHardened => "pekonode-hardened",
+            ProtocolChoice::Swim => "swim",
+        }
+    }
 }
 
 /// Reference points drawn on one metric's chart, as markers or a dashed line.
@@ -94,6 +122,8 @@ pub enum AxisValue {
     Float(f64),
     /// A forwarding rule.
     Forwarding(Forwarding),
+    /// A protocol.
+    Protocol(ProtocolChoice),
 }
 
 impl AxisValue {
@@ -104,6 +134,7 @@ impl AxisValue {
             AxisValue::Float(v) => v,
             AxisValue::Forwarding(Forwarding::Faithful) => 0.0,
             AxisValue::Forwarding(Forwarding::FirstCopy) => 1.0,
+            AxisValue::Protocol(p) => p as u8 as f64,
         }
     }
 }
@@ -115,6 +146,7 @@ impl fmt::Display for AxisValue {
             AxisValue::Float(v) => write!(f, "{v}"),
             AxisValue::Forwarding(Forwarding::Faithful) => f.write_str("faithful"),
             AxisValue::Forwarding(Forwarding::FirstCopy) => f.write_str("first-copy"),
+            AxisValue::Protocol(p) => f.write_str(p.name()),
         }
     }
 }
@@ -129,6 +161,7 @@ impl SweepAxis {
             SweepAxis::Forwarding(_) => "forwarding",
             SweepAxis::CycleMs(_) => "cycle_ms",
             SweepAxis::TimeoutMs(_) => "timeout_ms",
+            SweepAxis::Protocol(_) => "protocol",
         }
     }
 
@@ -143,12 +176,13 @@ impl SweepAxis {
             }
             SweepAxis::Loss(v) => v.iter().map(|&x| AxisValue::Float(x)).collect(),
             SweepAxis::Forwarding(v) => v.iter().map(|&x| AxisValue::Forwarding(x)).collect(),
+            SweepAxis::Protocol(v) => v.iter().map(|&x| AxisValue::Protocol(x)).collect(),
         }
     }
 
-    /// Whether the values are numbers (a forwarding axis is categorical).
+    /// Whether the values are numbers (forwarding and protocol axes are categorical).
     pub fn is_numeric(&self) -> bool {
-        !matches!(self, SweepAxis::Forwarding(_))
+        !matches!(self, SweepAxis::Forwarding(_) | SweepAxis::Protocol(_))
     }
 
     /// How many values the axis has.

@@ -5,8 +5,9 @@
 use super::checker::Checker;
 use super::nodes::NodesSpec;
 use super::or_auto::OrAuto;
-use super::schema::ScenarioSpec;
-use super::sweep::{SweepAxis, SweepSpec, MAX_SWEEP_POINTS, MAX_SWEEP_RUNS};
+use super::schema::{ScenarioSpec, TrustSpec};
+use super::sweep::{ProtocolChoice, SweepAxis, SweepSpec, MAX_SWEEP_POINTS, MAX_SWEEP_RUNS};
+use super::swim_spec::ProtocolName;
 
 impl SweepAxis {
     /// Sets this parameter to its `index`-th value in `spec`.
@@ -22,6 +23,18 @@ impl SweepAxis {
             SweepAxis::Forwarding(v) => spec.protocol.forwarding = v[index],
             SweepAxis::CycleMs(v) => spec.protocol.cycle_ms = v[index],
             SweepAxis::TimeoutMs(v) => spec.protocol.timeout_ms = OrAuto::Value(v[index]),
+            SweepAxis::Protocol(v) => match v[index] {
+                ProtocolChoice::Pekonode => spec.protocol.kind = ProtocolName::Pekonode,
+                ProtocolChoice::PekonodeHardened => {
+                    let hardened = crate::protocol::Config::hardened();
+                    spec.protocol.kind = ProtocolName::Pekonode;
+                    spec.protocol.trust = TrustSpec::of(hardened.trust);
+                    if spec.protocol.rejoin_ms == 0 {
+                        spec.protocol.rejoin_ms = hardened.rejoin.as_millis() as u64;
+                    }
+                }
+                ProtocolChoice::Swim => spec.protocol.kind = ProtocolName::Swim,
+            },
         }
     }
 }
@@ -159,6 +172,9 @@ fn check_axis(ck: &mut Checker, spec: &ScenarioSpec, path: &str, axis: &SweepAxi
                 ck.probability(&format!("{path}[{i}]"), p);
             }
         }
-        SweepAxis::Forwarding(_) | SweepAxis::CycleMs(_) | SweepAxis::TimeoutMs(_) => {}
+        SweepAxis::Forwarding(_)
+        | SweepAxis::CycleMs(_)
+        | SweepAxis::TimeoutMs(_)
+        | SweepAxis::Protocol(_) => {}
     }
 }
