@@ -22,6 +22,9 @@ pub enum Metric {
     DatagramsPerHeartbeat,
     /// Packets sent per node per cycle, averaged over the run.
     PerNodePerCycle,
+    /// Bytes sent per node per cycle, averaged over the run (packet counts hide that SWIM's
+    /// binary messages and PekoNode's JSON differ in size).
+    BytesPerNodePerCycle,
     /// Mean share of up nodes a heartbeat reached.
     Coverage,
     /// Smallest share of up nodes a sampled heartbeat reached.
@@ -86,7 +89,7 @@ fn sampled(o: &Outcome) -> bool {
 
 /// The metric table, in the order tables list the metrics. Adding a metric: a variant of
 /// [`Metric`] and a row here (docs/extending.md).
-pub const METRICS: [MetricDef; 13] = [
+pub const METRICS: [MetricDef; 14] = [
     MetricDef {
         metric: Metric::PacketsPerHeartbeat,
         name: "packets_per_heartbeat",
@@ -107,6 +110,16 @@ pub const METRICS: [MetricDef; 13] = [
         label: "packets per node per cycle",
         higher_is_better: false,
         value: |o| Some(o.traffic.per_node_per_cycle),
+    },
+    MetricDef {
+        metric: Metric::BytesPerNodePerCycle,
+        name: "bytes_per_node_per_cycle",
+        label: "bytes per node per cycle",
+        higher_is_better: false,
+        value: |o| {
+            let t = &o.traffic;
+            (t.sent > 0).then(|| t.per_node_per_cycle * t.bytes_sent as f64 / t.sent as f64)
+        },
     },
     MetricDef {
         metric: Metric::Coverage,
