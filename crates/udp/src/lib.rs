@@ -44,6 +44,7 @@ mod lock;
 mod node;
 mod node_list;
 mod runtime;
+mod seam;
 mod socket;
 mod stats;
 
@@ -54,6 +55,7 @@ pub use fault::checked_probability;
 pub use node::Node;
 pub use node_list::NodeList;
 pub use runtime::Event;
+pub use seam::{SeamConfig, SeamNode, EVENT_CAPACITY};
 pub use stats::Stats;
 
 /// The README's examples, compiled and run as doctests.
