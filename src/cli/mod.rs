@@ -14,6 +14,7 @@ mod log_pipe;
 mod merge;
 mod node;
 mod node_auto;
+mod node_swim;
 mod provenance;
 mod run;
 mod shard;
