@@ -7,6 +7,10 @@
 //! started) and wall-clock metadata versions in, transmits out. Every protocol rule lives in
 //! [`protocol`](pekonode_proto); the codec is [`wire::JsonCodec`](pekonode_proto::wire::JsonCodec).
 //!
+//! Other seam protocols whose packets are bytes and whose nodes are socket addresses (SWIM
+//! through `pekonode-swim`) run on [`SeamNode`], the same one-socket-one-thread model without
+//! PekoNode's codec, sealing and address book. Their datagrams are not authenticated.
+//!
 //! # Concurrency model
 //!
 //! Each node has **one socket and one std thread**. The thread runs the node's due timers, then
