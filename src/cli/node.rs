@@ -158,9 +158,6 @@ pub struct NodeArgs {
 /// Runs the node until SIGINT or SIGTERM; SIGHUP reloads the keyring.
 pub fn run(args: NodeArgs) -> anyhow::Result<()> {
     let log = init_logging(args.log_format, args.log_level);
-    if args.protocol == super::cluster::ProtocolArg::Swim {
-        return super::node_swim::run(&args, log);
-    }
     let (host, port) =
         split_host_port(&args.listen).with_context(|| format!("bad --listen {:?}", args.listen))?;
     let mut contacts = Vec::new();
@@ -336,7 +333,7 @@ fn log_event(list: &NodeList, event: Event<pekonode::wire::Endpoint>) {
 
 /// Logs to stderr through a queue that never blocks the node; a closed stderr ends logging,
 /// not the process (tracing's own error report would write to that closed stderr).
-fn init_logging(format: LogFormat, level: LevelFilter) -> LogPipe {
+pub(super) fn init_logging(format: LogFormat, level: LevelFilter) -> LogPipe {
     let pipe = LogPipe::stderr();
     let builder = tracing_subscriber::fmt()
         .with_writer(pipe.clone())

@@ -16,8 +16,7 @@ use pekonode::swim::{Swim, SwimConfig};
 use pekonode::udp::{SeamConfig, SeamNode};
 use tracing::{debug, info, warn};
 
-use super::log_pipe::LogPipe;
-use super::node::{split_host_port, NodeArgs};
+use super::node::{init_logging, split_host_port, NodeArgs};
 use super::signals::Signals;
 
 /// The options that only mean something for PekoNode, as given.
@@ -59,7 +58,8 @@ fn wall_nanos() -> i64 {
 }
 
 /// Runs a SWIM node until SIGINT or SIGTERM.
-pub fn run(args: &NodeArgs, log: LogPipe) -> anyhow::Result<()> {
+pub fn run(args: &NodeArgs) -> anyhow::Result<()> {
+    let log = init_logging(args.log_format, args.log_level);
     let refused = pekonode_only(args);
     if !refused.is_empty() {
         bail!(
