@@ -10,7 +10,8 @@ use pekonode::cluster::{self, Progress};
 use pekonode::experiment;
 use pekonode::protocol::{self, Forwarding};
 use pekonode::run::{
-    bootstrap_joins, seeds, Action, Bootstrap, Latency, Limits, NetworkSpec, Plan, Timed,
+    bootstrap_joins, seeds, Action, Bootstrap, Latency, Limits, NetworkSpec, Plan, ProtocolKind,
+    SwimSettings, Timed,
 };
 use pekonode::scenario::Scenario;
 use pekonode::wire::WireMode;
@@ -31,6 +32,13 @@ Examples:
 
   # A scenario file in real time, 10 x faster (its 6 s cycle becomes 600 ms):
   pekonode cluster --scenario scenarios/crash_detection.json --time-scale 0.1
+
+  # SWIM (foca) instead of PekoNode, its knobs derived from --cycle and --timeout (a probe
+  # every half cycle); a SWIM scenario file runs as SWIM by itself:
+  pekonode cluster --protocol swim --nodes 10 --cycle 500ms --crash n3@10s --duration 20s
+  pekonode cluster --scenario scenarios/swim_quickstart.json --time-scale 0.1
+
+SWIM datagrams are not authenticated (--sealed is refused with --protocol swim).
 
 What is measured: converged fraction every --sample (share of up nodes whose list equals the
 up set), convergence time after each event, failure detection and false removals (from expiry
@@ -80,6 +88,16 @@ pub struct ClusterArgs {
         conflicts_with = "scenario"
     )]
     forwarding: Forwarding,
+    /// Which protocol the nodes run: pekonode, or swim (SWIM through foca, its knobs derived
+    /// from --cycle and --timeout; its datagrams are NOT authenticated). A scenario file says
+    /// its own.
+    #[arg(
+        long,
+        default_value = "pekonode",
+        value_name = "pekonode|swim",
+        conflicts_with = "scenario"
+    )]
+    protocol: ProtocolArg,
     /// Sealed mode: every node authenticates and encrypts its datagrams under one fresh random
     /// key for the run (as `node --keyring`); also with --scenario.
     #[arg(long)]
@@ -160,6 +178,25 @@ fn parse_at(s: &str) -> Result<(usize, Duration), String> {
         .map_err(|_| format!("{s:?}: node {node:?} is not n<index> or <index>"))?;
     let time = humantime::parse_duration(time).map_err(|e| format!("{s:?}: time: {e}"))?;
     Ok((node, time))
+}
+
+/// The protocols `--protocol` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProtocolArg {
+    /// PekoNode (the default).
+    Pekonode,
+    /// SWIM through foca.
+    Swim,
+}
+
+impl ProtocolArg {
+    /// The plan's protocol.
+    pub fn kind(self) -> ProtocolKind {
+        match self {
+            ProtocolArg::Pekonode => ProtocolKind::PekoNode,
+            ProtocolArg::Swim => ProtocolKind::Swim(SwimSettings::default()),
+        }
+    }
 }
 
 /// The plan of the command-line options.
@@ -255,7 +292,7 @@ fn plan(args: &ClusterArgs) -> anyhow::Result<Plan> {
         seed,
         duration: args.duration,
         sample_interval: args.sample,
-        protocol: Default::default(),
+        protocol: args.protocol.kind(),
         config,
         network: NetworkSpec {
             latency: Latency::Constant(Duration::ZERO),
@@ -315,9 +352,10 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<()> {
     };
     let notes = cluster::check(&plan)?;
     errln!(
-        "cluster {}: {} nodes on 127.0.0.1, {} forwarding, cycle {:?}, for {:?}",
+        "cluster {}: {} nodes on 127.0.0.1, {} ({} forwarding), cycle {:?}, for {:?}",
         plan.name,
         plan.nodes.len(),
+        plan.protocol.name(),
         plan.config.forwarding,
         plan.config.cycle,
         plan.duration

@@ -14,6 +14,7 @@ mod log_pipe;
 mod merge;
 mod node;
 mod node_auto;
+mod node_swim;
 mod provenance;
 mod run;
 mod shard;
@@ -124,6 +125,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Validate(args) => run::validate(args),
         Command::Schema => run::schema(),
         Command::Decode(args) => decode::run(args),
+        // SWIM's daemon has a module of its own, beside PekoNode's (which knows nothing of it).
+        Command::Node(args) if args.protocol == cluster::ProtocolArg::Swim => node_swim::run(&args),
         Command::Node(args) => node::run(args),
         Command::Cluster(args) => cluster::run(args),
         Command::Keygen(args) => keygen::run(args),

@@ -37,6 +37,11 @@ Examples:
   # Short cycle for a quick local try (timeout follows Go's rule unless given):
   pekonode node --listen 127.0.0.1:0 --name T --cycle 500ms --timeout 2s --log-level debug
 
+  # SWIM (foca) instead: a probe every half --cycle; SWIM datagrams are NOT authenticated
+  # (--keyring, --secret-key and PekoNode's trust options are refused with it):
+  pekonode node --protocol swim --listen 127.0.0.1:9000 --name S1 --cycle 1s
+  pekonode node --protocol swim --listen 127.0.0.1:9001 --name S2 --join 127.0.0.1:9000
+
   # Fan-out and timeout for fewer than 1 false removal a day among 200 nodes at 1 % loss
   # (what `pekonode advise --nodes 200 --loss 0.01` gives; logged at start):
   pekonode node --listen 0.0.0.0:8000 --name A --amount auto --timeout auto --nodes 200 --loss 0.01
@@ -61,88 +66,93 @@ pub struct NodeArgs {
     /// Address and port to listen on, as HOST:PORT ([::1]:8000 for IPv6); port 0 lets the OS
     /// pick one (the "listening" log line tells which).
     #[arg(long, value_name = "HOST:PORT")]
-    listen: String,
+    pub(super) listen: String,
     /// This node's name, announced to the others.
     #[arg(long)]
-    name: String,
+    pub(super) name: String,
     /// The address announced to other nodes (they send to it); default: the listen host.
     #[arg(long, value_name = "ADDR")]
-    advertise: Option<String>,
+    pub(super) advertise: Option<String>,
     /// Free-form data announced with this node (Go's PrivateData).
     #[arg(long, default_value = "", value_name = "TEXT")]
-    private_data: String,
+    pub(super) private_data: String,
     /// A node of the cluster to join through; repeat for several.
     #[arg(long, value_name = "HOST:PORT")]
-    join: Vec<String>,
+    pub(super) join: Vec<String>,
     /// Fan-out: how many nodes each heartbeat is sent to; `auto`: what `pekonode advise` gives
     /// for --nodes, the cycle, --loss and --per-day (first-copy forwarding).
     #[arg(long, default_value = "3", value_parser = node_auto::amount_arg, value_name = "N|auto")]
-    amount: OrAuto<usize>,
+    pub(super) amount: OrAuto<usize>,
     /// Time between two heartbeats, e.g. 6s or 500ms [default: 6s, Go PekoNode's].
     #[arg(long, value_parser = humantime::parse_duration)]
-    cycle: Option<Duration>,
+    pub(super) cycle: Option<Duration>,
     /// How long a silent node stays listed; if not longer than the cycle (or not given) it
     /// becomes 3 × cycle + 2 s, as in Go PekoNode (20s with the default cycle); `auto`: the
     /// shortest that keeps false removals under --per-day at this amount (needs --nodes).
     #[arg(long, value_parser = node_auto::timeout_arg, value_name = "DURATION|auto")]
-    timeout: Option<OrAuto<Duration>>,
+    pub(super) timeout: Option<OrAuto<Duration>>,
     /// With --amount auto or --timeout auto: how many nodes the cluster has (2 to 1,000,000,
     /// as `pekonode advise`).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=1_000_000))]
-    nodes: Option<u32>,
+    pub(super) nodes: Option<u32>,
     /// With auto: the network's datagram loss, 0 to 1 (0.01 = 1 %).
     #[arg(long, default_value_t = 0.0, value_name = "P")]
-    loss: f64,
+    pub(super) loss: f64,
     /// With auto: at most this many false removals a day, cluster-wide.
     #[arg(long, default_value_t = 1.0, value_name = "R")]
-    per_day: f64,
+    pub(super) per_day: f64,
     /// Rejoin period, e.g. 30s (ours, not Go's): the `--join` contacts this node no longer
     /// lists get its heartbeat again every period, and sooner while it lists no other node
     /// (backing off while nobody answers), so it finds its way back after a partition longer
     /// than the timeout [default: 10s; off with --compat; 0s turns it off].
     #[arg(long, value_parser = humantime::parse_duration)]
-    rejoin: Option<Duration>,
+    pub(super) rejoin: Option<Duration>,
     /// Hardened against a hostile network, the default (ours, not Go's; the packets are Go's,
     /// so it mixes with Go nodes): rejoin every 10s unless --rejoin says otherwise, metadata
     /// versions over 60 s ahead of this clock ignored, at most 10,000 members and 100 new ones
     /// a second, swap replies only to members and at most `amount` a cycle. Accepted for
     /// scripts written when it was not the default. See docs/security.md.
     #[arg(long, conflicts_with = "compat")]
-    hardened: bool,
+    pub(super) hardened: bool,
     /// Go PekoNode's exact behaviour: no trust rule, and no rejoin unless --rejoin is given.
     #[arg(long)]
-    compat: bool,
+    pub(super) compat: bool,
     /// Datagrams of this many bytes or more are dropped.
     #[arg(long, default_value_t = pekonode::protocol::DEFAULT_SIZE)]
-    size: usize,
+    pub(super) size: usize,
     /// Receive buffer: the socket's kernel buffer holds at least this many datagrams of
     /// --size bytes, and at least 4 MiB (capped by net.core.rmem_max); datagrams arriving when
     /// it is full are dropped by the kernel and counted (0: 3 x amount, Go's channel length).
     #[arg(long, default_value_t = 0)]
-    buffer: usize,
+    pub(super) buffer: usize,
     /// Go PekoNode's secret key. Its MD5 travels in clear in every packet: it keeps two
     /// clusters apart by mistake, it does not stop anyone (use --keyring for that).
     #[arg(long, default_value = "", value_name = "K", conflicts_with = "keyring")]
-    secret_key: String,
+    pub(super) secret_key: String,
     /// Sealed mode: authenticate and encrypt every datagram with the keys of FILE (one base64
     /// key per line, the sealing key first; mode 0600; make one with `pekonode keygen`).
     /// Replays are refused. Only pekonode nodes holding a key can join: Go nodes cannot.
     /// The file is re-read every second and at once on SIGHUP, so keys rotate without a
     /// restart.
     #[arg(long, value_name = "FILE")]
-    keyring: Option<PathBuf>,
+    pub(super) keyring: Option<PathBuf>,
     /// Forwarding rule: first-copy (ours, far fewer packets) or faithful (Go PekoNode's).
     #[arg(long, default_value = "first-copy", value_name = "first-copy|faithful")]
-    forwarding: Forwarding,
+    pub(super) forwarding: Forwarding,
     /// Publish this text as cluster metadata right after joining.
     #[arg(long, value_name = "TEXT")]
-    publish: Option<String>,
+    pub(super) publish: Option<String>,
+    /// Which protocol the node runs: pekonode, or swim (SWIM through foca: --listen, --join,
+    /// --cycle, --timeout, --publish and the log options apply; its datagrams are NOT
+    /// authenticated, so options of PekoNode's trust and sealing are refused with it).
+    #[arg(long, default_value = "pekonode", value_name = "pekonode|swim")]
+    pub(super) protocol: super::cluster::ProtocolArg,
     /// Log line format.
     #[arg(long, value_enum, default_value = "human")]
-    log_format: LogFormat,
+    pub(super) log_format: LogFormat,
     /// Most verbose level logged: off, error, warn, info, debug or trace.
     #[arg(long, default_value = "info", value_name = "LEVEL")]
-    log_level: LevelFilter,
+    pub(super) log_level: LevelFilter,
 }
 
 /// Runs the node until SIGINT or SIGTERM; SIGHUP reloads the keyring.
@@ -290,7 +300,7 @@ pub fn run(args: NodeArgs) -> anyhow::Result<()> {
 
 /// Text from the network, safe to put in a log line: control characters (newlines, ESC) are
 /// escaped, so nobody can forge a line or drive the terminal with a node name.
-fn escaped(text: &str) -> String {
+pub(super) fn escaped(text: &str) -> String {
     text.escape_debug().to_string()
 }
 
@@ -323,7 +333,7 @@ fn log_event(list: &NodeList, event: Event<pekonode::wire::Endpoint>) {
 
 /// Logs to stderr through a queue that never blocks the node; a closed stderr ends logging,
 /// not the process (tracing's own error report would write to that closed stderr).
-fn init_logging(format: LogFormat, level: LevelFilter) -> LogPipe {
+pub(super) fn init_logging(format: LogFormat, level: LevelFilter) -> LogPipe {
     let pipe = LogPipe::stderr();
     let builder = tracing_subscriber::fmt()
         .with_writer(pipe.clone())
@@ -340,7 +350,7 @@ fn init_logging(format: LogFormat, level: LevelFilter) -> LogPipe {
 }
 
 /// `host:port`, `[v6]:port` → (host without brackets, port).
-fn split_host_port(text: &str) -> anyhow::Result<(&str, u16)> {
+pub(super) fn split_host_port(text: &str) -> anyhow::Result<(&str, u16)> {
     let Some((host, port)) = text.rsplit_once(':') else {
         bail!("expected HOST:PORT");
     };

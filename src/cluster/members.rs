@@ -4,11 +4,15 @@
 use std::collections::BTreeMap;
 use std::sync::mpsc::Receiver;
 
-use crate::run::{Counts, NodeIndex};
-use crate::udp::{Config, Event, Node, NodeList, Stats, UdpError};
+use pekonode_proto::UnixNanos;
+
+use crate::run::{NodeIndex, Record};
+use crate::udp::{Config, Event, Node, NodeList, UdpError};
 use crate::wire::Endpoint;
 
 use super::error::ClusterError;
+use super::fleet::Fleet;
+use super::totals::Totals;
 
 /// One plan node.
 #[derive(Default)]
@@ -27,51 +31,6 @@ struct Member {
     reserved: bool,
 }
 
-/// A counter sum over nodes, including those that crashed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Totals {
-    pub(crate) sent: u64,
-    pub(crate) received: u64,
-    pub(crate) queue_full: u64,
-    pub(crate) dropped_fault: u64,
-    pub(crate) send_errors: u64,
-    pub(crate) bytes_sent: u64,
-    pub(crate) heartbeats: u64,
-    pub(crate) heartbeat_packets: u64,
-}
-
-impl Totals {
-    fn add(&mut self, s: &Stats) {
-        self.sent += s.sent;
-        self.received += s.received;
-        self.queue_full += s.queue_full;
-        self.dropped_fault += s.dropped_fault;
-        self.send_errors += s.send_errors;
-        self.bytes_sent += s.bytes_sent;
-        self.heartbeats += s.heartbeats;
-        self.heartbeat_packets += s.heartbeat_packets;
-    }
-
-    /// What the sockets counted since `before`, as the observers take it: datagrams sent
-    /// include those dropped by fault injection on the way; delivered are those read and not
-    /// dropped on a full queue.
-    pub(crate) fn since(&self, before: &Totals) -> Counts {
-        let sent = |t: &Totals| t.sent + t.dropped_fault;
-        let delivered = |t: &Totals| t.received.saturating_sub(t.queue_full);
-        Counts {
-            sent: sent(self).saturating_sub(sent(before)),
-            heartbeat_packets: self
-                .heartbeat_packets
-                .saturating_sub(before.heartbeat_packets),
-            heartbeats: self.heartbeats.saturating_sub(before.heartbeats),
-            bytes_sent: self.bytes_sent.saturating_sub(before.bytes_sent),
-            delivered: delivered(self).saturating_sub(delivered(before)),
-            lost: self.dropped_fault.saturating_sub(before.dropped_fault),
-            dropped_queue: self.queue_full.saturating_sub(before.queue_full),
-        }
-    }
-}
-
 /// Every node of the cluster.
 pub(crate) struct Members {
     names: Vec<String>,
@@ -84,7 +43,7 @@ pub(crate) struct Members {
 }
 
 /// A seed for node `index`'s `incarnation`-th start, derived from the run's seed (splitmix64).
-fn node_seed(seed: u64, index: usize, incarnation: u64) -> u64 {
+pub(crate) fn node_seed(seed: u64, index: usize, incarnation: u64) -> u64 {
     let mut z = seed ^ ((index as u64) << 32) ^ incarnation.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -320,6 +279,74 @@ impl Members {
         for i in 0..self.members.len() {
             self.crash(i);
         }
+    }
+}
+
+impl Fleet for Members {
+    fn is_up(&self, i: usize) -> bool {
+        Members::is_up(self, i)
+    }
+
+    fn running(&self, i: usize) -> bool {
+        Members::running(self, i)
+    }
+
+    fn reserve(&mut self, i: usize) -> Result<(), ClusterError> {
+        Members::reserve(self, i)
+    }
+
+    fn spawn(&mut self, i: usize) -> Result<Option<String>, ClusterError> {
+        Members::spawn(self, i)
+    }
+
+    fn crash(&mut self, i: usize) -> bool {
+        Members::crash(self, i)
+    }
+
+    fn join(&mut self, i: usize, contacts: &[NodeIndex]) {
+        Members::join(self, i, contacts);
+    }
+
+    fn set(&mut self, i: usize, contact: usize) {
+        Members::set(self, i, contact);
+    }
+
+    fn stop(&mut self, i: usize) -> bool {
+        Members::stop(self, i)
+    }
+
+    fn start(&mut self, i: usize) -> bool {
+        Members::start(self, i)
+    }
+
+    fn publish(&mut self, i: usize, data: &[u8]) -> Result<UnixNanos, ClusterError> {
+        match self.list(i) {
+            Some(list) => {
+                list.publish(data)?;
+                Ok(list.version())
+            }
+            None => Ok(0),
+        }
+    }
+
+    fn set_drop_probability(&mut self, p: f64) -> Result<(), ClusterError> {
+        Members::set_drop_probability(self, p)
+    }
+
+    fn records(&self) -> Vec<Record<'static>> {
+        let index = |id: &Endpoint| self.index_of(id).map(|j| j as NodeIndex);
+        self.drain_events()
+            .into_iter()
+            .filter_map(|(i, event)| Record::of_event(i as NodeIndex, &event, index))
+            .collect()
+    }
+
+    fn totals(&self) -> Totals {
+        Members::totals(self)
+    }
+
+    fn shutdown(&mut self) {
+        Members::shutdown(self);
     }
 }
 

@@ -32,9 +32,12 @@
 //! ```
 
 mod error;
+mod fleet;
 mod members;
 mod records;
+mod swim_members;
 mod timeline;
+mod totals;
 
 use std::time::{Duration, Instant};
 
@@ -45,12 +48,15 @@ pub use timeline::{check, scale, MAX_LOOPBACK_NODES};
 
 use crate::run::{
     guard, Action, Command, Driver, Fault, Measured, NetworkChange, NodeIndex, Observers, Outcome,
-    Plan, Player, Record,
+    Plan, Player, ProtocolKind, Record,
 };
 use crate::udp::Config;
 use crate::wire::{Keyring, WireMode};
 
-use members::{Members, Totals};
+use fleet::Fleet;
+use members::Members;
+use swim_members::SwimMembers;
+use totals::Totals;
 
 /// How often the run's loop wakes to drain events and play due actions.
 const TICK: Duration = Duration::from_millis(20);
@@ -101,7 +107,17 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
         .protocol
         .resolve()
         .map_err(|e| ClusterError::Node(e.into()))?;
-    let mut members = Members::new(plan.nodes.clone(), config, plan.seed);
+    let loss = config.drop_probability;
+    let mut members: Box<dyn Fleet> = match &plan.protocol {
+        ProtocolKind::PekoNode => Box::new(Members::new(plan.nodes.clone(), config, plan.seed)),
+        ProtocolKind::Swim(settings) => {
+            let swim = settings.resolve(&resolved);
+            swim.validate()
+                .map_err(|e| ClusterError::Setting(format!("SWIM: {e}")))?;
+            Box::new(SwimMembers::new(plan.nodes.len(), swim, loss, plan.seed))
+        }
+    };
+    let members = members.as_mut();
     let mut observers = Observers::new(plan, &resolved, Measured::SOCKETS);
     let mut seen = Totals::default();
     let mut stopped = None;
@@ -117,7 +133,7 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
     for _ in 0..max_passes {
         let now = start.elapsed();
         let t = Time::ZERO + now;
-        records::feed(&members, &mut observers, t, &mut seen);
+        records::feed(members, &mut observers, t, &mut seen);
         // Bind the not yet running contacts of nodes joining now before any joins, so that
         // those joins know their ports (bootstrap `all`). Other nodes bind at their join.
         let due = plan.timeline[next_action..]
@@ -137,7 +153,7 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
                 break;
             };
             let mut driver = Loopback {
-                members: &mut members,
+                members,
                 observers: &mut observers,
                 t,
                 notes: &mut notes,
@@ -180,7 +196,7 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
     }
     let elapsed = start.elapsed();
     let end = Time::ZERO + elapsed;
-    records::feed(&members, &mut observers, end, &mut seen);
+    records::feed(members, &mut observers, end, &mut seen);
     let last_ms = observers.last_sample().map_or(0.0, |s| s.t_ms);
     if elapsed.as_secs_f64() * 1_000.0 - last_ms > 1.0 && stopped.is_none() {
         observers.sample(end, 0);
@@ -205,7 +221,7 @@ pub fn run(plan: &Plan, mut progress: impl FnMut(&Progress)) -> Result<Outcome, 
 
 /// The loopback cluster as the plan player's driver, for one instant `t` of the run.
 struct Loopback<'a> {
-    members: &'a mut Members,
+    members: &'a mut dyn Fleet,
     observers: &'a mut Observers,
     t: Time,
     /// What was played differently (a restart on a new port).
@@ -253,12 +269,7 @@ impl Driver for Loopback<'_> {
             Command::Start => {
                 self.members.start(i);
             }
-            Command::Publish { data } => {
-                if let Some(list) = self.members.list(i) {
-                    list.publish(data)?;
-                    return Ok(list.version());
-                }
-            }
+            Command::Publish { data } => return self.members.publish(i, data),
         }
         Ok(0)
     }

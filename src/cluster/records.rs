@@ -6,20 +6,16 @@
 
 use pekonode_proto::Time;
 
-use crate::run::{NodeIndex, Observers, Record};
+use crate::run::{Observers, Record};
 
-use super::members::{Members, Totals};
+use super::fleet::Fleet;
+use super::totals::Totals;
 
 /// Feeds the observers what happened since the last call: every node's events, then the
 /// counters grown since `seen` (which is brought up to date).
-pub(crate) fn feed(members: &Members, observers: &mut Observers, now: Time, seen: &mut Totals) {
-    for (i, event) in members.drain_events() {
-        let node = i as NodeIndex;
-        let index = |id: &_| members.index_of(id).map(|j| j as NodeIndex);
-        // A member that is no node of the plan (a stranger on the network) is not followed.
-        if let Some(record) = Record::of_event(node, &event, index) {
-            observers.record(now, record);
-        }
+pub(crate) fn feed(members: &dyn Fleet, observers: &mut Observers, now: Time, seen: &mut Totals) {
+    for record in members.records() {
+        observers.record(now, record);
     }
     let totals = members.totals();
     let counts = totals.since(seen);

@@ -36,12 +36,11 @@ pub fn check(plan: &Plan) -> Result<Vec<String>, ClusterError> {
             "{m}; loopback sockets of one process cannot model that (simulate it with `pekonode run`)"
         )))
     };
-    if plan.protocol != crate::run::ProtocolKind::PekoNode {
-        return Err(ClusterError::Unplayable(format!(
-            "the plan runs {}; the loopback cluster runs PekoNode only (simulate it with \
-             `pekonode run`)",
-            plan.protocol.name()
-        )));
+    let swim = matches!(plan.protocol, crate::run::ProtocolKind::Swim(_));
+    if swim && plan.wire == crate::wire::WireMode::Sealed {
+        return setting(
+            "SWIM datagrams are not sealed: a SWIM cluster runs with the JSON wire only".into(),
+        );
     }
     if !plan.network.links.is_empty() {
         return unplayable("the network has per-link rules (network.links)");
@@ -77,6 +76,13 @@ pub fn check(plan: &Plan) -> Result<Vec<String>, ClusterError> {
          the report has no infection chart"
             .to_string(),
     ];
+    if swim {
+        notes.push(
+            "SWIM runs on the same sockets through the seam runtime; its datagrams are not \
+             authenticated"
+                .to_string(),
+        );
+    }
     let latency = match plan.network.latency {
         Latency::Constant(d) if d.is_zero() => None,
         Latency::Constant(d) => Some(format!("constant {d:?}")),
@@ -114,6 +120,16 @@ pub fn scale(plan: &Plan, factor: f64) -> Result<Plan, ClusterError> {
     out.sample_interval = s(plan.sample_interval).max(Duration::from_millis(1));
     for t in &mut out.timeline {
         t.at = s(t.at);
+    }
+    if let crate::run::ProtocolKind::Swim(settings) = &mut out.protocol {
+        if let Some(c) = &mut settings.config {
+            c.probe_period = s(c.probe_period).max(Duration::from_millis(1));
+            c.probe_rtt = s(c.probe_rtt).max(Duration::from_millis(1));
+            c.suspect_to_down = s(c.suspect_to_down).max(Duration::from_millis(1));
+            c.remove_down_after = c.remove_down_after.map(s);
+            c.gossip_period = c.gossip_period.map(s);
+            c.announce_period = c.announce_period.map(s);
+        }
     }
     Ok(out)
 }

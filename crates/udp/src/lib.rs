@@ -7,6 +7,10 @@
 //! started) and wall-clock metadata versions in, transmits out. Every protocol rule lives in
 //! [`protocol`](pekonode_proto); the codec is [`wire::JsonCodec`](pekonode_proto::wire::JsonCodec).
 //!
+//! Other seam protocols whose packets are bytes and whose nodes are socket addresses (SWIM
+//! through `pekonode-swim`) run on [`SeamNode`], the same one-socket-one-thread model without
+//! PekoNode's codec, sealing and address book. Their datagrams are not authenticated.
+//!
 //! # Concurrency model
 //!
 //! Each node has **one socket and one std thread**. The thread runs the node's due timers, then
@@ -44,6 +48,7 @@ mod lock;
 mod node;
 mod node_list;
 mod runtime;
+mod seam;
 mod socket;
 mod stats;
 
@@ -54,6 +59,7 @@ pub use fault::checked_probability;
 pub use node::Node;
 pub use node_list::NodeList;
 pub use runtime::Event;
+pub use seam::{SeamConfig, SeamNode, EVENT_CAPACITY};
 pub use stats::Stats;
 
 /// The README's examples, compiled and run as doctests.
