@@ -63,8 +63,8 @@ fn num(row: &BTreeMap<String, String>, column: &str) -> f64 {
     row[column].parse().unwrap_or(f64::NAN)
 }
 
-/// The README: SWIM removes no live node at any loss and sends a twentieth of PekoNode's
-/// traffic, but needs about twice as long to remove a crashed node everywhere.
+/// The README: SWIM removes no live node at any loss and sends a tenth to a twentieth of
+/// PekoNode's traffic, but needs about twice as long to remove a crashed node everywhere.
 #[test]
 fn the_crash_comparison_is_current_and_says_what_the_readme_says() {
     let Some(rows) = sweep("compare_crash") else {
