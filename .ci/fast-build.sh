@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The `large` profile that scripts/build-fast.sh builds must write the very reports the release
-# build writes: build it (without the profile-guided step, which needs rustup's llvm-tools) and
+# The `large` profile that scripts/build-fast.sh builds must write the very reports the reference
+# build writes (release, or the test profile `quick`, whose reports are the committed ones): build it (without the profile-guided step, which needs rustup's llvm-tools) and
 # compare two scenarios' report directories byte for byte.
-# Usage: .ci/fast-build.sh RELEASE_BINARY
+# Usage: .ci/fast-build.sh REFERENCE_BINARY
 set -euo pipefail
 cd "$(dirname "$0")/.."
 release="$1"
@@ -26,7 +26,7 @@ for scenario in quickstart lossy_network; do
   done
   if ! diff -r "$work/$scenario-release" "$work/$scenario-large" >/dev/null ||
     ! cmp -s "$work/$scenario-release.txt" "$work/$scenario-large.txt"; then
-    echo "fast-build: $scenario: the large profile's report differs from release's" >&2
+    echo "fast-build: $scenario: the large profile's report differs from the reference build's" >&2
     exit 1
   fi
   echo "   $scenario: identical ($(ls "$work/$scenario-large" | wc -l) files and the table)"
