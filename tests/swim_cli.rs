@@ -37,11 +37,14 @@ fn cluster_protocol_swim_writes_a_report() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(std::fs::read_dir(&out).unwrap().count() > 0);
-    let summary = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        summary.contains("swim") || stderr.contains("swim"),
-        "{stderr}"
-    );
+    // The summary states SWIM's settings, not PekoNode's, as the simulator's does.
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["protocol"]["forwarding"], "swim", "{summary}");
+    // `SwimConfig::matching`: a probe every half cycle.
+    assert_eq!(summary["protocol"]["cycle_ms"], 150.0, "{summary}");
+    assert!(stderr.contains("swim, probe every 150 ms"), "{stderr}");
+    let table = std::fs::read_to_string(out.join("README.md")).unwrap_or_default();
+    assert!(!table.contains("fan-out"), "{table}");
 }
 
 #[test]

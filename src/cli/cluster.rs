@@ -351,13 +351,23 @@ pub fn run(args: ClusterArgs) -> anyhow::Result<()> {
         None => plan(&args)?,
     };
     let notes = cluster::check(&plan)?;
+    let settings = match &plan.protocol {
+        ProtocolKind::PekoNode => format!(
+            "pekonode ({} forwarding), cycle {:?}",
+            plan.config.forwarding, plan.config.cycle
+        ),
+        ProtocolKind::Swim(_) => {
+            let p = plan.protocol.summary(&plan.config.resolve()?);
+            format!(
+                "swim, probe every {} ms, suspicion {} ms",
+                p.cycle_ms, p.timeout_ms
+            )
+        }
+    };
     errln!(
-        "cluster {}: {} nodes on 127.0.0.1, {} ({} forwarding), cycle {:?}, for {:?}",
+        "cluster {}: {} nodes on 127.0.0.1, {settings}, for {:?}",
         plan.name,
         plan.nodes.len(),
-        plan.protocol.name(),
-        plan.config.forwarding,
-        plan.config.cycle,
         plan.duration
     );
     for note in notes.iter().skip(1) {

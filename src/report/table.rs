@@ -138,8 +138,9 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
     let p = &outcome.protocol;
     let t = &outcome.traffic;
     let inf = &outcome.infection;
-    // A protocol without heartbeats (SWIM) in the simulator: per-heartbeat ratios are empty.
-    let no_heartbeats = !outcome.infection_measured && !outcome.real_sockets;
+    // A protocol without heartbeats (SWIM): per-heartbeat ratios are empty.
+    let no_heartbeats = !outcome.protocol.has_heartbeats()
+        || (!outcome.infection_measured && !outcome.real_sockets);
     let dropped = t.dropped_partition + t.dropped_oversize + t.dropped_queue + t.dropped_down;
     vec![
         ("scenario", outcome.scenario.clone()),
@@ -147,8 +148,8 @@ fn rows(outcome: &Outcome) -> Vec<(&'static str, String)> {
         ("nodes", outcome.nodes.to_string()),
         (
             "forwarding",
-            if p.forwarding == "swim" {
-                // SWIM's knobs in PekoNode's columns (see the general engine's summary).
+            if !p.has_heartbeats() {
+                // SWIM's knobs in PekoNode's columns (see `ProtocolKind::summary`).
                 format!(
                     "swim ({} indirect probes, probe every {} ms, suspicion {} ms)",
                     p.amount,

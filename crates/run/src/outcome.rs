@@ -83,10 +83,10 @@ impl Outcome {
     /// Why infection spread, coverage, duplicates and heartbeat latencies are not in this
     /// outcome, for people (`None`: they were measured).
     pub fn infection_unmeasured(&self) -> Option<&'static str> {
-        if self.real_sockets {
-            Some("not measured on real sockets")
-        } else if !self.infection_measured {
+        if !self.protocol.has_heartbeats() || (!self.real_sockets && !self.infection_measured) {
             Some("not measured: the protocol has no heartbeats")
+        } else if self.real_sockets {
+            Some("not measured on real sockets")
         } else {
             None
         }
@@ -150,6 +150,16 @@ pub struct ProtocolSummary {
     pub size: usize,
     /// Receive queue length.
     pub buffer: usize,
+}
+
+impl ProtocolSummary {
+    /// What `forwarding` says of a SWIM run.
+    pub const SWIM: &'static str = "swim";
+
+    /// Whether the protocol sends heartbeats (PekoNode does; SWIM probes instead).
+    pub fn has_heartbeats(&self) -> bool {
+        self.forwarding != Self::SWIM
+    }
 }
 
 /// The explosion guard's verdict (docs/metrics.md).

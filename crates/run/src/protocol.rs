@@ -8,6 +8,8 @@
 use pekonode_proto::Config;
 use pekonode_swim::SwimConfig;
 
+use crate::outcome::ProtocolSummary;
+
 /// The protocol every node of a plan runs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum ProtocolKind {
@@ -25,6 +27,31 @@ impl ProtocolKind {
             ProtocolKind::PekoNode => "pekonode",
             ProtocolKind::Swim(_) => "swim",
         }
+    }
+
+    /// The settings the run's outcome reports, whichever driver ran it. `resolved` is the
+    /// plan's PekoNode config after its defaults. SWIM fills PekoNode's columns with its own
+    /// knobs: the indirect probes as the fan-out, the probe period as the cycle, the suspicion
+    /// time as the timeout, the packet limit as the size.
+    pub fn summary(&self, resolved: &Config) -> ProtocolSummary {
+        let ms = |d: std::time::Duration| crate::stats::ms(d.as_micros() as u64);
+        let mut summary = ProtocolSummary {
+            forwarding: resolved.forwarding.to_string(),
+            amount: resolved.amount,
+            cycle_ms: ms(resolved.cycle),
+            timeout_ms: ms(resolved.timeout),
+            size: resolved.size,
+            buffer: resolved.buffer,
+        };
+        if let ProtocolKind::Swim(settings) = self {
+            let swim = settings.resolve(resolved);
+            summary.forwarding = ProtocolSummary::SWIM.to_owned();
+            summary.amount = swim.num_indirect_probes;
+            summary.cycle_ms = ms(swim.probe_period);
+            summary.timeout_ms = ms(swim.suspect_to_down);
+            summary.size = swim.max_packet_size;
+        }
+        summary
     }
 }
 

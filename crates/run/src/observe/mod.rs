@@ -26,8 +26,7 @@ use pekonode_proto::{Config, PacketKind, Slot, Time};
 
 use crate::node_index::NodeIndex;
 use crate::outcome::{
-    GuardStop, Infection, Latency, MetadataSpread, OpStats, Outcome, PerOp, ProtocolSummary,
-    Sample, Traffic,
+    GuardStop, Infection, Latency, MetadataSpread, OpStats, Outcome, PerOp, Sample, Traffic,
 };
 use crate::plan::{Action, Plan};
 use crate::record::Record;
@@ -366,18 +365,10 @@ impl Observers {
         let (convergence, failure_detection, false_removals, metadata) =
             self.membership.finish(end, &marks, &self.names);
         let per_op = per_op(&traffic, &metadata, latency(closed, reached_all));
-        let c = &self.config;
         Outcome {
             scenario: plan.name.clone(),
             seed: plan.seed,
-            protocol: ProtocolSummary {
-                forwarding: c.forwarding.to_string(),
-                amount: c.amount,
-                cycle_ms: ms(c.cycle.as_micros() as u64),
-                timeout_ms: ms(c.timeout.as_micros() as u64),
-                size: c.size,
-                buffer: c.buffer,
-            },
+            protocol: plan.protocol.summary(&self.config),
             nodes: plan.nodes.len(),
             duration_ms: ms(plan.duration.as_micros() as u64),
             ended_at_ms: ms(end.as_micros()),

@@ -5,8 +5,6 @@
 use pekonode_proto::seam::Protocol;
 use pekonode_proto::wire::{encoded_len_with_record, record_len_by};
 use pekonode_proto::{ChaCha8Rng, Config, Forwarding, Node, NodeInfo, Packet, PacketKind, Time};
-use pekonode_run::outcome::ProtocolSummary;
-use pekonode_run::stats::ms;
 use pekonode_run::NodeIndex;
 use pekonode_swim::{Swim, SwimConfig};
 
@@ -54,9 +52,6 @@ pub(crate) trait Hosted: Protocol<Id = NodeIndex> + Sized {
 
     /// What the explosion guard blames when a limit is passed.
     fn forwarding(shared: &Self::Shared) -> Forwarding;
-
-    /// Writes the protocol's settings into the outcome's summary.
-    fn summarize(shared: &Self::Shared, summary: &mut ProtocolSummary);
 }
 
 /// What PekoNode's nodes share in the general engine: the resolved config, each node's record
@@ -123,10 +118,6 @@ impl Hosted for Node<NodeIndex> {
     fn forwarding(shared: &PekoShared) -> Forwarding {
         shared.config.forwarding
     }
-
-    fn summarize(_shared: &PekoShared, _summary: &mut ProtocolSummary) {
-        // The observers already summarized the PekoNode config.
-    }
 }
 
 impl Hosted for Swim<NodeIndex> {
@@ -172,15 +163,5 @@ impl Hosted for Swim<NodeIndex> {
     /// SWIM's load is linear in the cluster size (what first-copy's message says).
     fn forwarding(_config: &SwimConfig) -> Forwarding {
         Forwarding::FirstCopy
-    }
-
-    /// SWIM in PekoNode's columns: the probe fan-out, the probe period as the cycle, the
-    /// suspicion time as the timeout, the packet limit as the size.
-    fn summarize(config: &SwimConfig, summary: &mut ProtocolSummary) {
-        summary.forwarding = "swim".to_owned();
-        summary.amount = config.num_indirect_probes;
-        summary.cycle_ms = ms(config.probe_period.as_micros() as u64);
-        summary.timeout_ms = ms(config.suspect_to_down.as_micros() as u64);
-        summary.size = config.max_packet_size;
     }
 }

@@ -117,7 +117,6 @@ impl<P: Hosted> General<P> {
         let mut outcome = self
             .observers
             .finish(&self.plan, end, self.guard_stop, notes);
-        P::summarize(&self.shared, &mut outcome.protocol);
         outcome.violations = self.player.take_violations();
         outcome
     }
