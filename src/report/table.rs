@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::csv::fixed;
-use crate::run::outcome::Latency;
+use crate::run::outcome::LatencyQuantiles;
 use crate::run::Outcome;
 
 /// An integer with thousands separators: `1,340,000`.
@@ -108,7 +108,7 @@ fn msgs_per_op(outcome: &Outcome) -> String {
 
 /// A stable-latency distribution: quantiles 0, 0.5, 0.95, 0.99, 1, and how many operations
 /// never reached every up node.
-fn latency(l: &Latency) -> String {
+fn latency(l: &LatencyQuantiles) -> String {
     let (Some(p0), Some(p50), Some(p95), Some(p99), Some(p100)) =
         (l.p0, l.p50, l.p95, l.p99, l.p100)
     else {

@@ -395,13 +395,13 @@ pub struct OpStats {
     /// operation.
     pub msgs_per_op: Option<f64>,
     /// Time from each operation until every up node had it (Maelstrom's `stable-latencies`).
-    pub stable_latency_ms: Latency,
+    pub stable_latency_ms: LatencyQuantiles,
 }
 
 /// A latency distribution: the quantiles Maelstrom prints, {0, 0.5, 0.95, 0.99, 1}, over the
 /// operations that reached every up node. All `None` when none did (or none was measured).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
-pub struct Latency {
+pub struct LatencyQuantiles {
     /// Operations measured (heartbeats watched for a full cycle; every publish).
     pub measured: u64,
     /// Of those, operations that reached every up node: the sample of the quantiles.

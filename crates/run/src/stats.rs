@@ -1,6 +1,6 @@
 //! Quantiles and summaries over observations.
 
-use super::outcome::{BandPoint, Latency, Stats};
+use super::outcome::{BandPoint, LatencyQuantiles, Stats};
 
 /// The `q` quantile (0..=1) of sorted `values`, interpolated linearly between ranks.
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
@@ -36,10 +36,10 @@ pub fn stats(mut values: Vec<f64>) -> Stats {
 
 /// The latency distribution of `measured` operations, `values` being the times of those that
 /// completed (any order).
-pub fn latency(measured: u64, mut values: Vec<f64>) -> Latency {
+pub fn latency(measured: u64, mut values: Vec<f64>) -> LatencyQuantiles {
     values.sort_by(f64::total_cmp);
     let q = |q: f64| (!values.is_empty()).then(|| quantile(&values, q));
-    Latency {
+    LatencyQuantiles {
         measured,
         stable: values.len() as u64,
         p0: q(0.0),

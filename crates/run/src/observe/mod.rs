@@ -26,7 +26,7 @@ use pekonode_proto::{Config, PacketKind, Slot, Time};
 
 use crate::node_index::NodeIndex;
 use crate::outcome::{
-    GuardStop, Infection, Latency, MetadataSpread, OpStats, Outcome, PerOp, Sample, Traffic,
+    GuardStop, Infection, LatencyQuantiles, MetadataSpread, OpStats, Outcome, PerOp, Sample, Traffic,
 };
 use crate::plan::{Action, Plan};
 use crate::record::Record;
@@ -413,7 +413,7 @@ fn warmup_end(plan: &Plan, cycle: std::time::Duration) -> Time {
 
 /// Messages per operation and stable latencies of heartbeats (`heartbeat`: measured by the
 /// infection tracker) and publishes.
-fn per_op(traffic: &Traffic, metadata: &[MetadataSpread], heartbeat: Latency) -> PerOp {
+fn per_op(traffic: &Traffic, metadata: &[MetadataSpread], heartbeat: LatencyQuantiles) -> PerOp {
     let per = |ops: u64| (ops > 0).then(|| traffic.sent as f64 / ops as f64);
     let publishes = metadata.len() as u64;
     PerOp {
