@@ -341,7 +341,7 @@ mod tests {
         assert_eq!(show(Some(2931.3)), "2931.3");
         assert_eq!(show(Some(0.97953)), "0.9795");
         assert_eq!(show(Some(6100.0)), "6100");
-        assert_eq!(show(Some(3.14159)), "3.142");
+        assert_eq!(show(Some(1.23456)), "1.235");
         assert_eq!(show(None), "not measured");
     }
 }
