@@ -1,5 +1,6 @@
-//! `pekonode check`: run scenario files (over their seeds) and enforce their `expect` blocks;
-//! or, on a batch engine, run one shard of their seeds (`--shard`) and check the unit results
+//! `pekonode check`: run scenario files (over their seeds) and enforce their `expect` blocks
+//! and their golden files (every metric within its tolerance: [`super::golden`]); or, on a
+//! batch engine, run one shard of their seeds (`--shard`) and check the unit results
 //! once every shard is done (`--from`).
 
 use std::collections::BTreeMap;
@@ -14,16 +15,26 @@ use pekonode::study::merge::{self, Merged};
 use pekonode::study::unit::UnitFile;
 use pekonode::study::{self, unit};
 
+use super::golden::{Entry, GoldenArgs};
 use super::run::{load, simulate_seeds, threads};
 use super::shard::{SeedStudy, ShardArgs, ShardRun};
 
 /// Examples shown by `pekonode check --help`.
 pub const EXAMPLES: &str = "Examples:
-  pekonode check scenarios/*.json                          # run every seed, check every expect block
+  pekonode check scenarios/*.json                          # every seed: expect blocks + golden files
+  pekonode check scenarios/*.json --bless                  # a meant change: rewrite the golden files
+  pekonode check scenarios/quickstart.json --no-golden     # the expect block only
   pekonode check scenarios/*.json --shard 0/4 --out /shared/ck   # one of 4 slices of all their seeds
   pekonode check scenarios/*.json --from /shared/ck        # after the 4 shards: check their results
 
-A failed expectation prints the seed and the command that reproduces it with a trace.";
+A failed expectation prints the seed and the command that reproduces it with a trace.
+
+The golden gate: each file's golden file (default golden/<file stem>.json beside it) holds the
+mean over its seeds of every metric (docs/metrics.md). A mean that moves past the metric's
+tolerance (costs 5 %, coverage and fractions 0.01, times 10 % or 1 s, counts 5–10 % or 1;
+a golden file's `tolerance` map overrides them), or between measured and not measured, fails
+with one line (scenario, metric, old → new, change) and the command that re-blesses. A file
+with a golden file is checked even without an `expect` block; one without is a note.";
 
 /// Arguments of `pekonode check`.
 #[derive(Args, Debug)]
@@ -51,6 +62,9 @@ pub struct CheckArgs {
     /// progress lines going to stderr. The exit status is the same in every format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
+    /// The golden gate.
+    #[command(flatten)]
+    golden: GoldenArgs,
 }
 
 /// Output formats of `pekonode check`.
@@ -82,8 +96,10 @@ fn is_json_schema(path: &Path) -> bool {
 struct Tally {
     failed_files: usize,
     failures: usize,
+    golden_failures: usize,
     checked: usize,
     format: CheckFormat,
+    gate: GoldenArgs,
     cases: Vec<CheckCase>,
     /// The first error writing a line to stdout (a closed pipe is none: see `out`).
     write_error: Option<std::io::Error>,
@@ -98,6 +114,8 @@ fn case(path: &Path, scenario: Option<&Scenario>, status: CaseStatus) -> CheckCa
         expectations: 0,
         seeds: 0,
         failures: Vec::new(),
+        golden: Vec::new(),
+        note: None,
     }
 }
 
@@ -123,36 +141,43 @@ impl Tally {
             .push(case(path, scenario, CaseStatus::Error(message)));
     }
 
-    /// Checks `outcomes` of `scenario` (from `path`) and prints the verdict.
+    /// Checks `outcomes` of `scenario` (from `path`) against its expectations and its golden
+    /// file, and prints the verdict.
     fn judge(&mut self, path: &Path, scenario: &Scenario, outcomes: &[Outcome]) {
         let found = study::expect::check(scenario, outcomes);
+        let golden = self.gate.judge(path, scenario, outcomes);
+        let passed = found.is_empty() && golden.failures.is_empty();
         self.checked += 1;
         self.cases.push(CheckCase {
             expectations: study::expect::count(scenario),
             seeds: outcomes.len(),
             failures: found.clone(),
+            golden: golden.failures.clone(),
+            note: golden.note,
             ..case(
                 path,
                 Some(scenario),
-                if found.is_empty() {
+                if passed {
                     CaseStatus::Passed
                 } else {
                     CaseStatus::Failed
                 },
             )
         });
-        if found.is_empty() {
+        if passed {
+            let summary = golden.summary.map(|g| format!("; {g}")).unwrap_or_default();
             self.say(format!(
-                "ok: {} ({}: {} expectations × {} seeds)",
+                "ok: {} ({}: {} expectations × {} seeds{summary})",
                 path.display(),
                 scenario.name(),
                 study::expect::count(scenario),
                 outcomes.len()
             ));
-            return;
+        } else {
+            self.failed_files += 1;
+            self.failures += found.len();
+            self.golden_failures += golden.failures.len();
         }
-        self.failed_files += 1;
-        self.failures += found.len();
         for f in &found {
             self.say(f.to_string());
         }
@@ -167,6 +192,9 @@ impl Tally {
                 path.display(),
                 scenario.name()
             ));
+        }
+        for line in golden.lines {
+            self.say(line);
         }
     }
 
@@ -184,16 +212,24 @@ impl Tally {
             }
         }
         if self.failed_files > 0 {
+            let golden = match self.golden_failures {
+                0 => String::new(),
+                n => format!(", {n} golden value(s) or file(s) did not hold"),
+            };
             bail!(
-                "{} expectation(s) failed; {} of {files} files did not pass",
+                "{} expectation(s) failed{golden}; {} of {files} files did not pass",
                 self.failures,
                 self.failed_files
             );
         }
-        self.say(format!(
-            "all {} checked scenario(s) met their expectations",
-            self.checked
-        ));
+        let what = if !self.gate.on() {
+            "met their expectations"
+        } else if self.gate.blessing() {
+            "met their expectations; their golden files are blessed"
+        } else {
+            "met their expectations and golden values"
+        };
+        self.say(format!("all {} checked scenario(s) {what}", self.checked));
         match self.write_error {
             Some(e) => Err(anyhow::Error::new(e).context("cannot write to stdout")),
             None => Ok(()),
@@ -205,6 +241,7 @@ impl Tally {
 pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     let mut tally = Tally {
         format: args.format,
+        gate: args.golden.clone(),
         ..Tally::default()
     };
     let mut checkable = Vec::new();
@@ -219,14 +256,24 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
             continue;
         }
         match load(path) {
-            Ok(s) if study::expect::count(&s) == 0 => {
-                tally.say(format!("skip: {} (no expectations)", path.display()));
-                let why = "no expectations".to_string();
-                tally
-                    .cases
-                    .push(case(path, Some(&s), CaseStatus::Skipped(why)));
-            }
-            Ok(s) => checkable.push((path.clone(), s)),
+            Ok(s) => match args.golden.entry(path, &s, study::expect::count(&s)) {
+                Entry::Run => checkable.push((path.clone(), s)),
+                Entry::Skip(why) => {
+                    tally.say(format!("skip: {} ({why})", path.display()));
+                    tally
+                        .cases
+                        .push(case(path, Some(&s), CaseStatus::Skipped(why)));
+                }
+                Entry::Missing(failure) => {
+                    tally.say(failure.to_string());
+                    tally.failed_files += 1;
+                    tally.golden_failures += 1;
+                    tally.cases.push(CheckCase {
+                        golden: vec![failure],
+                        ..case(path, Some(&s), CaseStatus::Failed)
+                    });
+                }
+            },
             Err(e) => {
                 let line = super::one_line(&e);
                 errln!("{line}");
@@ -242,7 +289,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<()> {
     if let Some((shard, from)) = args.shard.resolve()? {
         if tally.failed_files > 0 {
             bail!(
-                "{} file(s) could not be read: nothing run",
+                "{} file(s) could not be read (or lack a golden file): nothing run",
                 tally.failed_files
             );
         }

@@ -8,6 +8,7 @@ mod check;
 mod cluster;
 mod compare;
 mod decode;
+mod golden;
 mod keygen;
 mod keyring_watch;
 mod log_pipe;
@@ -61,9 +62,11 @@ pub enum Command {
     /// the explosion guard stopped the run, after writing what was measured.
     #[command(after_long_help = run::RUN_EXAMPLES)]
     Run(run::RunArgs),
-    /// Run scenario files over their seeds and enforce their `expect` blocks; exits non-zero
-    /// with one line per failed expectation (scenario, seed, metric, expected, measured) and
-    /// the command that reproduces each failing seed. On a job array: --shard, then --from.
+    /// Run scenario files over their seeds and enforce their `expect` blocks and golden files;
+    /// exits non-zero with one line per failed expectation (scenario, seed, metric, expected,
+    /// measured) and the command that reproduces each failing seed, and one line per metric
+    /// that moved past its tolerance from the golden file (--bless rewrites them). On a job
+    /// array: --shard, then --from.
     #[command(after_long_help = check::EXAMPLES)]
     Check(check::CheckArgs),
     /// Run a scenario's parameter sweep (its `sweep` block): every point × seeds, in parallel;

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
+use crate::study::drift::GoldenFailure;
 use crate::study::expect::Failure;
 
 /// How one scenario file fared.
@@ -14,7 +15,8 @@ use crate::study::expect::Failure;
 pub enum CaseStatus {
     /// Every expectation held on every seed.
     Passed,
-    /// Some expectation failed (the case's `failures` say which).
+    /// Some expectation failed or the golden gate failed (the case's `failures` and `golden`
+    /// say which).
     Failed,
     /// Not run, for this reason (a JSON Schema file, no `expect` block).
     Skipped(String),
@@ -37,6 +39,11 @@ pub struct CheckCase {
     pub seeds: usize,
     /// Every failed expectation, in seed then expectation order.
     pub failures: Vec<Failure>,
+    /// What failed the golden gate: metrics past their tolerance, or a golden file that does
+    /// not fit.
+    pub golden: Vec<GoldenFailure>,
+    /// A note for people (no golden file; a golden file written by `--bless`).
+    pub note: Option<String>,
 }
 
 /// Counts of `cases` by status: (passed, failed, skipped, errors).
@@ -92,16 +99,38 @@ pub fn junit(cases: &[CheckCase]) -> String {
         match &c.status {
             CaseStatus::Passed => out.push_str("/>\n"),
             CaseStatus::Failed => {
-                let message = format!(
-                    "{} failure(s) over {} expectation(s) × {} seed(s)",
-                    c.failures.len(),
-                    c.expectations,
-                    c.seeds
-                );
-                let body: Vec<String> = c.failures.iter().map(ToString::to_string).collect();
+                let mut parts = Vec::new();
+                if !c.failures.is_empty() {
+                    parts.push(format!(
+                        "{} failure(s) over {} expectation(s) × {} seed(s)",
+                        c.failures.len(),
+                        c.expectations,
+                        c.seeds
+                    ));
+                }
+                if !c.golden.is_empty() {
+                    parts.push(format!(
+                        "{} golden failure(s) over {} seed(s)",
+                        c.golden.len(),
+                        c.seeds
+                    ));
+                }
+                let message = parts.join("; ");
+                // `type` says which gate failed; both when both did.
+                let kind = match (c.failures.is_empty(), c.golden.is_empty()) {
+                    (false, false) => "expectation golden",
+                    (true, false) => "golden",
+                    _ => "expectation",
+                };
+                let body: Vec<String> = c
+                    .failures
+                    .iter()
+                    .map(ToString::to_string)
+                    .chain(c.golden.iter().map(ToString::to_string))
+                    .collect();
                 let _ = write!(
                     out,
-                    ">\n      <failure type=\"expectation\" message=\"{}\">{}</failure>\n    </testcase>\n",
+                    ">\n      <failure type=\"{kind}\" message=\"{}\">{}</failure>\n    </testcase>\n",
                     xml_escape(&message),
                     xml_escape(&body.join("\n"))
                 );
@@ -128,16 +157,19 @@ pub fn junit(cases: &[CheckCase]) -> String {
 }
 
 /// The JSON document: `passed` (no failure, no error), counts, and one object per file with
-/// its `status` (`passed`, `failed`, `skipped`, `error`), `message`, and `failures` (`seed`,
-/// null for an expectation over all seeds; `expectation`; `expected`; `measured`).
+/// its `status` (`passed`, `failed`, `skipped`, `error`), `message` (why skipped or in error,
+/// or a note), `failures` (`seed`, null for an expectation over all seeds; `expectation`;
+/// `expected`; `measured`) and `golden` (`metric`, null for a golden file that does not fit;
+/// `golden`, `fresh`, `tolerance`, `message`).
 pub fn json(cases: &[CheckCase]) -> Value {
     let (passed, failed, skipped, errors) = tally(cases);
     let files: Vec<Value> = cases
         .iter()
         .map(|c| {
+            let note = c.note.as_deref();
             let (status, message) = match &c.status {
-                CaseStatus::Passed => ("passed", None),
-                CaseStatus::Failed => ("failed", None),
+                CaseStatus::Passed => ("passed", note),
+                CaseStatus::Failed => ("failed", note),
                 CaseStatus::Skipped(m) => ("skipped", Some(m.as_str())),
                 CaseStatus::Error(m) => ("error", Some(m.as_str())),
             };
@@ -153,6 +185,7 @@ pub fn json(cases: &[CheckCase]) -> Value {
                     })
                 })
                 .collect();
+            let golden: Vec<Value> = c.golden.iter().map(golden_json).collect();
             json!({
                 "file": c.file,
                 "scenario": c.scenario,
@@ -161,6 +194,7 @@ pub fn json(cases: &[CheckCase]) -> Value {
                 "expectations": c.expectations,
                 "seeds": c.seeds,
                 "failures": failures,
+                "golden": golden,
             })
         })
         .collect();
@@ -170,6 +204,23 @@ pub fn json(cases: &[CheckCase]) -> Value {
                    "skipped": skipped, "errors": errors},
         "files": files,
     })
+}
+
+/// One golden failure as JSON (`message` is the line `check` prints).
+fn golden_json(g: &GoldenFailure) -> Value {
+    match g {
+        GoldenFailure::Metric { drift, .. } => json!({
+            "metric": drift.metric,
+            "golden": drift.golden,
+            "fresh": drift.fresh,
+            "tolerance": drift.tolerance,
+            "message": g.to_string(),
+        }),
+        GoldenFailure::File { .. } => json!({
+            "metric": null,
+            "message": g.to_string(),
+        }),
+    }
 }
 
 #[cfg(test)]

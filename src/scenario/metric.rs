@@ -6,6 +6,7 @@ use std::fmt;
 
 use schemars::JsonSchema;
 
+use super::tolerance::Tolerance;
 use crate::run::Outcome;
 use serde::{Deserialize, Serialize};
 
@@ -65,6 +66,9 @@ pub struct MetricDef {
     /// crashed node was never removed everywhere, nothing was published, no heartbeat
     /// sampled, or the driver could not measure it).
     pub value: fn(&Outcome) -> Option<f64>,
+    /// How far its mean over the seeds may move from the golden value before `pekonode check`
+    /// calls it a change (a golden file can override it per scenario).
+    pub tolerance: Tolerance,
 }
 
 /// The largest of `values`; `None` if there is none or any is `None`.
@@ -87,6 +91,19 @@ fn sampled(o: &Outcome) -> bool {
     o.infection.coverage.count > 0
 }
 
+/// Costs: 5 % more packets or bytes is a change at any size.
+const COST: Tolerance = Tolerance::relative(0.05);
+/// Fractions (coverage, converged share): one point in a hundred.
+const FRACTION: Tolerance = Tolerance::absolute(0.01);
+/// Times: 10 %, and at least a second (convergence is seen at sample times, 1 s apart by
+/// default, so a smaller move can be one sample).
+const TIME: Tolerance = Tolerance::either(0.1, 1000.0);
+/// False removals: 10 %, and at least one (0 → 1 over a seed's run is noise on a lossy
+/// network; the `expect` block bounds the count itself).
+const FALSE_REMOVALS: Tolerance = Tolerance::either(0.1, 1.0);
+/// Duplicates are a cost, judged as one; the one spare keeps 0 → 1 from failing.
+const DUPLICATES: Tolerance = Tolerance::either(0.05, 1.0);
+
 /// The metric table, in the order tables list the metrics. Adding a metric: a variant of
 /// [`Metric`] and a row here (docs/extending.md).
 pub const METRICS: [MetricDef; 14] = [
@@ -96,6 +113,7 @@ pub const METRICS: [MetricDef; 14] = [
         label: "heartbeat packets per heartbeat",
         higher_is_better: false,
         value: |o| beats(o).then_some(o.traffic.packets_per_heartbeat),
+        tolerance: COST,
     },
     MetricDef {
         metric: Metric::DatagramsPerHeartbeat,
@@ -103,6 +121,7 @@ pub const METRICS: [MetricDef; 14] = [
         label: "datagrams per heartbeat",
         higher_is_better: false,
         value: |o| beats(o).then_some(o.traffic.datagrams_per_heartbeat),
+        tolerance: COST,
     },
     MetricDef {
         metric: Metric::PerNodePerCycle,
@@ -110,6 +129,7 @@ pub const METRICS: [MetricDef; 14] = [
         label: "packets per node per cycle",
         higher_is_better: false,
         value: |o| Some(o.traffic.per_node_per_cycle),
+        tolerance: COST,
     },
     MetricDef {
         metric: Metric::BytesPerNodePerCycle,
@@ -120,6 +140,7 @@ pub const METRICS: [MetricDef; 14] = [
             let t = &o.traffic;
             (t.sent > 0).then(|| t.per_node_per_cycle * t.bytes_sent as f64 / t.sent as f64)
         },
+        tolerance: COST,
     },
     MetricDef {
         metric: Metric::Coverage,
@@ -127,6 +148,7 @@ pub const METRICS: [MetricDef; 14] = [
         label: "coverage (mean share of up nodes reached)",
         higher_is_better: true,
         value: |o| sampled(o).then_some(o.infection.coverage.mean),
+        tolerance: FRACTION,
     },
     MetricDef {
         metric: Metric::CoverageMin,
@@ -134,6 +156,7 @@ pub const METRICS: [MetricDef; 14] = [
         label: "coverage, worst heartbeat",
         higher_is_better: true,
         value: |o| sampled(o).then_some(o.infection.coverage.min),
+        tolerance: FRACTION,
     },
     MetricDef {
         metric: Metric::CoverageSteady,
@@ -144,6 +167,7 @@ pub const METRICS: [MetricDef; 14] = [
             let steady = &o.infection.coverage_steady;
             (steady.count > 0).then_some(steady.mean)
         },
+        tolerance: FRACTION,
     },
     MetricDef {
         metric: Metric::ConvergenceMs,
@@ -151,6 +175,7 @@ pub const METRICS: [MetricDef; 14] = [
         label: "convergence time (ms)",
         higher_is_better: false,
         value: |o| o.convergence.first_converged_ms,
+        tolerance: TIME,
     },
     MetricDef {
         metric: Metric::FinalConvergedFraction,
@@ -158,6 +183,7 @@ pub const METRICS: [MetricDef; 14] = [
         label: "final converged fraction",
         higher_is_better: true,
         value: |o| Some(o.convergence.final_fraction),
+        tolerance: FRACTION,
     },
     MetricDef {
         metric: Metric::FalseRemovals,
@@ -165,6 +191,7 @@ pub const METRICS: [MetricDef; 14] = [
         label: "false removals",
         higher_is_better: false,
         value: |o| Some(o.false_removals as f64),
+        tolerance: FALSE_REMOVALS,
     },
     MetricDef {
         metric: Metric::Duplicates,
@@ -172,6 +199,7 @@ pub const METRICS: [MetricDef; 14] = [
         label: "duplicate deliveries",
         higher_is_better: false,
         value: |o| Some(o.traffic.duplicates as f64),
+        tolerance: DUPLICATES,
     },
     MetricDef {
         metric: Metric::CrashDetectionMs,
@@ -179,6 +207,7 @@ pub const METRICS: [MetricDef; 14] = [
         label: "crash detection, slowest (ms)",
         higher_is_better: false,
         value: |o| slowest(o.failure_detection.iter().map(|d| d.all_removed_after_ms)),
+        tolerance: TIME,
     },
     MetricDef {
         metric: Metric::MetadataSpreadMs,
@@ -186,6 +215,7 @@ pub const METRICS: [MetricDef; 14] = [
         label: "metadata spread, slowest (ms)",
         higher_is_better: false,
         value: |o| slowest(o.metadata.iter().map(|m| m.everywhere_after_ms)),
+        tolerance: TIME,
     },
     MetricDef {
         metric: Metric::PacketsSent,
@@ -193,6 +223,7 @@ pub const METRICS: [MetricDef; 14] = [
         label: "packets sent",
         higher_is_better: false,
         value: |o| Some(o.traffic.sent as f64),
+        tolerance: COST,
     },
 ];
 
@@ -238,6 +269,12 @@ impl Metric {
         self.def().label
     }
 
+    /// How far its mean may move from a golden value before `check` calls it a change, unless
+    /// a golden file says otherwise.
+    pub fn tolerance(self) -> Tolerance {
+        self.def().tolerance
+    }
+
     /// The metric's value in `outcome` (its row's `value` in the metric table).
     pub fn value(self, outcome: &Outcome) -> Option<f64> {
         (self.def().value)(outcome)
@@ -262,6 +299,7 @@ mod tests {
             let json = serde_json::to_string(&def.metric).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", def.name));
             assert_eq!(Metric::from_name(def.name), Some(def.metric));
+            assert_eq!(def.tolerance.problem(), None, "{}", def.name);
         }
     }
 }

@@ -73,6 +73,7 @@ mod swim_spec;
 mod table;
 mod timeline;
 mod timeline_faults;
+mod tolerance;
 mod validate;
 
 #[cfg(test)]
@@ -116,6 +117,7 @@ pub use sweep::{
     AxisValue, ProtocolChoice, Reference, SweepAxis, SweepSpec, MAX_SWEEP_POINTS, MAX_SWEEP_RUNS,
 };
 pub use swim_spec::{ProtocolName, SwimSpec};
+pub use tolerance::Tolerance;
 
 /// Most nodes a scenario may have, joins included: the run's limit, re-exported.
 pub use crate::run::MAX_NODES;

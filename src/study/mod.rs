@@ -9,6 +9,8 @@
 //! - [`baseline`]: a run compared with a stored `summary.json`, metric by metric, within the
 //!   seed-to-seed spread of a multi-seed baseline ([`spread`]) or a flat tolerance (a protocol
 //!   change shows its effect in numbers).
+//! - [`golden`], [`drift`]: golden files (every metric of a scenario file's seeds, committed)
+//!   and a fresh run compared with them within each metric's tolerance: `check`'s golden gate.
 //! - [`shard`], [`unit`](mod@unit), [`merge`]: a study split into units (point × seed) run by the shards
 //!   of a job array, one result file per unit, merged back into the single-process result.
 //! - [`metric`]: each [`Metric`](crate::scenario::Metric) read off an [`Outcome`](crate::run::Outcome).
@@ -32,8 +34,10 @@
 //! ```
 
 pub mod baseline;
+pub mod drift;
 pub mod error;
 pub mod expect;
+pub mod golden;
 pub mod interval;
 pub mod merge;
 pub mod metric;
