@@ -58,6 +58,32 @@ impl<Id: Identity + Hash> Protocol for Node<Id> {
         self.view_len() - usize::from(self.knows(&self.local.id))
     }
 
+    /// The view but the node's own entry, which it holds while it heartbeats (Go's `Get`
+    /// lists it): an entry under its own identity with another record (an impersonator's) is
+    /// visited, since it is no longer the node itself.
+    fn for_each_member(&self, visit: &mut dyn FnMut(&Id)) {
+        let local = &self.local;
+        let own = self.view.holds_record(&local.id, local.record()) == Some(true);
+        self.view.for_each_id(|id| {
+            if !(own && id == local.id) {
+                visit(&id);
+            }
+        });
+    }
+
+    /// A view never holds more than the trust rule's `max_view` (when one is set): the rule
+    /// refuses newcomers at the cap, so a larger view means a path around it.
+    fn check_invariants(&self) -> Result<(), String> {
+        let cap = self.config.trust.max_view;
+        let len = self.view.len();
+        if cap > 0 && len > cap {
+            return Err(format!(
+                "its view holds {len} entries, above max_view = {cap}"
+            ));
+        }
+        Ok(())
+    }
+
     /// Consecutive transmits of one packet (the copies of one broadcast, which share their
     /// record and infected set, so comparing them is a few pointer checks) come out as one
     /// transmit to many: exact, since the copies would have gone out in this very order.
