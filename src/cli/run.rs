@@ -275,15 +275,8 @@ pub fn deliver(
     }
     if let Some(stop) = &outcome.stopped {
         if stop.limit == INVARIANT_LIMIT {
-            // A broken invariant is a bug to chase: one command replays it with every event.
-            let seed = outcome.seed;
-            bail!(
-                "{what}: {}; reproduce: pekonode run {what} --seed {seed} --trace {}-s{seed}.jsonl \
-                 (report of what was measured: {})",
-                stop.message,
-                outcome.scenario,
-                dir.display()
-            );
+            let (name, seed) = (&outcome.scenario, outcome.seed);
+            bail!("{}", invariant_line(name, seed, &stop.message, what, dir));
         }
         bail!(
             "{what}: {} (report of what was measured: {})",
@@ -292,6 +285,22 @@ pub fn deliver(
         );
     }
     Ok(())
+}
+
+/// The one line of a run an invariant stopped: what broke, when and where, and the command
+/// that replays it with every event traced (a broken invariant is a bug to chase).
+fn invariant_line(
+    scenario: &str,
+    seed: u64,
+    message: &str,
+    what: &str,
+    dir: &std::path::Path,
+) -> String {
+    format!(
+        "{what}: {message}; reproduce: pekonode run {what} --seed {seed} --trace \
+         {scenario}-s{seed}.jsonl (report of what was measured: {})",
+        dir.display()
+    )
 }
 
 /// The thread count of `--threads`, or every core.
@@ -336,6 +345,19 @@ fn run_seeds(
     } else {
         out!("{}", report::seeds_table(&summary))?;
         outln!("report: {}", dir.display())?;
+    }
+    // A broken invariant is a bug: the first seed that broke one, with its reproduce command.
+    if let Some(stop) = summary
+        .guard_stops
+        .iter()
+        .find(|s| s.limit == INVARIANT_LIMIT)
+    {
+        let what = args.file.display().to_string();
+        let message = format!("seed {}: {}", stop.seed, stop.message);
+        bail!(
+            "{}",
+            invariant_line(scenario.name(), stop.seed, &message, &what, dir)
+        );
     }
     if !summary.guard_stops.is_empty() {
         bail!(
@@ -410,4 +432,39 @@ pub fn validate(args: ValidateArgs) -> anyhow::Result<()> {
 pub fn schema() -> anyhow::Result<()> {
     out!("{}", pekonode::scenario::json_schema())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use pekonode::run::{outcome::Violation, stop_for};
+
+    use super::*;
+
+    /// A run an invariant stopped fails with one line: the invariant, the time, the node and
+    /// the command that reproduces it.
+    #[test]
+    fn a_broken_invariant_fails_the_run_with_the_reproduce_command() {
+        let v = Violation {
+            invariant: "packets conserved".into(),
+            at_ms: 12_000.0,
+            node: Some("n3".into()),
+            message: "11 packets came in but 10 are accounted for".into(),
+        };
+        let stop = stop_for(&v);
+        let line = invariant_line(
+            "quickstart",
+            7,
+            &stop.message,
+            "scenarios/quickstart.json",
+            std::path::Path::new("reports/quickstart"),
+        );
+        assert_eq!(
+            line,
+            "scenarios/quickstart.json: invariant 'packets conserved' broken at t = 12.000 s at \
+             node n3: 11 packets came in but 10 are accounted for; reproduce: pekonode run \
+             scenarios/quickstart.json --seed 7 --trace quickstart-s7.jsonl (report of what was \
+             measured: reports/quickstart)"
+        );
+        assert!(!line.contains('\n'));
+    }
 }

@@ -36,6 +36,8 @@ mod invariant;
 mod invariant_packets;
 mod invariant_protocol;
 mod invariant_state;
+#[cfg(test)]
+mod invariant_tests;
 mod invariant_versions;
 mod invariant_views;
 mod nemesis;

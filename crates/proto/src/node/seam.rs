@@ -137,6 +137,30 @@ mod tests {
     }
 
     #[test]
+    fn the_members_exclude_the_own_entry_and_the_check_catches_a_view_past_max_view() {
+        let mut config = Config::default();
+        config.trust.max_view = 4;
+        let rng = ChaCha8Rng::seed_from_u64(1);
+        let mut node =
+            Node::new(NodeInfo::new(0u32, "A"), config, rng, Time::ZERO).expect("a valid config");
+        Protocol::join(&mut node, Time::ZERO, &[1, 2]);
+        let mut seen = Vec::new();
+        node.for_each_member(&mut |&m| seen.push(m));
+        assert_eq!(seen, [1, 2], "its own entry is not a member");
+        assert_eq!(seen.len(), node.members());
+        assert_eq!(node.check_invariants(), Ok(()));
+        // The operator's `set` is not held to the cap (only packets from strangers are): the
+        // check is what notices a view past it.
+        for contact in 3..6 {
+            node.set(Time::ZERO, NodeInfo::bare(contact));
+        }
+        assert_eq!(
+            node.check_invariants(),
+            Err("its view holds 6 entries, above max_view = 4".to_owned())
+        );
+    }
+
+    #[test]
     fn the_seam_sends_what_poll_transmit_sends_in_the_same_order() {
         let (mut plain, mut seam) = (node(3), node(3));
         let mut expected = Vec::new();

@@ -15,6 +15,8 @@ mod outbox;
 mod queue;
 mod refuse;
 mod run_state;
+#[cfg(test)]
+mod tests;
 
 use rand_chacha::ChaCha8Rng;
 
