@@ -5,12 +5,8 @@
 //!
 //! A check sees the sample and, in the simulator, the run's state ([`RunState`]: the views,
 //! metadata versions and packet counts, read in place). The simulator adds the built-in
-//! invariants ([`built_in`]) to every run unless told not to.
+//! invariants ([`built_in`](crate::built_in_invariants)) to every run unless told not to.
 
-use crate::invariant_packets::PacketsConserved;
-use crate::invariant_protocol::ProtocolHolds;
-use crate::invariant_versions::VersionsNeverGoBack;
-use crate::invariant_views::ViewsSound;
 use crate::node_index::NodeIndex;
 use crate::outcome::{GuardStop, Sample, Violation};
 
@@ -79,18 +75,6 @@ impl From<String> for Breach {
     }
 }
 
-/// The invariants every simulated run holds (docs/scenarios.md, "Invariants"): packets are
-/// conserved, no view lists its own node or a member that never existed, metadata versions
-/// never go back at a node, and whatever the protocol declares of itself.
-pub fn built_in() -> Vec<Box<dyn Invariant + Send>> {
-    vec![
-        Box::new(PacketsConserved),
-        Box::new(ViewsSound::default()),
-        Box::new(VersionsNeverGoBack::default()),
-        Box::new(ProtocolHolds),
-    ]
-}
-
 /// The invariants of one run, each reported once.
 #[derive(Default)]
 pub(crate) struct Invariants {
@@ -101,7 +85,7 @@ pub(crate) struct Invariants {
 /// One invariant of a run.
 struct Check {
     invariant: Box<dyn Invariant + Send>,
-    /// Whether it came from [`built_in`] (dropped by [`Invariants::without_built_in`]).
+    /// Whether it is a built-in one (dropped by [`Invariants::without_built_in`]).
     built_in: bool,
     /// Whether it has been broken already.
     broken: bool,

@@ -3,7 +3,8 @@
 
 use pekonode_proto::UnixNanos;
 
-use crate::invariant::{built_in, stop_for, Invariants, Moment};
+use crate::invariant::{stop_for, Invariants, Moment};
+use crate::invariant_builtin::built_in;
 use crate::invariant_state::{PacketLedger, RunState};
 use crate::invariant_views::{PHANTOM, SELF_LISTING};
 use crate::node_index::NodeIndex;

@@ -33,6 +33,7 @@ mod bootstrap;
 mod faults;
 pub mod guard;
 mod invariant;
+mod invariant_builtin;
 mod invariant_packets;
 mod invariant_protocol;
 mod invariant_state;
@@ -54,10 +55,8 @@ pub mod stats;
 
 pub use bootstrap::{assign_contacts, bootstrap_contacts, bootstrap_joins, timeline_of, Bootstrap};
 pub use faults::{Forge, Forgery, Nemesis, NemesisFault, REPLAY_CAPTURE};
-pub use invariant::{
-    built_in as built_in_invariants, stop_for, Breach, Invariant, Moment, PacketLedger, RunState,
-    INVARIANT_LIMIT,
-};
+pub use invariant::{stop_for, Breach, Invariant, Moment, PacketLedger, RunState, INVARIANT_LIMIT};
+pub use invariant_builtin::built_in as built_in_invariants;
 pub use network::{Latency, LinkRule, NetworkSpec};
 pub use node_index::NodeIndex;
 pub use observe::{Measured, Observers};

@@ -174,7 +174,7 @@ impl Player {
     /// Adds the built-in invariants ([`built_in_invariants`](crate::built_in_invariants)):
     /// the simulator does for every run.
     pub fn built_in_invariants(&mut self) {
-        for check in crate::invariant::built_in() {
+        for check in crate::invariant_builtin::built_in() {
             self.invariants.add(check, true);
         }
     }
