@@ -220,21 +220,20 @@ fn with_rejoin_the_partition_that_outlasts_every_cross_entry_heals() {
 }
 
 /// An invariant given to the run is checked at every sample; its first breach is reported once,
-/// with the time of the sample; one that holds leaves no trace.
+/// with the time of the sample, and stops the run there; one that holds leaves no trace.
 #[test]
-fn invariants_are_checked_at_every_sample_and_the_first_breach_is_reported() {
-    use pekonode::run::outcome::Sample;
-    use pekonode::run::Invariant;
+fn invariants_are_checked_at_every_sample_and_the_first_breach_stops_the_run() {
+    use pekonode::run::{Breach, Invariant, Moment, INVARIANT_LIMIT};
 
     struct AtMost(usize, &'static str);
     impl Invariant for AtMost {
         fn name(&self) -> &str {
             self.1
         }
-        fn check(&mut self, sample: &Sample) -> Result<(), String> {
-            match sample.up <= self.0 {
+        fn check(&mut self, at: &Moment<'_>) -> Result<(), Breach> {
+            match at.sample.up <= self.0 {
                 true => Ok(()),
-                false => Err(format!("{} nodes up", sample.up)),
+                false => Err(format!("{} nodes up", at.sample.up).into()),
             }
         }
     }
@@ -250,4 +249,13 @@ fn invariants_are_checked_at_every_sample_and_the_first_breach_is_reported() {
     assert_eq!(v.invariant, "at most three up");
     assert_eq!(v.message, "5 nodes up");
     assert_eq!(v.at_ms, 0.0, "the nodes join at 0, before the first sample");
+    let stop = out.stopped.as_ref().expect("a breach stops the run");
+    assert_eq!(stop.limit, INVARIANT_LIMIT);
+    assert_eq!(out.ended_at_ms, 0.0);
+    assert!(
+        stop.message
+            .contains("'at most three up' broken at t = 0.000 s"),
+        "{}",
+        stop.message
+    );
 }

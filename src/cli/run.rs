@@ -9,8 +9,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pekonode::report::Provenance;
 use pekonode::run::Outcome;
+use pekonode::run::INVARIANT_LIMIT;
 use pekonode::scenario::Scenario;
-use pekonode::sim::Progress;
+use pekonode::sim::{Progress, Simulator};
 use pekonode::study::shard::Shard;
 use pekonode::{experiment, report, study};
 
@@ -81,6 +82,11 @@ pub struct RunArgs {
     /// With --until: print every node's view there (member and age of its entry).
     #[arg(long, requires = "until")]
     dump_views: bool,
+    /// Skip the built-in invariants checked at every sample (packets conserved, views sound,
+    /// metadata versions monotonic, the protocol's own): for timing the simulator alone. One
+    /// seed, no trace.
+    #[arg(long)]
+    no_invariants: bool,
     /// Sharding of --seeds: run one slice of the seeds (see `pekonode help merge`).
     #[command(flatten)]
     shard: ShardArgs,
@@ -115,7 +121,7 @@ const LOG_EVERY: Duration = Duration::from_secs(60);
 
 /// Runs a scenario with a progress bar on stderr (on a terminal, after a second; elsewhere,
 /// such as a CI log, a plain line every [`LOG_EVERY`] of a long run).
-pub fn simulate(scenario: &Scenario) -> anyhow::Result<Outcome> {
+pub fn simulate(scenario: &Scenario, invariants: bool) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let bar =
         ProgressBar::with_draw_target(Some(scenario.duration_ms()), ProgressDrawTarget::hidden());
@@ -128,7 +134,12 @@ pub fn simulate(scenario: &Scenario) -> anyhow::Result<Outcome> {
     let terminal = std::io::stderr().is_terminal();
     let mut shown = false;
     let mut logged = started;
-    let outcome = experiment::run(scenario, |p: Progress| {
+    let mut simulator = Simulator::new(experiment::plan(scenario))
+        .with_context(|| format!("cannot simulate {}", scenario.file()))?;
+    if !invariants {
+        simulator = simulator.without_invariants();
+    }
+    let outcome = simulator.run_with(|p: Progress| {
         if !shown && terminal && started.elapsed() > Duration::from_secs(1) {
             bar.set_draw_target(ProgressDrawTarget::stderr());
             shown = true;
@@ -146,8 +157,7 @@ pub fn simulate(scenario: &Scenario) -> anyhow::Result<Outcome> {
         }
         bar.set_position(p.now.as_micros() / 1_000);
         bar.set_message(format!("{} deliveries", p.delivered));
-    })
-    .with_context(|| format!("cannot simulate {}", scenario.file()))?;
+    });
     bar.finish_and_clear();
     Ok(outcome)
 }
@@ -199,6 +209,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             "--format json prints the baseline comparison alone: drop --json, --trace and --until"
         );
     }
+    if args.no_invariants && (traced || scenario.seeds() > 1) {
+        bail!("--no-invariants times one plain run: drop --trace, --until and --seeds");
+    }
     if traced && scenario.seeds() > 1 {
         bail!("--trace and --until follow one seed; drop --seeds (pick the seed with --seed)");
     }
@@ -226,7 +239,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
             }
         }
     } else {
-        simulate(&scenario)?
+        simulate(&scenario, !args.no_invariants)?
     };
     let what = args.file.display().to_string();
     let provenance = provenance::of(&scenario, provenance::run_command(&args.file, &scenario));
@@ -261,6 +274,10 @@ pub fn deliver(
         outln!("report: {}", dir.display())?;
     }
     if let Some(stop) = &outcome.stopped {
+        if stop.limit == INVARIANT_LIMIT {
+            let (name, seed) = (&outcome.scenario, outcome.seed);
+            bail!("{}", invariant_line(name, seed, &stop.message, what, dir));
+        }
         bail!(
             "{what}: {} (report of what was measured: {})",
             stop.message,
@@ -268,6 +285,22 @@ pub fn deliver(
         );
     }
     Ok(())
+}
+
+/// The one line of a run an invariant stopped: what broke, when and where, and the command
+/// that replays it with every event traced (a broken invariant is a bug to chase).
+fn invariant_line(
+    scenario: &str,
+    seed: u64,
+    message: &str,
+    what: &str,
+    dir: &std::path::Path,
+) -> String {
+    format!(
+        "{what}: {message}; reproduce: pekonode run {what} --seed {seed} --trace \
+         {scenario}-s{seed}.jsonl (report of what was measured: {})",
+        dir.display()
+    )
 }
 
 /// The thread count of `--threads`, or every core.
@@ -312,6 +345,19 @@ fn run_seeds(
     } else {
         out!("{}", report::seeds_table(&summary))?;
         outln!("report: {}", dir.display())?;
+    }
+    // A broken invariant is a bug: the first seed that broke one, with its reproduce command.
+    if let Some(stop) = summary
+        .guard_stops
+        .iter()
+        .find(|s| s.limit == INVARIANT_LIMIT)
+    {
+        let what = args.file.display().to_string();
+        let message = format!("seed {}: {}", stop.seed, stop.message);
+        bail!(
+            "{}",
+            invariant_line(scenario.name(), stop.seed, &message, &what, dir)
+        );
     }
     if !summary.guard_stops.is_empty() {
         bail!(
@@ -386,4 +432,39 @@ pub fn validate(args: ValidateArgs) -> anyhow::Result<()> {
 pub fn schema() -> anyhow::Result<()> {
     out!("{}", pekonode::scenario::json_schema())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use pekonode::run::{outcome::Violation, stop_for};
+
+    use super::*;
+
+    /// A run an invariant stopped fails with one line: the invariant, the time, the node and
+    /// the command that reproduces it.
+    #[test]
+    fn a_broken_invariant_fails_the_run_with_the_reproduce_command() {
+        let v = Violation {
+            invariant: "packets conserved".into(),
+            at_ms: 12_000.0,
+            node: Some("n3".into()),
+            message: "11 packets came in but 10 are accounted for".into(),
+        };
+        let stop = stop_for(&v);
+        let line = invariant_line(
+            "quickstart",
+            7,
+            &stop.message,
+            "scenarios/quickstart.json",
+            std::path::Path::new("reports/quickstart"),
+        );
+        assert_eq!(
+            line,
+            "scenarios/quickstart.json: invariant 'packets conserved' broken at t = 12.000 s at \
+             node n3: 11 packets came in but 10 are accounted for; reproduce: pekonode run \
+             scenarios/quickstart.json --seed 7 --trace quickstart-s7.jsonl (report of what was \
+             measured: reports/quickstart)"
+        );
+        assert!(!line.contains('\n'));
+    }
 }

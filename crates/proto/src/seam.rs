@@ -85,6 +85,20 @@ pub trait Protocol {
     /// How many other nodes this node holds alive (itself excluded).
     fn members(&self) -> usize;
 
+    /// Calls `visit` on each member this node holds, in the protocol's order: the members
+    /// [`members`](Protocol::members) counts, so never the node itself while it is sound (a
+    /// driver's invariant checks look for exactly that). Visits, not a list: a check reads
+    /// every view of a large run at every sample and must not copy them.
+    fn for_each_member(&self, visit: &mut dyn FnMut(&Self::Id));
+
+    /// What the protocol promises of its own state, checked by the simulator at every sample
+    /// of every run (docs/extending.md): `Err` says which promise broke and how, and stops
+    /// the run. Keep it cheap (a few comparisons, no walk over the view): it runs for every
+    /// node at every sample. None by default.
+    fn check_invariants(&self) -> Result<(), String> {
+        Ok(())
+    }
+
     /// The next output; see the drain rule in the [module documentation](self).
     fn poll_output(&mut self) -> Output<Self::Id, Self::Packet>;
 }

@@ -103,6 +103,17 @@ impl<Id: Identity> View<Id> {
         self.entries.dense_slot(id)
     }
 
+    /// Calls `f` on each member's identity, in order, without touching the entries (an
+    /// invariant check visits every view of a run at every sample).
+    pub(crate) fn for_each_id(&self, mut f: impl FnMut(Id)) {
+        self.members.for_each(|_, id| f(id));
+    }
+
+    /// Whether the entry of `id`, if any, announces `record` (by pointer first).
+    pub(crate) fn holds_record(&self, id: &Id, record: &Arc<Record>) -> Option<bool> {
+        self.entries.get(id).map(|e| e.record == *record)
+    }
+
     pub(crate) fn contains(&self, id: &Id) -> bool {
         self.entries.get(id).is_some()
     }

@@ -33,6 +33,14 @@ mod bootstrap;
 mod faults;
 pub mod guard;
 mod invariant;
+mod invariant_builtin;
+mod invariant_packets;
+mod invariant_protocol;
+mod invariant_state;
+#[cfg(test)]
+mod invariant_tests;
+mod invariant_versions;
+mod invariant_views;
 mod nemesis;
 mod network;
 mod node_index;
@@ -47,7 +55,8 @@ pub mod stats;
 
 pub use bootstrap::{assign_contacts, bootstrap_contacts, bootstrap_joins, timeline_of, Bootstrap};
 pub use faults::{Forge, Forgery, Nemesis, NemesisFault, REPLAY_CAPTURE};
-pub use invariant::Invariant;
+pub use invariant::{stop_for, Breach, Invariant, Moment, PacketLedger, RunState, INVARIANT_LIMIT};
+pub use invariant_builtin::built_in as built_in_invariants;
 pub use network::{Latency, LinkRule, NetworkSpec};
 pub use node_index::NodeIndex;
 pub use observe::{Measured, Observers};

@@ -425,6 +425,9 @@ pub struct Violation {
     pub invariant: String,
     /// When it was first seen broken (the sample's time).
     pub at_ms: f64,
+    /// The node that broke it, if one did. Omitted from JSON when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
     /// How.
     pub message: String,
 }

@@ -12,9 +12,9 @@ use std::time::Duration;
 use pekonode_proto::UnixNanos;
 
 use crate::faults::{Forge, NemesisFault};
-use crate::invariant::{Invariant, Invariants};
+use crate::invariant::{Invariant, Invariants, Moment, RunState};
 use crate::node_index::NodeIndex;
-use crate::outcome::{Sample, Violation};
+use crate::outcome::{GuardStop, Sample, Violation};
 use crate::plan::{Action, Plan};
 use crate::record::{DownCause, Record};
 
@@ -168,14 +168,46 @@ impl Player {
 
     /// Adds an invariant, checked at every sample of the run by whichever driver plays it.
     pub fn invariant(&mut self, check: impl Invariant + Send + 'static) {
-        self.invariants.add(Box::new(check));
+        self.invariants.add(Box::new(check), false);
     }
 
-    /// Checks the invariants against a sample just taken (drivers call this after each).
-    pub fn check_sample(&mut self, sample: Option<&Sample>) {
-        if let Some(sample) = sample {
-            self.invariants.check(sample);
+    /// Adds the built-in invariants ([`built_in_invariants`](crate::built_in_invariants)):
+    /// the simulator does for every run.
+    pub fn built_in_invariants(&mut self) {
+        for check in crate::invariant_builtin::built_in() {
+            self.invariants.add(check, true);
         }
+    }
+
+    /// Drops the built-in invariants (for timing runs); those added with
+    /// [`invariant`](Player::invariant) stay.
+    pub fn without_built_in_invariants(&mut self) {
+        self.invariants.without_built_in();
+    }
+
+    /// Checks the invariants against a sample just taken, seeing only the sample (real
+    /// sockets). Returns the first invariant broken at this sample, if any.
+    pub fn check_sample(&mut self, sample: Option<&Sample>) -> Option<&Violation> {
+        let sample = sample?;
+        self.invariants.check(&Moment {
+            sample,
+            state: None,
+        })
+    }
+
+    /// Checks the invariants against a sample just taken, with the run's `state` to read
+    /// (the simulator). Returns what stops the run if an invariant broke at this sample.
+    pub fn check_state(
+        &mut self,
+        sample: Option<&Sample>,
+        state: &dyn RunState,
+    ) -> Option<GuardStop> {
+        let sample = sample?;
+        let at = Moment {
+            sample,
+            state: Some(state),
+        };
+        self.invariants.check(&at).map(crate::invariant::stop_for)
     }
 
     /// The first breach of each invariant so far, in the order seen (for the outcome).

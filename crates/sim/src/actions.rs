@@ -30,6 +30,7 @@ impl Fast {
     /// Creates node `i` afresh (a new incarnation with its own random stream).
     pub(crate) fn spawn(&mut self, i: NodeIndex) {
         let iu = i as usize;
+        self.existed[iu] = true;
         let incarnation = self.incarnations[iu];
         self.incarnations[iu] += 1;
         let rng = stream(
@@ -92,14 +93,20 @@ impl Driver for Fast {
         let Some(n) = &mut self.nodes[node as usize] else {
             return Ok(version);
         };
+        // A contact exists for the invariants from now on, whether or not it ever runs.
+        let existed = &mut self.existed;
         match command {
             Command::Join { contacts } => {
                 for &c in contacts {
+                    existed[c as usize] = true;
                     n.set(now, infos[c as usize].clone());
                 }
                 n.join(now);
             }
-            Command::Set { contact } => n.set(now, infos[contact as usize].clone()),
+            Command::Set { contact } => {
+                existed[contact as usize] = true;
+                n.set(now, infos[contact as usize].clone());
+            }
             Command::Stop => n.stop(now),
             Command::Start => n.start(now),
             Command::Publish { data } => n.publish(now, version, data),
@@ -131,7 +138,10 @@ impl Driver for Fast {
             Fault::Pause(node) => self.pause(node),
             Fault::Resume(node) => self.resume(node),
             Fault::Slow(node, per_packet) => self.slow(node, per_packet),
-            Fault::Skew(node, offset_ms) => self.skew(node, offset_ms),
+            Fault::Skew(node, offset_ms) => {
+                self.skewed = true;
+                self.skew(node, offset_ms);
+            }
             Fault::Forge(forge) => self.start_forge(forge.clone()),
         }
         Ok(())

@@ -60,6 +60,14 @@ pub(crate) struct Fast {
     pub(crate) faults: Faults,
     /// The interpreter of the timeline, shared with the loopback cluster.
     pub(crate) player: Player,
+    /// Per node, whether it existed so far: spawned, or handed to a node as a contact (for
+    /// the invariant that no view lists a member that never existed).
+    pub(crate) existed: Vec<bool>,
+    /// Whether a node's clock was skewed so far (its versions may then go back).
+    pub(crate) skewed: bool,
+    /// A rogue's packets that reached a node: out of flight, yet neither delivered (they are
+    /// not the cluster's traffic) nor dropped (for packet conservation).
+    pub(crate) rogue_arrived: u64,
 }
 
 /// The `addr:port` key length of a simulated node at 10.a.b.c:7946, for packet sizes.
@@ -79,7 +87,8 @@ pub(crate) fn key_len(i: usize) -> u8 {
 impl Fast {
     /// Checks the plan and builds the initial state. Nothing runs yet.
     pub(crate) fn new(mut plan: Plan) -> Result<Fast, SimError> {
-        let player = Player::new(&mut plan);
+        let mut player = Player::new(&mut plan);
+        player.built_in_invariants();
         let config = plan.config.resolve()?;
         super::validate::plan(&plan)?;
         let n = plan.nodes.len();
@@ -118,6 +127,9 @@ impl Fast {
             trace: None,
             faults: Faults::new(&plan),
             player,
+            existed: vec![false; n],
+            skewed: false,
+            rogue_arrived: 0,
             queue,
             config,
             plan,
@@ -143,6 +155,12 @@ impl Fast {
     /// the outcome's `violations`.
     pub(crate) fn invariant(mut self, check: impl Invariant + Send + 'static) -> Fast {
         self.player.invariant(check);
+        self
+    }
+
+    /// Drops the built-in invariants (for timing the simulator alone).
+    pub(crate) fn without_invariants(mut self) -> Fast {
+        self.player.without_built_in_invariants();
         self
     }
 
@@ -285,7 +303,9 @@ impl Fast {
         }
         let heartbeat = tracked.zip(lineage).map(|(id, l)| (id, l.hops));
         // A rogue's packets are not the cluster's traffic (they are counted as forged).
-        if !rogue {
+        if rogue {
+            self.rogue_arrived += 1;
+        } else {
             self.observers.record(
                 now,
                 Record::Delivered {
@@ -311,7 +331,12 @@ impl Fast {
 
     fn sample(&mut self) {
         self.observers.sample(self.now, self.queue.in_flight());
-        self.player.check_sample(self.observers.last_sample());
+        let mut player = std::mem::take(&mut self.player);
+        let stop = player.check_state(self.observers.last_sample(), &*self);
+        self.player = player;
+        if self.stopped.is_none() {
+            self.stopped = stop;
+        }
         let next = self.now + self.plan.sample_interval;
         if next <= self.end {
             self.queue.push(next, What::Sample);

@@ -32,6 +32,7 @@ mod outbox;
 mod prefetch;
 mod queue;
 mod rogue;
+mod run_state;
 mod simulator;
 mod trace;
 mod validate;

@@ -167,6 +167,7 @@ impl Fast {
         if let Some(sink) = &mut self.trace {
             sink(now, &TraceEvent::Deliver(packet_info(&env)));
         }
+        self.rogue_arrived += 1;
         let datagram = vec![0u8; env.len() as usize];
         if let Some(node) = &mut self.nodes[to as usize] {
             node.handle_datagram_with(now, &datagram, |_| Err(reason));

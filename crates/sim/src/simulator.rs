@@ -106,7 +106,7 @@ impl Simulator {
     }
 
     /// Adds an invariant the run must hold at every sample; its first breach is reported in
-    /// the outcome's `violations`.
+    /// the outcome's `violations` and stops the run (`Outcome::stopped`).
     pub fn invariant(mut self, check: impl Invariant + Send + 'static) -> Simulator {
         self.engine = match self.engine {
             Engine::Fast(fast) => Engine::Fast(Box::new(fast.invariant(check))),
@@ -116,6 +116,24 @@ impl Simulator {
             }
             Engine::Seam(mut general) => {
                 general.invariant(check);
+                Engine::Seam(general)
+            }
+        };
+        self
+    }
+
+    /// Drops the built-in invariants every run checks at each sample (docs/scenarios.md,
+    /// "Invariants"), for timing the simulator alone (benches/, `pekonode run
+    /// --no-invariants`). Invariants added with [`invariant`](Simulator::invariant) stay.
+    pub fn without_invariants(mut self) -> Simulator {
+        self.engine = match self.engine {
+            Engine::Fast(fast) => Engine::Fast(Box::new(fast.without_invariants())),
+            Engine::Swim(mut general) => {
+                general.without_invariants();
+                Engine::Swim(general)
+            }
+            Engine::Seam(mut general) => {
+                general.without_invariants();
                 Engine::Seam(general)
             }
         };

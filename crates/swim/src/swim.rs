@@ -108,6 +108,11 @@ impl<A: Address> Swim<A> {
         self.metadata.with(|adopted| adopted.metadata.clone())
     }
 
+    /// The version of the cluster metadata it holds (0 before any), without copying the data.
+    pub fn metadata_version(&self) -> UnixNanos {
+        self.metadata.with(|adopted| adopted.metadata.version())
+    }
+
     /// How many foca calls failed (an encoding failure, a timer foca did not expect): such a
     /// call changed nothing further; nonzero means something is wrong with the setup.
     pub fn errors(&self) -> u64 {
@@ -279,6 +284,21 @@ impl<A: Address> Protocol for Swim<A> {
 
     fn members(&self) -> usize {
         self.up.len()
+    }
+
+    fn for_each_member(&self, visit: &mut dyn FnMut(&A)) {
+        for member in &self.up {
+            visit(member);
+        }
+    }
+
+    /// The members it holds active never include its own address (foca never reports its
+    /// own identity; a renewed identity of this very node would be a stale echo of itself).
+    fn check_invariants(&self) -> Result<(), String> {
+        if self.up.contains(&self.local) {
+            return Err("its active members include its own address".to_owned());
+        }
+        Ok(())
     }
 
     fn poll_output(&mut self) -> Output<A, Vec<u8>> {

@@ -58,6 +58,32 @@ impl<Id: Identity + Hash> Protocol for Node<Id> {
         self.view_len() - usize::from(self.knows(&self.local.id))
     }
 
+    /// The view but the node's own entry, which it holds while it heartbeats (Go's `Get`
+    /// lists it): an entry under its own identity with another record (an impersonator's) is
+    /// visited, since it is no longer the node itself.
+    fn for_each_member(&self, visit: &mut dyn FnMut(&Id)) {
+        let local = &self.local;
+        let own = self.view.holds_record(&local.id, local.record()) == Some(true);
+        self.view.for_each_id(|id| {
+            if !(own && id == local.id) {
+                visit(&id);
+            }
+        });
+    }
+
+    /// A view never holds more than the trust rule's `max_view` (when one is set): the rule
+    /// refuses newcomers at the cap, so a larger view means a path around it.
+    fn check_invariants(&self) -> Result<(), String> {
+        let cap = self.config.trust.max_view;
+        let len = self.view.len();
+        if cap > 0 && len > cap {
+            return Err(format!(
+                "its view holds {len} entries, above max_view = {cap}"
+            ));
+        }
+        Ok(())
+    }
+
     /// Consecutive transmits of one packet (the copies of one broadcast, which share their
     /// record and infected set, so comparing them is a few pointer checks) come out as one
     /// transmit to many: exact, since the copies would have gone out in this very order.
@@ -108,6 +134,30 @@ mod tests {
             node.set(Time::ZERO, NodeInfo::bare(contact));
         }
         node
+    }
+
+    #[test]
+    fn the_members_exclude_the_own_entry_and_the_check_catches_a_view_past_max_view() {
+        let mut config = Config::default();
+        config.trust.max_view = 4;
+        let rng = ChaCha8Rng::seed_from_u64(1);
+        let mut node =
+            Node::new(NodeInfo::new(0u32, "A"), config, rng, Time::ZERO).expect("a valid config");
+        Protocol::join(&mut node, Time::ZERO, &[1, 2]);
+        let mut seen = Vec::new();
+        node.for_each_member(&mut |&m| seen.push(m));
+        assert_eq!(seen, [1, 2], "its own entry is not a member");
+        assert_eq!(seen.len(), node.members());
+        assert_eq!(node.check_invariants(), Ok(()));
+        // The operator's `set` is not held to the cap (only packets from strangers are): the
+        // check is what notices a view past it.
+        for contact in 3..6 {
+            node.set(Time::ZERO, NodeInfo::bare(contact));
+        }
+        assert_eq!(
+            node.check_invariants(),
+            Err("its view holds 6 entries, above max_view = 4".to_owned())
+        );
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub(crate) struct AttackCounter {
 }
 
 impl AttackCounter {
+    pub(crate) fn forged_count(&self) -> u64 {
+        self.forged
+    }
+
     pub(crate) fn forged(&mut self) {
         self.forged += 1;
     }

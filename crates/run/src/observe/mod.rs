@@ -294,6 +294,16 @@ impl Observers {
         (self.traffic.totals.sent, self.traffic.totals.delivered)
     }
 
+    /// Packet and byte counts so far (what the invariant checks balance against the queue).
+    pub fn traffic_so_far(&self) -> &Traffic {
+        &self.traffic.totals
+    }
+
+    /// Packets rogue senders injected so far ([`Record::Forged`]).
+    pub fn forged_so_far(&self) -> u64 {
+        self.attacks.forged_count()
+    }
+
     /// Adds a row to the time series at `now`; `in_flight` is what the driver can tell of
     /// the packets on their way (0 where it cannot).
     pub fn sample(&mut self, now: Time, in_flight: u64) {

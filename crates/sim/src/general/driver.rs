@@ -53,6 +53,7 @@ impl<P: Hosted> Driver for General<P> {
     /// A new life with its own stream: `(node << 24) | incarnation`, as the fast engine.
     fn spawn(&mut self, node: NodeIndex) -> Result<(), Unplayable> {
         let iu = node as usize;
+        self.existed[iu] = true;
         let incarnation = self.incarnations[iu];
         self.incarnations[iu] += 1;
         let rng = stream(
@@ -86,8 +87,21 @@ impl<P: Hosted> Driver for General<P> {
             return Ok(version);
         };
         match command {
-            Command::Join { contacts } => n.join_with(&self.shared, now, contacts),
-            Command::Set { contact } => n.add_contact(&self.shared, now, contact),
+            Command::Join { contacts } => {
+                // A contact exists for the invariants from now on, whether or not it runs.
+                for &c in contacts {
+                    if let Some(e) = self.existed.get_mut(c as usize) {
+                        *e = true;
+                    }
+                }
+                n.join_with(&self.shared, now, contacts);
+            }
+            Command::Set { contact } => {
+                if let Some(e) = self.existed.get_mut(contact as usize) {
+                    *e = true;
+                }
+                n.add_contact(&self.shared, now, contact);
+            }
             Command::Stop => {
                 n.stop(now);
                 self.stopped[iu] = true;

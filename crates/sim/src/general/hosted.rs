@@ -4,7 +4,9 @@
 
 use pekonode_proto::seam::Protocol;
 use pekonode_proto::wire::{encoded_len_with_record, record_len_by};
-use pekonode_proto::{ChaCha8Rng, Config, Forwarding, Node, NodeInfo, Packet, PacketKind, Time};
+use pekonode_proto::{
+    ChaCha8Rng, Config, Forwarding, Node, NodeInfo, Packet, PacketKind, Time, UnixNanos,
+};
 use pekonode_run::NodeIndex;
 use pekonode_swim::{Swim, SwimConfig};
 
@@ -49,6 +51,9 @@ pub(crate) trait Hosted: Protocol<Id = NodeIndex> + Sized {
     /// Each member the node holds and when its entry was last refreshed (`now` where the
     /// protocol keeps no such time).
     fn view(&self, now: Time) -> Vec<(NodeIndex, Time)>;
+
+    /// The version of the cluster metadata the node holds.
+    fn metadata_version(&self) -> UnixNanos;
 
     /// What the explosion guard blames when a limit is passed.
     fn forwarding(shared: &Self::Shared) -> Forwarding;
@@ -115,6 +120,10 @@ impl Hosted for Node<NodeIndex> {
         self.entries().map(|(info, at)| (info.id, at)).collect()
     }
 
+    fn metadata_version(&self) -> UnixNanos {
+        self.read().version()
+    }
+
     fn forwarding(shared: &PekoShared) -> Forwarding {
         shared.config.forwarding
     }
@@ -158,6 +167,10 @@ impl Hosted for Swim<NodeIndex> {
 
     fn view(&self, now: Time) -> Vec<(NodeIndex, Time)> {
         self.up().map(|&member| (member, now)).collect()
+    }
+
+    fn metadata_version(&self) -> UnixNanos {
+        Swim::metadata_version(self)
     }
 
     /// SWIM's load is linear in the cluster size (what first-copy's message says).

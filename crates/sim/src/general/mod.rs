@@ -14,6 +14,9 @@ mod hosted;
 mod outbox;
 mod queue;
 mod refuse;
+mod run_state;
+#[cfg(test)]
+mod tests;
 
 use rand_chacha::ChaCha8Rng;
 
@@ -55,6 +58,11 @@ pub(crate) struct General<P: Hosted> {
     player: Player,
     /// What went wrong while playing (an action the protocol refused), for the outcome.
     notes: Vec<String>,
+    /// Per node, whether it existed so far: spawned, or handed to a node as a contact.
+    existed: Vec<bool>,
+    /// Packets due exactly at the end, popped from the queue but never handed over (the run
+    /// covers [0, end)): still in flight for packet conservation.
+    unseen_at_end: u64,
 }
 
 impl<P: Hosted> General<P> {
@@ -67,7 +75,8 @@ impl<P: Hosted> General<P> {
         shared: P::Shared,
         measured: Measured,
     ) -> Result<General<P>, SimError> {
-        let player = Player::new(&mut plan);
+        let mut player = Player::new(&mut plan);
+        player.built_in_invariants();
         let config = plan.config.resolve()?;
         crate::validate::plan(&plan)?;
         refuse::unplayable(&plan, P::NAME)?;
@@ -96,6 +105,8 @@ impl<P: Hosted> General<P> {
             guard_stop: None,
             player,
             notes: Vec::new(),
+            existed: vec![false; n],
+            unseen_at_end: 0,
             plan,
         })
     }
@@ -103,6 +114,11 @@ impl<P: Hosted> General<P> {
     /// Adds an invariant checked at every sample.
     pub(crate) fn invariant(&mut self, check: impl Invariant + Send + 'static) {
         self.player.invariant(check);
+    }
+
+    /// Drops the built-in invariants (for timing the simulator alone).
+    pub(crate) fn without_invariants(&mut self) {
+        self.player.without_built_in_invariants();
     }
 
     /// Runs to the end (or to the explosion guard) and returns what was measured.
@@ -133,6 +149,7 @@ impl<P: Hosted> General<P> {
             };
             // The run covers [0, end): only the closing sample is taken at the end.
             if at == self.end && !matches!(due, Due::Sample) {
+                self.unseen_at_end += u64::from(matches!(due, Due::Arrive(_)));
                 continue;
             }
             self.now = at;
@@ -204,7 +221,12 @@ impl<P: Hosted> General<P> {
 
     fn sample(&mut self) {
         self.observers.sample(self.now, self.queue.in_flight());
-        self.player.check_sample(self.observers.last_sample());
+        let mut player = std::mem::take(&mut self.player);
+        let stop = player.check_state(self.observers.last_sample(), &*self);
+        self.player = player;
+        if self.guard_stop.is_none() {
+            self.guard_stop = stop;
+        }
         let next = self.now + self.plan.sample_interval;
         if next <= self.end {
             self.queue.push(next, Due::Sample);
