@@ -44,7 +44,7 @@ pub fn one_line(e: &anyhow::Error) -> String {
 
 /// PekoNode gossip toolkit: a sans-IO protocol core, Go-compatible wire format, and tools.
 #[derive(Parser, Debug)]
-#[command(name = "pekonode", version, about, long_about = None)]
+#[command(name = "pekonode", version = pekonode::revision::LONG_VERSION, about, long_about = None)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

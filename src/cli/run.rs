@@ -262,9 +262,10 @@ pub fn deliver(
     }
     if let Some(stop) = &outcome.stopped {
         bail!(
-            "{what}: {} (report of what was measured: {})",
+            "{what}: {} (report of what was measured: {}; pekonode {})",
             stop.message,
-            dir.display()
+            dir.display(),
+            pekonode::revision::label()
         );
     }
     Ok(())
