@@ -117,6 +117,10 @@ pub fn run(args: AbArgs) -> anyhow::Result<()> {
         }
         (None, None) => bail!("name the other build: --against REV or --against-bin PATH"),
     };
+    let other = ab_build::OtherBuild {
+        name: format!("{} = {}", other.name, version_of(&other.bin)),
+        ..other
+    };
     let this_bin = std::env::current_exe().context("cannot find this program's binary")?;
     let this = format!("pekonode {}", revision::label());
     let runs = cache.join(format!("runs-{}", std::process::id()));
@@ -156,6 +160,19 @@ pub fn run(args: AbArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// What `BIN --version` says (`pekonode 0.1.0 (rev …)`), or `version unknown`.
+fn version_of(bin: &Path) -> String {
+    Command::new(bin)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| last_line(&o.stdout))
+        .unwrap_or_else(|| "version unknown".to_owned())
 }
 
 /// Every file run by both builds and compared.

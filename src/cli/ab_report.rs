@@ -112,7 +112,7 @@ pub fn text(cases: &[AbCase], other: &str, this: &str, seeds: u32, all: bool) ->
         }
         let _ = writeln!(
             out,
-            "  {:<26} {:>12} {:>12} {:>9} {:>26} {:>7}  verdict",
+            "  {:<26} {:>12} {:>12} {:>9} {:>30} {:>7}  verdict",
             "metric", "A", "B", "change", "B − A [95 % interval]", "d"
         );
         for r in shown {
@@ -137,7 +137,7 @@ pub fn text(cases: &[AbCase], other: &str, this: &str, seeds: u32, all: bool) ->
             };
             let _ = writeln!(
                 out,
-                "  {:<26} {:>12} {:>12} {change:>9} {diff:>26} {effect:>7}  {verdict}",
+                "  {:<26} {:>12} {:>12} {change:>9} {diff:>30} {effect:>7}  {verdict}",
                 c.metric.name(),
                 num(c.baseline),
                 num(c.current),
