@@ -158,7 +158,7 @@ pub fn summary_json(outcome: &Outcome) -> String {
 }
 
 /// The names of the files [`write()`] creates for `outcome`, in the order it creates them (a
-/// run on real sockets has no infection chart), `report.html` last.
+/// run on real sockets has no infection chart), `provenance.json`, then `report.html`.
 pub fn file_names(outcome: &Outcome) -> Vec<String> {
     let mut names = vec![
         "summary.json".to_owned(),
@@ -169,6 +169,7 @@ pub fn file_names(outcome: &Outcome) -> Vec<String> {
         names.push(format!("{chart}.svg"));
         names.push(format!("{chart}.png"));
     }
+    names.push(PROVENANCE_FILE.to_owned());
     names.push(HTML_FILE.to_owned());
     names
 }
