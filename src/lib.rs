@@ -48,6 +48,7 @@ pub mod experiment;
 pub mod files;
 pub mod keys;
 pub mod report;
+pub mod revision;
 pub mod scenario;
 pub mod study;
 pub mod testing;

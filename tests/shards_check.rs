@@ -83,7 +83,7 @@ fn check_in_shards_then_from_gives_the_verdict_of_one_check() {
     assert!(out.contains("FAIL bad: seed 5: converged_by_ms"), "{out}");
     let repro = format!(
         "reproduce (pekonode {}): pekonode run {bad} --seed 6 --trace bad-s6.jsonl",
-        env!("CARGO_PKG_VERSION")
+        pekonode::revision::label()
     );
     assert!(out.contains(&repro), "{out}");
 

@@ -188,7 +188,7 @@ impl Tally {
         for seed in seeds {
             self.say(format!(
                 "  reproduce (pekonode {}): pekonode run {} --seed {seed} --trace {}-s{seed}.jsonl",
-                unit::VERSION,
+                unit::program_label(),
                 path.display(),
                 scenario.name()
             ));

@@ -6,7 +6,7 @@ use anyhow::bail;
 use clap::Args;
 use pekonode::report::Provenance;
 use pekonode::study::merge::{self, Merged};
-use pekonode::{report, study};
+use pekonode::{report, revision, study};
 
 /// Examples shown by `pekonode merge --help`.
 pub const EXAMPLES: &str = "Examples:
@@ -15,7 +15,8 @@ pub const EXAMPLES: &str = "Examples:
   pekonode merge nodeA/q nodeB/q --out /tmp/q             # results copied back from two machines
 
 Units live in DIR/units/<scenario>-<hash>-<study>/ (p<point>-s<seed>.json for a sweep, s<seed>.json for
---seeds); merge looks for them up to four folders deep under each DIR.";
+--seeds); merge looks for them up to four folders deep under each DIR. Units of builds of different
+git revisions are refused unless --allow-mixed-revisions.";
 
 /// Arguments of `pekonode merge`.
 #[derive(Args, Debug)]
@@ -29,18 +30,32 @@ pub struct MergeArgs {
     /// Write a report of the units found even if some are missing (named on stderr).
     #[arg(long)]
     allow_partial: bool,
+    /// Merge units written by builds of different git revisions (refused by default: their
+    /// numbers may differ for reasons the report would not show); provenance.json lists them.
+    #[arg(long)]
+    allow_mixed_revisions: bool,
 }
 
 /// `pekonode merge`.
 pub fn run(args: MergeArgs) -> anyhow::Result<()> {
-    let m = merge::merge(&args.dirs, args.allow_partial)?;
+    let m = merge::merge(&args.dirs, args.allow_partial, args.allow_mixed_revisions)?;
+    let built: Vec<String> = m.revisions.iter().map(|r| revision::short(r)).collect();
     errln!(
-        "merge {}-{}: {} of {} units",
+        "merge {}-{}: {} of {} units (pekonode {} {})",
         m.scenario,
         m.hash,
         m.found,
-        m.total
+        m.total,
+        revision::VERSION,
+        built.join(" + ")
     );
+    if m.revisions.len() > 1 {
+        errln!(
+            "warning: units of {} revisions merged (--allow-mixed-revisions): {}",
+            m.revisions.len(),
+            m.revisions.join(", ")
+        );
+    }
     if !m.duplicates.is_empty() {
         errln!(
             "note: {} unit(s) found more than once, same content: {}",
@@ -69,6 +84,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<()> {
     let provenance = |command: Option<String>| Provenance {
         description: description.clone(),
         command,
+        revisions: m.revisions.clone(),
     };
     match m.merged {
         Merged::Sweep(result) => {

@@ -3,6 +3,9 @@
 #[macro_use]
 mod out;
 
+mod ab;
+mod ab_build;
+mod ab_report;
 mod advise;
 mod check;
 mod cluster;
@@ -45,7 +48,7 @@ pub fn one_line(e: &anyhow::Error) -> String {
 
 /// PekoNode gossip toolkit: a sans-IO protocol core, Go-compatible wire format, and tools.
 #[derive(Parser, Debug)]
-#[command(name = "pekonode", version, about, long_about = None)]
+#[command(name = "pekonode", version = pekonode::revision::LONG_VERSION, about, long_about = None)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -116,6 +119,11 @@ pub enum Command {
     /// target number of false removals a day, at the least traffic; prints what each costs.
     #[command(after_long_help = advise::EXAMPLES)]
     Advise(advise::AdviseArgs),
+    /// Run scenario files with this build and another one (a git revision, built once into
+    /// target/ab/, or a binary) on the same seeds; print the metrics that changed with their
+    /// effect sizes and 95 % intervals. Exits non-zero if one regressed.
+    #[command(after_long_help = ab::EXAMPLES)]
+    Ab(ab::AbArgs),
 }
 
 /// Runs the parsed command line.
@@ -134,5 +142,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cluster(args) => cluster::run(args),
         Command::Keygen(args) => keygen::run(args),
         Command::Advise(args) => advise::run(args),
+        Command::Ab(args) => ab::run(args),
     }
 }

@@ -279,9 +279,10 @@ pub fn deliver(
             bail!("{}", invariant_line(name, seed, &stop.message, what, dir));
         }
         bail!(
-            "{what}: {} (report of what was measured: {})",
+            "{what}: {} (report of what was measured: {}; pekonode {})",
             stop.message,
-            dir.display()
+            dir.display(),
+            pekonode::revision::label()
         );
     }
     Ok(())

@@ -13,7 +13,9 @@
 //! - `report.html`: one self-contained page (no network: charts inlined as SVG, a small inline
 //!   script) with the scenario, seed, program version and the command that reproduces the
 //!   run ([`Provenance`]), every chart, the summary table and, for a simulated run of at most
-//!   500 nodes, an infection playback (docs/studies.md#reporthtml).
+//!   500 nodes, an infection playback (docs/studies.md#reporthtml);
+//! - `provenance.json`: the version and git revision of the build and the command
+//!   ([`PROVENANCE_FILE`]; left out of the byte-for-byte checks of committed reports).
 //!
 //! [`table()`] is the short summary printed after a run and [`summary_json`] the JSON that
 //! `--json` prints. Everything is deterministic: the same `Outcome` gives the same bytes in
@@ -32,6 +34,7 @@ mod csv;
 mod error;
 mod files;
 mod html;
+mod provenance;
 mod rows;
 mod seeds;
 mod summary;
@@ -46,6 +49,7 @@ use std::path::{Path, PathBuf};
 
 pub use error::ReportError;
 pub use html::{Provenance, HTML_FILE};
+pub use provenance::{PROVENANCE_FILE, PROVENANCE_FORMAT};
 pub use seeds::{seeds_summary_value, seeds_table, write_seeds, BANDS_FILE, SEEDS_FILE};
 pub use sweep::{sweep_table, write_sweep};
 
@@ -53,7 +57,7 @@ use crate::run::Outcome;
 
 /// Writes the report of `outcome` into `dir` (created if needed) and returns the files
 /// written, in a fixed order: `summary.json`, `timeseries.csv`, `per_cycle.csv`, each
-/// chart's `.svg` and `.png`, then `report.html`.
+/// chart's `.svg` and `.png`, `provenance.json`, then `report.html`.
 ///
 /// Degenerate outcomes (no samples, no heartbeat, no traffic) still give every file; charts
 /// then carry a "no data" note. The page names no command to reproduce the run: see
@@ -124,6 +128,7 @@ pub fn write_with(
         .iter()
         .map(|(stem, svg)| html::InlineChart { stem, svg })
         .collect();
+    put(PROVENANCE_FILE, provenance::record(provenance).as_bytes())?;
     put(
         HTML_FILE,
         html::run_page(outcome, &inline, provenance).as_bytes(),
@@ -153,7 +158,7 @@ pub fn summary_json(outcome: &Outcome) -> String {
 }
 
 /// The names of the files [`write()`] creates for `outcome`, in the order it creates them (a
-/// run on real sockets has no infection chart), `report.html` last.
+/// run on real sockets has no infection chart), `provenance.json`, then `report.html`.
 pub fn file_names(outcome: &Outcome) -> Vec<String> {
     let mut names = vec![
         "summary.json".to_owned(),
@@ -164,6 +169,7 @@ pub fn file_names(outcome: &Outcome) -> Vec<String> {
         names.push(format!("{chart}.svg"));
         names.push(format!("{chart}.png"));
     }
+    names.push(PROVENANCE_FILE.to_owned());
     names.push(HTML_FILE.to_owned());
     names
 }

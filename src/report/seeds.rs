@@ -215,6 +215,10 @@ pub fn write_seeds(
         ),
     )?;
     let page = html::seeds_page(s, &f.inline_charts(), provenance);
+    f.put(
+        super::PROVENANCE_FILE,
+        super::provenance::record(provenance).as_bytes(),
+    )?;
     f.put(HTML_FILE, page.as_bytes())?;
     Ok(f.written)
 }

@@ -261,6 +261,10 @@ pub fn write_sweep(
         }
     }
     let page = html::sweep_page(r, &f.inline_charts(), provenance);
+    f.put(
+        super::PROVENANCE_FILE,
+        super::provenance::record(provenance).as_bytes(),
+    )?;
     f.put(HTML_FILE, page.as_bytes())?;
     Ok(f.written)
 }

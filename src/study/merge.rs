@@ -2,8 +2,9 @@
 //! very result the single-process run computes (so its report is the same bytes).
 //!
 //! Refused, each with an error naming the units or files: units of different scenario files
-//! (hashes), of different studies, of another program version, one unit with two different
-//! contents, and missing units (unless partial results are allowed). Duplicates with the
+//! (hashes), of different studies, of another program version, of different revisions of the
+//! program (unless allowed: see [`crate::revision`]), one unit with two different contents,
+//! and missing units (unless partial results are allowed). Duplicates with the
 //! same content are fine and reported.
 
 use std::collections::BTreeMap;
@@ -50,6 +51,9 @@ pub struct Merge {
     pub duplicates: Vec<String>,
     /// Units missing (only when partial results are allowed).
     pub missing: Vec<String>,
+    /// The revisions of the builds that ran the units (sorted; one unless mixed revisions
+    /// were allowed).
+    pub revisions: Vec<String>,
 }
 
 /// Every unit file under `dirs` (sorted by path, so merges do not depend on listing order).
@@ -101,9 +105,18 @@ fn list(items: &[String]) -> String {
     out
 }
 
-/// Every unit file under `dirs`, read: an error if there is none, if one does not parse, or
-/// if one was written by another program version.
+/// Every unit file under `dirs`, read: an error if there is none, if one does not parse, if
+/// one was written by another program version, or if they come from builds of different
+/// revisions.
 pub fn read_units(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, UnitFile)>, UnitError> {
+    read_units_with(dirs, false)
+}
+
+/// [`read_units`], accepting units of different revisions if `allow_mixed_revisions`.
+pub fn read_units_with(
+    dirs: &[PathBuf],
+    allow_mixed_revisions: bool,
+) -> Result<Vec<(PathBuf, UnitFile)>, UnitError> {
     let files = find_units(dirs)?;
     if files.is_empty() {
         let names: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
@@ -126,12 +139,35 @@ pub fn read_units(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, UnitFile)>, UnitErro
             list: list(&foreign),
         });
     }
+    if !allow_mixed_revisions {
+        check_revisions(&units)?;
+    }
     Ok(units)
 }
 
-/// Merges the unit files under `dirs`; missing units are an error unless `allow_partial`.
-pub fn merge(dirs: &[PathBuf], allow_partial: bool) -> Result<Merge, UnitError> {
-    let units = read_units(dirs)?;
+/// An error naming two revisions (and a file of each) if the units come from more than one.
+pub fn check_revisions(units: &[(PathBuf, UnitFile)]) -> Result<(), UnitError> {
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for (p, u) in units {
+        seen.entry(&u.program_revision).or_insert(p.as_path());
+    }
+    let mut named = seen
+        .iter()
+        .map(|(rev, p)| format!("{rev} (e.g. {})", p.display()));
+    match (named.next(), named.next()) {
+        (Some(first), Some(second)) => Err(UnitError::MixedRevisions { first, second }),
+        _ => Ok(()),
+    }
+}
+
+/// Merges the unit files under `dirs`; missing units are an error unless `allow_partial`,
+/// units of builds of different revisions unless `allow_mixed_revisions`.
+pub fn merge(
+    dirs: &[PathBuf],
+    allow_partial: bool,
+    allow_mixed_revisions: bool,
+) -> Result<Merge, UnitError> {
+    let units = read_units_with(dirs, allow_mixed_revisions)?;
     let mut hashes: BTreeMap<&str, (&str, &Path)> = BTreeMap::new();
     for (p, u) in &units {
         hashes
@@ -180,6 +216,12 @@ pub fn merge_units(
     }
     let study = first.study.clone();
     let total = study.unit_count();
+    let mut revisions: Vec<String> = units
+        .iter()
+        .map(|(_, u)| u.program_revision.clone())
+        .collect();
+    revisions.sort();
+    revisions.dedup();
     let mut by_unit: BTreeMap<usize, (PathBuf, UnitFile)> = BTreeMap::new();
     let mut duplicates = Vec::new();
     for (p, u) in units {
@@ -278,5 +320,6 @@ pub fn merge_units(
         total,
         duplicates,
         missing,
+        revisions,
     })
 }

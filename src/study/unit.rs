@@ -7,7 +7,8 @@
 //! `p<point>-s<seed>.json` for a sweep, `s<seed>.json` for seeds. `<hash>` is
 //! [`scenario_hash`]: 16 hex digits of FNV-1a 64 over the scenario file's canonical JSON
 //! (keys sorted, no spaces), so line endings and indentation do not matter but any value
-//! does. Each file holds the scenario text itself, the program version, the study's shape,
+//! does. Each file holds the scenario text itself, the program version and revision
+//! ([`crate::revision::build_id`]), the study's shape,
 //! the unit's point and seed and the full [`Outcome`]; it is written to a temporary file in
 //! the same folder and renamed, so a file is whole or absent.
 
@@ -24,6 +25,12 @@ use crate::run::Outcome;
 pub const UNIT_FORMAT: &str = "pekonode-unit/1";
 /// This program's version, recorded in every unit and required to match at merge.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// This build as reproduce lines name it: version and short revision (`0.1.0 1a2b3c4d5e6f`,
+/// `-dirty` appended for an edited checkout; see [`crate::revision::label`]).
+pub fn program_label() -> String {
+    crate::revision::label()
+}
+
 /// Largest unit file read back (an outcome of a million samples fits).
 pub const MAX_UNIT_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -76,6 +83,10 @@ pub struct UnitFile {
     pub format: String,
     /// The pekonode version that ran it.
     pub program_version: String,
+    /// The revision of the build that ran it ([`crate::revision::build_id`]: git revision,
+    /// `-dirty` for an edited checkout); `unknown` in units of older builds, which lack it.
+    #[serde(default = "unknown_revision")]
+    pub program_revision: String,
     /// The scenario's name.
     pub scenario: String,
     /// [`scenario_hash`] of `scenario_text`.
@@ -138,6 +149,7 @@ impl UnitKey {
         UnitFile {
             format: UNIT_FORMAT.to_string(),
             program_version: VERSION.to_string(),
+            program_revision: crate::revision::build_id(),
             scenario: self.scenario,
             scenario_hash: self.scenario_hash,
             study: self.study,
@@ -159,11 +171,14 @@ impl UnitFile {
         unit_stem(self.point, self.seed)
     }
 
-    /// Whether `self` is the unit `key` describes (same format, program version, scenario
-    /// hash, study, number, point and seed); the outcome is not compared.
+    /// Whether `self` is the unit `key` describes (same format, program version and revision,
+    /// scenario hash, study, number, point and seed); the outcome is not compared. A unit of
+    /// another revision is not (`--resume` runs it again rather than leave a merge of mixed
+    /// revisions).
     pub fn is_unit(&self, key: &UnitKey) -> bool {
         self.format == UNIT_FORMAT
             && self.program_version == VERSION
+            && self.program_revision == crate::revision::build_id()
             && self.scenario_hash == key.scenario_hash
             && self.study == key.study
             && self.unit == key.unit
@@ -171,6 +186,10 @@ impl UnitFile {
             && self.seed == key.seed
             && self.outcome.seed == key.seed
     }
+}
+
+fn unknown_revision() -> String {
+    "unknown".to_owned()
 }
 
 /// `p<point>-s<seed>` for a sweep unit, `s<seed>` otherwise.

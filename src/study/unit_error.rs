@@ -58,6 +58,18 @@ pub enum UnitError {
         /// The first few, with their versions.
         list: String,
     },
+    /// Units written by builds of different revisions (see [`crate::revision`]): their
+    /// numbers may differ for reasons no report would show.
+    #[error(
+        "units of different pekonode revisions cannot be merged: {first} vs {second} \
+         (`pekonode merge --allow-mixed-revisions` merges them anyway)"
+    )]
+    MixedRevisions {
+        /// One revision, with a file of it.
+        first: String,
+        /// Another, with a file of it.
+        second: String,
+    },
     /// One unit found twice with different content.
     #[error("unit {unit} differs between {} and {}", first.display(), second.display())]
     Conflict {

@@ -40,6 +40,10 @@ pub struct Provenance {
     /// The command line that reproduces the report, e.g.
     /// `pekonode run scenarios/quickstart.json --seed 1`.
     pub command: Option<String>,
+    /// The revisions of the builds that ran the simulations, when other than this one (a
+    /// merge of unit results: [`crate::study::merge::Merge::revisions`]); empty for this
+    /// build. Only `provenance.json` names them (see [`crate::report::PROVENANCE_FILE`]).
+    pub revisions: Vec<String>,
 }
 
 impl Provenance {
@@ -48,6 +52,7 @@ impl Provenance {
         Provenance {
             description: description.map(str::to_owned),
             command: Some(command.into()),
+            revisions: Vec::new(),
         }
     }
 }
