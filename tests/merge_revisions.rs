@@ -92,6 +92,23 @@ fn units_of_two_revisions_are_refused_unless_allowed() {
         "{}",
         text(&check)
     );
+    // … unless told: then the units are read (this file has no expectations to judge).
+    let check = ok(pekonode(
+        &[
+            "check",
+            s(&file),
+            "--from",
+            s(&units),
+            "--allow-mixed-revisions",
+            "--no-golden",
+        ],
+        &[],
+    ));
+    assert!(
+        !text(&check).contains("different pekonode revisions"),
+        "{}",
+        text(&check)
+    );
 
     // Allowed: merged, said on stderr, and recorded.
     let mixed = ok(pekonode(

@@ -58,6 +58,10 @@ pub struct CheckArgs {
     /// seed of every file must be there.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["shard", "shard_count", "resume", "out"])]
     from: Vec<PathBuf>,
+    /// With --from: accept unit results written by builds of different git revisions
+    /// (refused by default: their numbers may differ for reasons the verdict would not show).
+    #[arg(long, requires = "from")]
+    allow_mixed_revisions: bool,
     /// `text` for people; `junit` (JUnit XML) or `json` put one document on stdout for CI,
     /// progress lines going to stderr. The exit status is the same in every format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
@@ -353,7 +357,7 @@ fn check_units(
     tally: &mut Tally,
 ) -> anyhow::Result<()> {
     let mut groups: BTreeMap<String, Vec<(PathBuf, UnitFile)>> = BTreeMap::new();
-    for (path, u) in merge::read_units(&args.from)? {
+    for (path, u) in merge::read_units_with(&args.from, args.allow_mixed_revisions)? {
         let folder = format!("{}-{}-{}", u.scenario, u.scenario_hash, u.study.tag());
         groups.entry(folder).or_default().push((path, u));
     }

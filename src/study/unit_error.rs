@@ -62,7 +62,7 @@ pub enum UnitError {
     /// numbers may differ for reasons no report would show.
     #[error(
         "units of different pekonode revisions cannot be merged: {first} vs {second} \
-         (`pekonode merge --allow-mixed-revisions` merges them anyway)"
+         (`--allow-mixed-revisions` on `merge` or `check --from` accepts them anyway)"
     )]
     MixedRevisions {
         /// One revision, with a file of it.

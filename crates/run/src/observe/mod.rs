@@ -26,7 +26,8 @@ use pekonode_proto::{Config, PacketKind, Slot, Time};
 
 use crate::node_index::NodeIndex;
 use crate::outcome::{
-    GuardStop, Infection, LatencyQuantiles, MetadataSpread, OpStats, Outcome, PerOp, Sample, Traffic,
+    GuardStop, Infection, LatencyQuantiles, MetadataSpread, OpStats, Outcome, PerOp, Sample,
+    Traffic,
 };
 use crate::plan::{Action, Plan};
 use crate::record::Record;
