@@ -8,6 +8,7 @@ mod check;
 mod cluster;
 mod compare;
 mod decode;
+mod explore;
 mod keygen;
 mod keyring_watch;
 mod log_pipe;
@@ -113,6 +114,11 @@ pub enum Command {
     /// target number of false removals a day, at the least traffic; prints what each costs.
     #[command(after_long_help = advise::EXAMPLES)]
     Advise(advise::AdviseArgs),
+    /// Draw random scenarios from a seed (nodes, loss, churn, partitions, pauses, forgeries,
+    /// PekoNode or SWIM), check each run against properties, and shrink the first failure to
+    /// a small scenario file; exits non-zero when a property broke.
+    #[command(after_long_help = explore::EXAMPLES)]
+    Explore(explore::ExploreArgs),
 }
 
 /// Runs the parsed command line.
@@ -131,5 +137,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cluster(args) => cluster::run(args),
         Command::Keygen(args) => keygen::run(args),
         Command::Advise(args) => advise::run(args),
+        Command::Explore(args) => explore::run(args),
     }
 }

@@ -1,0 +1,120 @@
+//! What a scenario does to its cluster, read from the file: whether anything can lose a live
+//! node's packets, whether a fault can cut the cluster for good under Go's rules, when the
+//! last disturbance ends and whether the run ends in a clean network. The properties decide
+//! from it which of them apply.
+
+use crate::scenario::{ActionSpec, FaultKind, NodeRef, ScenarioSpec};
+
+/// The disturbances of one scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Calm {
+    /// Nothing drops or delays a live node's packets beyond the latency: no loss (network,
+    /// link rule, loss event, nemesis spike), no partition, no pause, no slow node, no nemesis.
+    pub lossless: bool,
+    /// A rogue sender forges or replays packets at some point.
+    pub forged: bool,
+    /// A partition, a pause, a stop or a nemesis that draws one: a fault that can cut nodes off for
+    /// longer than the timeout, which only the rejoin rule (or SWIM's announces) repairs.
+    pub splits: bool,
+    /// When the last disturbance of membership is over (virtual ms): the last crash, restart,
+    /// join, stop, start, contact, heal, loss change, the end of a pause, a forgery or a
+    /// nemesis.
+    pub quiet_from_ms: u64,
+    /// At the end no partition holds, the loss is 0, no node is paused or slow.
+    pub clean_end: bool,
+}
+
+impl Calm {
+    /// Reads `spec`'s network and timeline.
+    pub fn of(spec: &ScenarioSpec) -> Calm {
+        let net = &spec.network;
+        let mut lossless = net.loss == 0.0 && net.links.iter().all(|l| l.loss.unwrap_or(0.0) == 0.0);
+        let mut forged = false;
+        let mut splits = false;
+        let mut quiet = 0;
+        let mut partitioned = false;
+        let mut loss = net.loss;
+        let mut paused_for_good = false;
+        // The nodes slowed and not restored since.
+        let mut slow: Vec<&NodeRef> = Vec::new();
+        for e in &spec.events {
+            let t = e.at_ms;
+            let end = match &e.action {
+                ActionSpec::Publish(_) => 0,
+                ActionSpec::Partition(_) => {
+                    lossless = false;
+                    splits = true;
+                    partitioned = true;
+                    t
+                }
+                ActionSpec::Heal(_) => {
+                    partitioned = false;
+                    t
+                }
+                ActionSpec::Loss(l) => {
+                    lossless &= l.value == 0.0;
+                    loss = l.value;
+                    t
+                }
+                ActionSpec::Pause(p) => {
+                    lossless = false;
+                    splits = true;
+                    match p.for_ms {
+                        Some(d) => t.saturating_add(d),
+                        None => {
+                            paused_for_good = true;
+                            t
+                        }
+                    }
+                }
+                ActionSpec::Resume(_) => {
+                    paused_for_good = false;
+                    t
+                }
+                ActionSpec::Slow(s) => {
+                    lossless = false;
+                    slow.retain(|n| **n != s.node);
+                    if s.per_packet_ms > 0.0 {
+                        slow.push(&s.node);
+                    }
+                    t
+                }
+                ActionSpec::Forge(f) => {
+                    forged = true;
+                    let lasting = [
+                        f.identities.as_ref().map(|r| r.for_ms),
+                        f.impersonate.as_ref().map(|r| r.for_ms),
+                        f.replay.as_ref().map(|r| r.for_ms),
+                    ];
+                    t.saturating_add(lasting.iter().flatten().copied().max().unwrap_or(0))
+                }
+                ActionSpec::Nemesis(n) => {
+                    lossless = false;
+                    splits |= n.faults.iter().any(|f| {
+                        matches!(f, FaultKind::Partition | FaultKind::Pause)
+                    });
+                    t.saturating_add(n.for_ms).saturating_add(n.fault_ms)
+                }
+                // A node stopped for longer than the timeout is forgotten as if cut off.
+                ActionSpec::Stop(_) => {
+                    splits = true;
+                    t
+                }
+                ActionSpec::Join(_)
+                | ActionSpec::Crash(_)
+                | ActionSpec::Restart(_)
+                | ActionSpec::Start(_)
+                | ActionSpec::Set(_)
+                | ActionSpec::Skew(_) => t,
+            };
+            quiet = quiet.max(end);
+        }
+        Calm {
+            lossless,
+            forged,
+            splits,
+            quiet_from_ms: quiet,
+            clean_end: !partitioned && loss == 0.0 && !paused_for_good && slow.is_empty(),
+        }
+    }
+}
