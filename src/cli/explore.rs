@@ -152,7 +152,10 @@ fn options(args: &ExploreArgs) -> anyhow::Result<Options> {
         );
     }
     if !(0.0..=1.0).contains(&args.max_loss) {
-        bail!("--max-loss {} is not a probability from 0 to 1", args.max_loss);
+        bail!(
+            "--max-loss {} is not a probability from 0 to 1",
+            args.max_loss
+        );
     }
     let max_duration_ms = args.max_duration.as_millis() as u64;
     if !(60_000..=scenario::MAX_DURATION_MS).contains(&max_duration_ms) {
@@ -165,9 +168,11 @@ fn options(args: &ExploreArgs) -> anyhow::Result<Options> {
     };
     Ok(Options {
         seed: args.seed,
-        runs: args
-            .runs
-            .or(if args.budget.is_some() { None } else { Some(1000) }),
+        runs: args.runs.or(if args.budget.is_some() {
+            None
+        } else {
+            Some(1000)
+        }),
         budget: args.budget,
         bounds: Bounds {
             min_nodes: args.min_nodes,

@@ -13,8 +13,9 @@ pub struct Calm {
     pub lossless: bool,
     /// A rogue sender forges or replays packets at some point.
     pub forged: bool,
-    /// A partition, a pause, a stop or a nemesis that draws one: a fault that can cut nodes off for
-    /// longer than the timeout, which only the rejoin rule (or SWIM's announces) repairs.
+    /// A partition, a pause, a stop, a forged flood or a nemesis that draws a partition or a
+    /// pause: a fault that can cut nodes off for longer than the timeout, which only the
+    /// rejoin rule (or SWIM's announces) repairs.
     pub splits: bool,
     /// When the last disturbance of membership is over (virtual ms): the last crash, restart,
     /// join, stop, start, contact, heal, loss change, the end of a pause, a forgery or a
@@ -28,7 +29,8 @@ impl Calm {
     /// Reads `spec`'s network and timeline.
     pub fn of(spec: &ScenarioSpec) -> Calm {
         let net = &spec.network;
-        let mut lossless = net.loss == 0.0 && net.links.iter().all(|l| l.loss.unwrap_or(0.0) == 0.0);
+        let mut lossless =
+            net.loss == 0.0 && net.links.iter().all(|l| l.loss.unwrap_or(0.0) == 0.0);
         let mut forged = false;
         let mut splits = false;
         let mut quiet = 0;
@@ -81,6 +83,9 @@ impl Calm {
                 }
                 ActionSpec::Forge(f) => {
                     forged = true;
+                    // Made-up members bury the real ones until the real entries expire, and
+                    // under Go's rules nobody remembers anyone to send to (docs/studies.md).
+                    splits |= f.version.is_none();
                     let lasting = [
                         f.identities.as_ref().map(|r| r.for_ms),
                         f.impersonate.as_ref().map(|r| r.for_ms),
@@ -90,9 +95,10 @@ impl Calm {
                 }
                 ActionSpec::Nemesis(n) => {
                     lossless = false;
-                    splits |= n.faults.iter().any(|f| {
-                        matches!(f, FaultKind::Partition | FaultKind::Pause)
-                    });
+                    splits |= n
+                        .faults
+                        .iter()
+                        .any(|f| matches!(f, FaultKind::Partition | FaultKind::Pause));
                     t.saturating_add(n.for_ms).saturating_add(n.fault_ms)
                 }
                 // A node stopped for longer than the timeout is forgotten as if cut off.

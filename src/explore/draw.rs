@@ -12,15 +12,15 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::protocol::Forwarding;
 use crate::run::{Bootstrap, Limits};
-use crate::scenario::{
-    ActionSpec, EventSpec, ForgeSpec, GeneratedNodes, HealSpec, ImpersonateSpec,
-    JoinSpec, LatencySpec, LossSpec, NemesisSpec, NetworkModelSpec, NodeRef, NodeTarget,
-    NodesSpec, OrAuto, PartitionSpec, PauseSpec, ProtocolName, ProtocolSpec, PublishSpec,
-    RateSpec, RestartSpec, Scenario, ScenarioSpec, SetSpec, SkewSpec, SlowSpec, VersionSpec,
-};
-use crate::scenario::{FaultKind as Fk, TrustSpec};
 #[cfg(test)]
 use crate::scenario::FaultKind;
+use crate::scenario::{
+    ActionSpec, EventSpec, ForgeSpec, GeneratedNodes, HealSpec, ImpersonateSpec, JoinSpec,
+    LatencySpec, LossSpec, NemesisSpec, NetworkModelSpec, NodeRef, NodeTarget, NodesSpec, OrAuto,
+    PartitionSpec, PauseSpec, ProtocolName, ProtocolSpec, PublishSpec, RateSpec, RestartSpec,
+    Scenario, ScenarioSpec, SetSpec, SkewSpec, SlowSpec, VersionSpec,
+};
+use crate::scenario::{FaultKind as Fk, TrustSpec};
 use crate::wire::WireMode;
 
 use super::Bounds;
@@ -189,7 +189,13 @@ fn fault(rng: &mut ChaCha8Rng, spec: &ScenarioSpec, bounds: &Bounds) -> Vec<Even
     // it: a node joining through a dead contact, or through itself, would know nobody alive,
     // which no protocol repairs and no property could then ask of it.
     let target = |rng: &mut ChaCha8Rng| -> NodeRef {
-        NodeRef::Name(names.get(1..).and_then(|rest| rest.choose(rng)).cloned().unwrap_or_else(|| "n0".into()))
+        NodeRef::Name(
+            names
+                .get(1..)
+                .and_then(|rest| rest.choose(rng))
+                .cloned()
+                .unwrap_or_else(|| "n0".into()),
+        )
     };
     let anchor = || NodeRef::Name("n0".into());
     let cycle = spec.protocol.cycle_ms.max(1000);
@@ -201,12 +207,29 @@ fn fault(rng: &mut ChaCha8Rng, spec: &ScenarioSpec, bounds: &Bounds) -> Vec<Even
     let pekonode = spec.protocol.kind == ProtocolName::Pekonode;
     let kinds: &[&str] = if pekonode {
         &[
-            "crash", "stop", "partition", "loss", "join", "publish", "set", "nemesis", "pause",
-            "slow", "skew", "forge",
+            "crash",
+            "stop",
+            "partition",
+            "loss",
+            "join",
+            "publish",
+            "set",
+            "nemesis",
+            "pause",
+            "slow",
+            "skew",
+            "forge",
         ]
     } else {
         &[
-            "crash", "stop", "partition", "loss", "join", "publish", "set", "nemesis",
+            "crash",
+            "stop",
+            "partition",
+            "loss",
+            "join",
+            "publish",
+            "set",
+            "nemesis",
         ]
     };
     let kind = *kinds.choose(rng).unwrap_or(&"crash");
@@ -217,7 +240,10 @@ fn fault(rng: &mut ChaCha8Rng, spec: &ScenarioSpec, bounds: &Bounds) -> Vec<Even
             if rng.gen_bool(0.7) {
                 let contacts = vec![anchor()];
                 let back = at + lasting(rng);
-                out.push(ev(back, ActionSpec::Restart(RestartSpec { node, contacts })));
+                out.push(ev(
+                    back,
+                    ActionSpec::Restart(RestartSpec { node, contacts }),
+                ));
             }
             out
         }
@@ -230,7 +256,8 @@ fn fault(rng: &mut ChaCha8Rng, spec: &ScenarioSpec, bounds: &Bounds) -> Vec<Even
             ]
         }
         "partition" => {
-            let mut shuffled: Vec<NodeRef> = names.iter().map(|n| NodeRef::Name(n.clone())).collect();
+            let mut shuffled: Vec<NodeRef> =
+                names.iter().map(|n| NodeRef::Name(n.clone())).collect();
             shuffled.shuffle(rng);
             let cut = rng.gen_range(1..shuffled.len().max(2));
             let second = shuffled.split_off(cut.min(shuffled.len()));
@@ -245,7 +272,12 @@ fn fault(rng: &mut ChaCha8Rng, spec: &ScenarioSpec, bounds: &Bounds) -> Vec<Even
             let value = round(rng.gen_range(0.05..=0.6));
             vec![
                 ev(at, ActionSpec::Loss(LossSpec { value })),
-                ev(at + lasting(rng), ActionSpec::Loss(LossSpec { value: spec.network.loss })),
+                ev(
+                    at + lasting(rng),
+                    ActionSpec::Loss(LossSpec {
+                        value: spec.network.loss,
+                    }),
+                ),
             ]
         }
         "join" => {
@@ -254,15 +286,27 @@ fn fault(rng: &mut ChaCha8Rng, spec: &ScenarioSpec, bounds: &Bounds) -> Vec<Even
                 return Vec::new();
             }
             let node = format!("j{joined}");
-            vec![ev(at, ActionSpec::Join(JoinSpec { node, contacts: vec![anchor()] }))]
+            vec![ev(
+                at,
+                ActionSpec::Join(JoinSpec {
+                    node,
+                    contacts: vec![anchor()],
+                }),
+            )]
         }
         "publish" => vec![ev(
             at,
-            ActionSpec::Publish(PublishSpec { node: pick(rng), data: format!("v{at}") }),
+            ActionSpec::Publish(PublishSpec {
+                node: pick(rng),
+                data: format!("v{at}"),
+            }),
         )],
         "set" => vec![ev(
             at,
-            ActionSpec::Set(SetSpec { node: pick(rng), contact: pick(rng) }),
+            ActionSpec::Set(SetSpec {
+                node: pick(rng),
+                contact: pick(rng),
+            }),
         )],
         "nemesis" => {
             let mut faults = vec![Fk::Partition, Fk::Crash, Fk::Loss];
@@ -286,14 +330,29 @@ fn fault(rng: &mut ChaCha8Rng, spec: &ScenarioSpec, bounds: &Bounds) -> Vec<Even
         }
         "pause" => vec![ev(
             at,
-            ActionSpec::Pause(PauseSpec { node: target(rng), for_ms: Some(lasting(rng)) }),
+            ActionSpec::Pause(PauseSpec {
+                node: target(rng),
+                for_ms: Some(lasting(rng)),
+            }),
         )],
         "slow" => {
             let node = target(rng);
             let per_packet_ms = rng.gen_range(1..=20) as f64;
             vec![
-                ev(at, ActionSpec::Slow(SlowSpec { node: node.clone(), per_packet_ms })),
-                ev(at + lasting(rng), ActionSpec::Slow(SlowSpec { node, per_packet_ms: 0.0 })),
+                ev(
+                    at,
+                    ActionSpec::Slow(SlowSpec {
+                        node: node.clone(),
+                        per_packet_ms,
+                    }),
+                ),
+                ev(
+                    at + lasting(rng),
+                    ActionSpec::Slow(SlowSpec {
+                        node,
+                        per_packet_ms: 0.0,
+                    }),
+                ),
             ]
         }
         "skew" => vec![ev(
@@ -328,7 +387,9 @@ fn forge(rng: &mut ChaCha8Rng, names: &[String], cycle: u64) -> ForgeSpec {
         1 => {
             let r = rate(rng);
             forge.impersonate = Some(ImpersonateSpec {
-                node: names.choose(rng).map_or_else(node, |n| NodeRef::Name(n.clone())),
+                node: names
+                    .choose(rng)
+                    .map_or_else(node, |n| NodeRef::Name(n.clone())),
                 name: "impostor".into(),
                 private_data: String::new(),
                 per_sec: r.per_sec,

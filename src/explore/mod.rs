@@ -217,7 +217,9 @@ pub fn explore_with(
             failure: failure.as_ref(),
         });
         if let Some(failure) = failure {
-            report.found = Some(shrink_found(options, runner, index, spec, failure, progress));
+            report.found = Some(shrink_found(
+                options, runner, index, spec, failure, progress,
+            ));
             break;
         }
         index += 1;
@@ -297,5 +299,8 @@ pub fn write_found(found: &Found, dir: &Path) -> Result<PathBuf, ExploreError> {
         dir.join(format!("{}.original.json", found.original.name)),
         &found.original,
     )?;
-    write(dir.join(format!("{}.json", found.shrunk.name)), &found.shrunk)
+    write(
+        dir.join(format!("{}.json", found.shrunk.name)),
+        &found.shrunk,
+    )
 }

@@ -12,8 +12,9 @@
 //! - **whole after calm**: once the last fault is over, in a clean network, every view is
 //!   whole (equal to the set of nodes up) within a settle time: the timeout, two rejoin
 //!   periods and ten cycles for PekoNode, the suspicion time and a probe of every member for
-//!   SWIM. Under Go's rules a partition or a pause can cut nodes off for good (no rejoin), so
-//!   this one needs the hardened rules, SWIM, or a run without such faults.
+//!   SWIM. Under Go's rules a partition, a pause, a long stop, a forged flood or a few lost
+//!   heartbeats in a small cluster can cut nodes off for good (nobody rejoins), so this one
+//!   needs the hardened rules (rejoin), SWIM, or a run with no loss and no such fault.
 
 use std::fmt;
 use std::time::Duration;
@@ -73,7 +74,7 @@ pub fn applicable(scenario: &Scenario) -> Vec<Property> {
     let rejoin = !scenario.config().rejoin.is_zero();
     let tail = spec.duration_ms.saturating_sub(calm.quiet_from_ms);
     if calm.clean_end
-        && (swim || rejoin || !calm.splits)
+        && (swim || rejoin || (calm.lossless && !calm.splits))
         && tail >= settle_ms(scenario) + spec.sample_interval_ms
     {
         props.push(Property::WholeAfterCalm);

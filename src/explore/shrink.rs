@@ -189,7 +189,10 @@ fn with_nodes(spec: &ScenarioSpec, count: u32) -> ScenarioSpec {
 /// The nodes an action on nodes names.
 fn named(action: &ActionSpec) -> Vec<&NodeRef> {
     match action {
-        ActionSpec::Crash(t) | ActionSpec::Stop(t) | ActionSpec::Start(t) | ActionSpec::Resume(t) => {
+        ActionSpec::Crash(t)
+        | ActionSpec::Stop(t)
+        | ActionSpec::Start(t)
+        | ActionSpec::Resume(t) => {
             vec![&t.node]
         }
         ActionSpec::Restart(r) => std::iter::once(&r.node).chain(&r.contacts).collect(),
@@ -231,9 +234,8 @@ mod tests {
             .map(|i| draw::scenario(11, i, &bounds))
             .find(|s| !s.events.is_empty())
             .unwrap();
-        let mut fails = |s: &ScenarioSpec| {
-            Scenario::from_spec(s.clone(), "candidate").is_ok() && count(s) >= 7
-        };
+        let mut fails =
+            |s: &ScenarioSpec| Scenario::from_spec(s.clone(), "candidate").is_ok() && count(s) >= 7;
         let shrunk = shrink(spec, 500, &mut fails);
         assert_eq!(count(&shrunk.spec), 7);
         assert!(shrunk.spec.events.is_empty());
