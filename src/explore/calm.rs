@@ -17,6 +17,9 @@ pub struct Calm {
     /// pause: a fault that can cut nodes off for longer than the timeout, which only the
     /// rejoin rule (or SWIM's announces) repairs.
     pub splits: bool,
+    /// A partition, or a nemesis that draws one: SWIM as configured here (foca, no announces
+    /// to members declared down) does not find a half it declared down again.
+    pub partitioned: bool,
     /// When the last disturbance of membership is over (virtual ms): the last crash, restart,
     /// join, stop, start, contact, heal, loss change, the end of a pause, a forgery or a
     /// nemesis.
@@ -33,6 +36,7 @@ impl Calm {
             net.loss == 0.0 && net.links.iter().all(|l| l.loss.unwrap_or(0.0) == 0.0);
         let mut forged = false;
         let mut splits = false;
+        let mut cut = false;
         let mut quiet = 0;
         let mut partitioned = false;
         let mut loss = net.loss;
@@ -46,6 +50,7 @@ impl Calm {
                 ActionSpec::Partition(_) => {
                     lossless = false;
                     splits = true;
+                    cut = true;
                     partitioned = true;
                     t
                 }
@@ -99,6 +104,7 @@ impl Calm {
                         .faults
                         .iter()
                         .any(|f| matches!(f, FaultKind::Partition | FaultKind::Pause));
+                    cut |= n.faults.contains(&FaultKind::Partition);
                     t.saturating_add(n.for_ms).saturating_add(n.fault_ms)
                 }
                 // A node stopped for longer than the timeout is forgotten as if cut off.
@@ -119,8 +125,58 @@ impl Calm {
             lossless,
             forged,
             splits,
+            partitioned: cut,
             quiet_from_ms: quiet,
             clean_end: !partitioned && loss == 0.0 && !paused_for_good && slow.is_empty(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(events: &str) -> ScenarioSpec {
+        let text = format!(
+            r#"{{"name": "t", "seed": 1, "duration_ms": 100000,
+                "nodes": {{"count": 4}}, "events": [{events}]}}"#
+        );
+        crate::scenario::parse(text.as_bytes(), "t.json").unwrap()
+    }
+
+    #[test]
+    fn a_healed_partition_splits_and_ends_clean_at_the_heal() {
+        let calm = Calm::of(&spec(
+            r#"{"at_ms": 10000, "partition": {"groups": [["n0"], ["n1"]]}},
+               {"at_ms": 30000, "heal": {}},
+               {"at_ms": 50000, "publish": {"node": "n0", "data": "x"}}"#,
+        ));
+        assert!(!calm.lossless && calm.splits && calm.clean_end && !calm.forged);
+        assert!(calm.partitioned);
+        assert_eq!(calm.quiet_from_ms, 30000);
+    }
+
+    #[test]
+    fn a_partition_never_healed_or_a_lasting_loss_is_not_a_clean_end() {
+        let cut = r#"{"at_ms": 10000, "partition": {"groups": [["n0"], ["n1"]]}}"#;
+        assert!(!Calm::of(&spec(cut)).clean_end);
+        let lossy = Calm::of(&spec(r#"{"at_ms": 10000, "loss": {"value": 0.1}}"#));
+        assert!(!lossy.clean_end && !lossy.lossless && !lossy.splits);
+        let restored = Calm::of(&spec(
+            r#"{"at_ms": 10000, "loss": {"value": 0.1}}, {"at_ms": 20000, "loss": {"value": 0}}"#,
+        ));
+        assert!(restored.clean_end && !restored.lossless);
+    }
+
+    #[test]
+    fn a_pause_ends_with_its_length_and_a_crash_alone_keeps_the_run_lossless() {
+        let paused = Calm::of(&spec(
+            r#"{"at_ms": 10000, "pause": {"node": "n2", "for_ms": 7000}}"#,
+        ));
+        assert_eq!(paused.quiet_from_ms, 17000);
+        assert!(paused.splits && paused.clean_end && !paused.partitioned);
+        let crashed = Calm::of(&spec(r#"{"at_ms": 10000, "crash": {"node": "n2"}}"#));
+        assert!(crashed.lossless && !crashed.splits && crashed.clean_end);
+        assert_eq!(crashed.quiet_from_ms, 10000);
     }
 }
