@@ -20,6 +20,9 @@ pub struct Calm {
     /// A partition, or a nemesis that draws one: SWIM as configured here (foca, no announces
     /// to members declared down) does not find a half it declared down again.
     pub partitioned: bool,
+    /// A node comes back in a new life (`restart`, or `start` after `stop`, which SWIM plays
+    /// as a leave and a rejoin): SWIM may declare the old life down after the new one is up.
+    pub renewed: bool,
     /// When the last disturbance of membership is over (virtual ms): the last crash, restart,
     /// join, stop, start, contact, heal, loss change, the end of a pause, a forgery or a
     /// nemesis.
@@ -37,6 +40,7 @@ impl Calm {
         let mut forged = false;
         let mut splits = false;
         let mut cut = false;
+        let mut renewed = false;
         let mut quiet = 0;
         let mut partitioned = false;
         let mut loss = net.loss;
@@ -112,10 +116,12 @@ impl Calm {
                     splits = true;
                     t
                 }
+                ActionSpec::Restart(_) | ActionSpec::Start(_) => {
+                    renewed = true;
+                    t
+                }
                 ActionSpec::Join(_)
                 | ActionSpec::Crash(_)
-                | ActionSpec::Restart(_)
-                | ActionSpec::Start(_)
                 | ActionSpec::Set(_)
                 | ActionSpec::Skew(_) => t,
             };
@@ -126,6 +132,7 @@ impl Calm {
             forged,
             splits,
             partitioned: cut,
+            renewed,
             quiet_from_ms: quiet,
             clean_end: !partitioned && loss == 0.0 && !paused_for_good && slow.is_empty(),
         }

@@ -9,7 +9,9 @@
 //!
 //! - **no false removal without loss**: a run in which nothing drops a live node's packets
 //!   removes no live node, when every heartbeat reaches every node (faithful forwarding, or
-//!   full bootstrap with fan-out ≥ the cluster) or the protocol is SWIM;
+//!   full bootstrap with fan-out ≥ the cluster) or the protocol is SWIM and no node comes
+//!   back in a new life (SWIM may declare a crashed node's old life down after its restart,
+//!   which removes the live node from views for a while);
 //! - **whole after calm**: once the last fault is over, in a clean network, every view is
 //!   whole (equal to the set of nodes up) within a settle time: the timeout, two rejoin
 //!   periods and ten cycles for PekoNode, the suspicion time and a probe of every member for
@@ -74,7 +76,12 @@ pub fn applicable(scenario: &Scenario) -> Vec<Property> {
     let calm = Calm::of(spec);
     let swim = matches!(scenario.protocol(), ProtocolKind::Swim(_));
     let mut props = vec![Property::Playable, Property::NoStop];
-    if calm.lossless && !calm.forged && (swim || every_heartbeat_everywhere(scenario)) {
+    let everywhere = if swim {
+        !calm.renewed
+    } else {
+        every_heartbeat_everywhere(scenario)
+    };
+    if calm.lossless && !calm.forged && everywhere {
         props.push(Property::NoFalseRemovalWithoutLoss);
     }
     let rejoin = !scenario.config().rejoin.is_zero();
