@@ -45,6 +45,7 @@
 pub mod advise;
 pub mod cluster;
 pub mod experiment;
+pub mod explore;
 pub mod files;
 pub mod keys;
 pub mod report;

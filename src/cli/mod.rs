@@ -12,6 +12,7 @@ mod cluster;
 mod compare;
 mod decode;
 mod golden;
+mod explore;
 mod keygen;
 mod keyring_watch;
 mod log_pipe;
@@ -124,6 +125,11 @@ pub enum Command {
     /// effect sizes and 95 % intervals. Exits non-zero if one regressed.
     #[command(after_long_help = ab::EXAMPLES)]
     Ab(ab::AbArgs),
+    /// Draw random scenarios from a seed (nodes, loss, churn, partitions, pauses, forgeries,
+    /// PekoNode or SWIM), check each run against properties, and shrink the first failure to
+    /// a small scenario file; exits non-zero when a property broke.
+    #[command(after_long_help = explore::EXAMPLES)]
+    Explore(explore::ExploreArgs),
 }
 
 /// Runs the parsed command line.
@@ -143,5 +149,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keygen(args) => keygen::run(args),
         Command::Advise(args) => advise::run(args),
         Command::Ab(args) => ab::run(args),
+        Command::Explore(args) => explore::run(args),
     }
 }

@@ -112,7 +112,9 @@ pub use nodes::{GeneratedNodes, NodeSpec, NodesSpec};
 pub use or_auto::OrAuto;
 pub use refs::{NodeRef, NodeSelector};
 pub use resolved::Scenario;
-pub use schema::{Expect, LatencySpec, LinkSpec, NetworkModelSpec, ProtocolSpec, ScenarioSpec};
+pub use schema::{
+    Expect, LatencySpec, LinkSpec, NetworkModelSpec, ProtocolSpec, ScenarioSpec, TrustSpec,
+};
 pub use sweep::{
     AxisValue, ProtocolChoice, Reference, SweepAxis, SweepSpec, MAX_SWEEP_POINTS, MAX_SWEEP_RUNS,
 };
