@@ -294,7 +294,8 @@ pub(crate) fn render(outcome: &Outcome) -> String {
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut out = String::new();
     if let Some(stop) = &outcome.stopped {
-        let _ = writeln!(out, "!! STOPPED BY THE EXPLOSION GUARD: {}", stop.message);
+        let by = stop.stopper().to_uppercase();
+        let _ = writeln!(out, "!! STOPPED BY {by}: {}", stop.message);
     }
     for (key, value) in rows {
         let _ = writeln!(out, "{key:<width$}  {value}");

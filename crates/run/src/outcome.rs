@@ -177,6 +177,17 @@ pub struct GuardStop {
     pub message: String,
 }
 
+impl GuardStop {
+    /// Who stopped the run, for people: the explosion guard or a broken invariant.
+    pub fn stopper(&self) -> &'static str {
+        if self.limit == crate::invariant::INVARIANT_LIMIT {
+            "an invariant"
+        } else {
+            "the explosion guard"
+        }
+    }
+}
+
 /// One row of the time series.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Sample {

@@ -170,10 +170,10 @@ impl Chart for Convergence {
         if !o.marks.is_empty() {
             entries.push((Swatch::Dashed(style::GREY), "timeline event".to_owned()));
         }
-        if o.stopped.is_some() {
+        if let Some(stop) = &o.stopped {
             entries.push((
                 Swatch::Band(style::VERMILLION),
-                "not simulated (explosion guard)".to_owned(),
+                format!("not simulated (stopped by {})", stop.stopper()),
             ));
         }
         let body = style::legend(&body, &entries)?;
