@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use pekonode_proto::seam::{Output, Protocol, Unsupported};
 use pekonode_proto::{ChaCha8Rng, Forwarding, Node, Packet, PacketKind, Time, UnixNanos};
-use pekonode_run::outcome::ProtocolSummary;
 use pekonode_run::{Action, Measured, NodeIndex, Outcome, Plan, Timed};
 
 use super::{General, Hosted, PekoShared};
@@ -128,7 +127,6 @@ impl Hosted for Liar {
     fn forwarding(shared: &(PekoShared, Lie)) -> Forwarding {
         shared.0.config.forwarding
     }
-    fn summarize(_shared: &(PekoShared, Lie), _summary: &mut ProtocolSummary) {}
 }
 
 /// Four nodes joining through node 0 at 0, for 20 s, each lying as told.
