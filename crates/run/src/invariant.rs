@@ -161,5 +161,4 @@ pub fn stop_for(v: &Violation) -> GuardStop {
     }
 }
 
-/// The [`GuardStop::limit`] of a run stopped by an invariant.
-pub const INVARIANT_LIMIT: &str = "invariant";
+pub use crate::outcome::INVARIANT_LIMIT;

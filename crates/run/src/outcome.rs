@@ -177,10 +177,13 @@ pub struct GuardStop {
     pub message: String,
 }
 
+/// The [`GuardStop::limit`] of a run stopped by an invariant.
+pub const INVARIANT_LIMIT: &str = "invariant";
+
 impl GuardStop {
     /// Who stopped the run, for people: the explosion guard or a broken invariant.
     pub fn stopper(&self) -> &'static str {
-        if self.limit == crate::invariant::INVARIANT_LIMIT {
+        if self.limit == INVARIANT_LIMIT {
             "an invariant"
         } else {
             "the explosion guard"
