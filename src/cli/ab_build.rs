@@ -127,7 +127,7 @@ fn cargo_build(src: &Path, target: &Path, sha: &str, log: &Path) -> anyhow::Resu
         .status()
         .with_context(|| format!("cannot run {}", cargo.to_string_lossy()))?;
     if !status.success() {
-        let text = std::fs::read(log).unwrap_or_default();
+        let text = log_tail(log);
         bail!(
             "cargo build --release failed ({status}): {} (log: {})",
             last_error(&text),
@@ -135,6 +135,22 @@ fn cargo_build(src: &Path, target: &Path, sha: &str, log: &Path) -> anyhow::Resu
         );
     }
     Ok(())
+}
+
+/// The last 64 KiB of the build log, where cargo's error is: a failed build of a large tree can
+/// log megabytes, and only its end is shown.
+fn log_tail(log: &Path) -> Vec<u8> {
+    use std::io::{Read, Seek, SeekFrom};
+    const TAIL: u64 = 64 * 1024;
+    let Ok(mut file) = std::fs::File::open(log) else {
+        return Vec::new();
+    };
+    let len = file.metadata().map_or(0, |m| m.len());
+    let mut text = Vec::new();
+    if file.seek(SeekFrom::Start(len.saturating_sub(TAIL))).is_ok() {
+        let _ = file.take(TAIL).read_to_end(&mut text);
+    }
+    text
 }
 
 /// `git ARGS` (in `repo`, or the working directory): its trimmed stdout, or an error with the
